@@ -1,0 +1,57 @@
+# Two commands: `make run` builds the graph and views, `make test` runs the tests.
+# Both create .venv and install what they need on a fresh machine.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+CDKG   := $(VENV)/bin/cdkg
+STAMP  := $(VENV)/.installed
+BUILD  ?= build
+APT    := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
+
+.PHONY: run test install system-deps build views ontology docs bench clean
+
+run: install
+	$(CDKG) build --out $(BUILD)
+	@for q in instruments-by-state co-party-pairs principles-by-instrument; do \
+	  if [ -f queries/$$q.rq ]; then echo; echo "== cdkg query $$q"; $(CDKG) query $$q --store $(BUILD)/store || exit 1; fi; \
+	done
+	@if $(CDKG) view --help >/dev/null 2>&1; then $(CDKG) view all --out-dir $(BUILD)/views --store $(BUILD)/store; fi
+	@echo
+	@echo "Written under $(BUILD)/:"
+	@find $(BUILD) -maxdepth 2 -not -path '$(BUILD)/store/*' -type f | sort | sed 's/^/  /'
+
+test: install system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test,docs]'
+	@touch $(STAMP)
+
+# Debian packages the tests use: a JRE for the HermiT reasoner, chromium for the views,
+# Virtuoso as a second real SPARQL server. Installed only when missing.
+system-deps:
+	@missing=""; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v chromium >/dev/null || missing="$$missing chromium fonts-dejavu-core"; \
+	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(APT) update -q && DEBIAN_FRONTEND=noninteractive $(APT) install -y -q --no-install-recommends $$missing; \
+	fi
+
+ontology: install
+	$(CDKG) ontology build
+
+docs: install
+	$(CDKG) ontology docs
+
+bench: install
+	$(PY) -m cdkg.bench.run
+
+clean:
+	rm -rf $(BUILD)

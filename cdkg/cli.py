@@ -1,0 +1,61 @@
+"""The ``cdkg`` command line: one program, one subcommand per task.
+
+Each area of the code registers its own subcommands (``register(subparsers)`` in its
+``commands`` module), so this file only dispatches and turns user errors into one line.
+
+Exit codes: 0 ok, 1 findings (e.g. validation or quality checks with rows), 2 error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from cdkg import __version__
+from cdkg.errors import CdkgError
+
+#: Modules that add subcommands, in the order they appear in ``cdkg --help``.
+COMMAND_MODULES = (
+    "cdkg.graph.commands",
+    "cdkg.ontology.commands",
+    "cdkg.queries.commands",
+    "cdkg.visualize.commands",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every registered subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="cdkg",
+        description="Cyber-diplomacy knowledge graph: build, query, serve and view.",
+    )
+    parser.add_argument("--version", action="version", version=f"cdkg {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one subcommand; return its exit status (0 ok, 1 findings, 2 error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        status = args.func(args)
+    except CdkgError as exc:
+        print(f"cdkg: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("cdkg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return int(status or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
