@@ -1,0 +1,102 @@
+"""Subcommands ``cdkg serve``, ``cdkg push`` and ``cdkg link``: the graph beyond this machine's files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cdkg import paths
+from cdkg.errors import CdkgError
+
+
+def default_store() -> Path:
+    """The store ``cdkg build`` writes: ``<build>/store``."""
+    return paths.build_dir() / "store"
+
+
+def register(subparsers) -> None:
+    """Add ``serve``, ``push`` and ``link`` to ``cdkg``."""
+    serve = subparsers.add_parser(
+        "serve", help="serve the graph over the SPARQL 1.1 Protocol on loopback",
+        description="Serve the store over the SPARQL 1.1 Protocol (query at /query, update at "
+                    "/update). Read-only unless --allow-update; read-only serving uses a snapshot "
+                    "of the store taken at start, so builds and links can go on meanwhile.")
+    serve.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
+    serve.add_argument("--allow-update", action="store_true",
+                       help="accept SPARQL Update (writes go to the store itself)")
+    serve.add_argument("--timeout", type=float, default=30.0, help="query timeout in seconds (default 30)")
+    serve.add_argument("--limit", type=int, default=10000,
+                       help="most result rows (or triples) one answer returns (default 10000)")
+    serve.set_defaults(func=run_serve)
+
+    push = subparsers.add_parser(
+        "push", help="send the graph, named graphs included, to a remote SPARQL store",
+        description="Replace each named graph on a SPARQL 1.1 Update endpoint with the local one "
+                    "(DROP SILENT GRAPH, then INSERT in batches). Pushing twice gives the same data.")
+    push.add_argument("--endpoint", required=True,
+                      help="SPARQL Update URL (Oxigraph: .../update; Virtuoso: .../sparql or .../sparql-auth)")
+    push.add_argument("--graph", action="append", default=None, metavar="IRI",
+                      help="push only this named graph (repeatable)")
+    push.add_argument("--user", help="user for HTTP basic or digest auth")
+    push.add_argument("--password", help="password for HTTP basic or digest auth")
+    source = push.add_mutually_exclusive_group()
+    source.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
+    source.add_argument("--file", type=Path, default=None, help="push a TriG or N-Quads file instead")
+    push.add_argument("--batch", type=int, default=500, help="triples per INSERT request (default 500)")
+    push.set_defaults(func=run_push)
+
+    link = subparsers.add_parser(
+        "link", help="import an external RDF dataset into its own named graph and align it",
+        description="Import FILE into the named graph id/graph/linked/NAME (replacing it), then add "
+                    "owl:sameAs links from lexicon entities to the file's entities that share a "
+                    "Wikidata QID or an ISO 3166 code.")
+    link.add_argument("file", type=Path, metavar="FILE")
+    link.add_argument("--name", help="dataset name (default: the file name without extension)")
+    link.add_argument("--format", help="turtle, nt, xml, json-ld, trig, nquads (default: from the extension)")
+    link.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
+    link.set_defaults(func=run_link)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """``cdkg serve``: run until interrupted."""
+    from cdkg.graph.endpoint import serve_forever
+
+    serve_forever(args.store or default_store(), host=args.host, port=args.port,
+                  allow_update=args.allow_update, timeout=args.timeout, limit=args.limit)
+    return 0
+
+
+def run_push(args: argparse.Namespace) -> int:
+    """``cdkg push``: print a summary line; errors name the endpoint."""
+    from cdkg.graph import remote
+
+    if (args.user is None) != (args.password is None):
+        raise CdkgError(f"{args.endpoint}: give both --user and --password")
+    endpoint = remote.Endpoint(args.endpoint, args.user, args.password)
+    if args.file is not None:
+        quads = remote.read_quads(file=args.file)
+        source = args.file
+    else:
+        source = args.store or default_store()
+        quads = remote.read_quads(store=source)
+    report = remote.push(endpoint, quads, graphs=args.graph, batch=args.batch,
+                         progress=remote.progress_printer())
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"pushed {report.triples} triples in {report.graphs} named graphs from {source} "
+          f"to {args.endpoint} ({report.requests} requests)")
+    return 0
+
+
+def run_link(args: argparse.Namespace) -> int:
+    """``cdkg link``: print what was imported and aligned."""
+    from cdkg.graph.link import link_file
+
+    report = link_file(args.file, store=args.store or default_store(), name=args.name,
+                       rdf_format=args.format)
+    print(f"linked {args.file}: {report.triples} triples into <{report.graph}>, "
+          f"{report.aligned} entities aligned with the lexicon")
+    return 0
