@@ -1,0 +1,273 @@
+"""NetworkX projections of the knowledge graph, each node and edge carrying labels and sources.
+
+A projection is the rows of one SELECT query (``?source ?target`` plus optional ``?relation``,
+``?via``, ``?weight``, ``?sourceLabel``, ``?targetLabel``, ``?sourceType``, ``?targetType``)
+turned into an undirected ``networkx.Graph``. Every node gets ``label_ar``, ``label_en``,
+``type`` (a class local name), ``sources`` (document title, date and evidence quote of the
+claims about it) and a date range; every edge gets ``weight``, ``relations``, ``sources`` and,
+when rows name a ``?via`` (the instruments two states share), ``via`` and ``via_labels``.
+
+Examples
+--------
+>>> from cdkg.paths import ROOT
+>>> graph = open_graph(trig=ROOT / "tests/fixtures/views/small.trig")
+>>> g = project(graph, "cooperation")
+>>> g.number_of_nodes(), g.number_of_edges()
+(4, 6)
+>>> ru, uz = "https://w3id.org/cdkg/id/state/RU", "https://w3id.org/cdkg/id/state/UZ"
+>>> g.edges[ru, uz]["weight"], g.nodes[ru]["label_en"], g.nodes[ru]["type"]
+(2, 'Russia', 'State')
+>>> sorted(s["date"] for s in g.edges[ru, uz]["sources"])
+['2009-06-16', '2021-11-19', '2021-11-19']
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from cdkg.errors import CdkgError
+from cdkg.visualize.source import open_graph, read_query, select
+from cdkg.visualize.styles import most_specific
+
+__all__ = ["STANDARD_VIEWS", "GraphIndex", "read_index", "project", "project_rows", "open_graph"]
+
+#: The standard views, each drawn from the query of the same name beside this module.
+STANDARD_VIEWS = ("cooperation", "membership", "instruments", "principles")
+
+#: At most this many sources are kept per node or edge (the count of all is kept too).
+MAX_SOURCES = 8
+
+#: Label languages tried, in order, when a label in the wanted language is missing.
+FALLBACK_LANGUAGES = ("en", "ar", "ru", "")
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI (after ``#`` or ``/``).
+
+    Examples
+    --------
+    >>> local_name("https://w3id.org/cdkg/ontology#partyTo")
+    'partyTo'
+    >>> local_name("https://w3id.org/cdkg/id/state/RU")
+    'RU'
+    """
+    return iri.rstrip("/").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def date_range(value: str) -> tuple[str, str] | None:
+    """The first and last day an ``xsd:date``, ``gYearMonth``, ``gYear`` or dateTime covers.
+
+    Examples
+    --------
+    >>> date_range("2009")
+    ('2009-01-01', '2009-12-31')
+    >>> date_range("2021-11-19T10:00:00Z")
+    ('2021-11-19', '2021-11-19')
+    >>> date_range("2022-02")
+    ('2022-02-01', '2022-02-31')
+    >>> date_range("soon") is None
+    True
+    """
+    text = value.strip()
+    if len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+        return text[:10], text[:10]
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit():
+        return f"{text}-01", f"{text}-31"
+    if len(text) == 4 and text.isdigit():
+        return f"{text}-01-01", f"{text}-12-31"
+    return None
+
+
+@dataclass
+class GraphIndex:
+    """What views need to know about every thing: labels, classes, dates and claim sources."""
+
+    labels: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    classes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    dates: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    documents: dict[str, dict] = field(default_factory=dict)
+    #: (subject, object) -> sources of the claims about a triple between them
+    by_pair: dict[tuple[str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
+    #: thing -> sources of the claims it is the subject or object of
+    by_thing: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+
+    def label(self, iri: str, language: str) -> str:
+        """The label of ``iri`` in ``language``, else in another language, else its local name."""
+        labels = self.labels.get(iri, {})
+        if language in labels:
+            return labels[language]
+        for other in FALLBACK_LANGUAGES:
+            if other in labels:
+                return labels[other]
+        if labels:
+            return next(iter(labels.values()))
+        return local_name(iri)
+
+    def between(self, a: str, b: str) -> list[dict]:
+        """Sources of the claims relating ``a`` and ``b`` in either direction."""
+        return self.by_pair.get((a, b), []) + self.by_pair.get((b, a), [])
+
+
+def read_index(graph) -> GraphIndex:
+    """Read labels, classes, dates, documents and claims of the whole graph in five queries."""
+    index = GraphIndex()
+    preferred: dict[tuple[str, str], bool] = {}
+    for row in select(graph, read_query("labels"), "labels.rq"):
+        thing, label = row["thing"].value, row["label"]
+        language = getattr(label, "language", None) or ""
+        is_pref = row["property"].value.endswith("prefLabel")
+        key = (thing, language)
+        if key not in preferred or (is_pref and not preferred[key]):
+            index.labels[thing][language] = label.value
+            preferred[key] = is_pref
+    for row in select(graph, read_query("types"), "types.rq"):
+        index.classes[row["thing"].value].add(local_name(row["class"].value))
+    for row in select(graph, read_query("dates"), "dates.rq"):
+        index.dates[row["thing"].value].append(row["date"].value)
+    for row in select(graph, read_query("documents"), "documents.rq"):
+        document = row["document"].value
+        entry = index.documents.setdefault(document, {"title": "", "date": ""})
+        if "title" in row and (not entry["title"] or getattr(row["title"], "language", "") == "ar"):
+            entry["title"] = row["title"].value
+        if "issued" in row and not entry["date"]:
+            entry["date"] = row["issued"].value
+    seen: set[tuple] = set()
+    for row in select(graph, read_query("claims"), "claims.rq"):
+        document = row.get("document", row["graph"]).value
+        subject, obj = row["subject"].value, row["object"].value
+        quote = row["exact"].value if "exact" in row else ""
+        key = (row["claim"].value, quote)
+        if key in seen:
+            continue
+        seen.add(key)
+        meta = index.documents.get(document, {})
+        source = {
+            "document": document,
+            "title": meta.get("title", "") or local_name(document),
+            "date": meta.get("date", ""),
+            "quote": quote,
+            "predicate": local_name(row["predicate"].value),
+        }
+        index.by_pair[(subject, obj)].append(source)
+        index.by_thing[subject].append(source)
+        index.by_thing[obj].append(source)
+    return index
+
+
+def _unique_sources(sources: list[dict]) -> list[dict]:
+    """Sources without repeats of the same quote from the same document, oldest document first."""
+    seen, unique = set(), []
+    for source in sorted(sources, key=lambda s: (s["date"] or "9999", s["title"], s["quote"])):
+        key = (source["document"], source["quote"])
+        if key not in seen:
+            seen.add(key)
+            unique.append(source)
+    return unique
+
+
+def _span(values) -> tuple[str, str]:
+    """The earliest and latest day of a set of date strings ('' when none parses)."""
+    ranges = [r for r in (date_range(v) for v in values if v) if r]
+    if not ranges:
+        return "", ""
+    return min(r[0] for r in ranges), max(r[1] for r in ranges)
+
+
+def _term_text(term) -> str:
+    """The string a node id or label is made of: an IRI, a literal's lexical form, a blank node id."""
+    return term.value
+
+
+def project_rows(rows: list[dict], index: GraphIndex, name: str = "query") -> nx.Graph:
+    """Turn query rows (``?source ?target`` and optional extras) into an annotated graph."""
+    graph = nx.Graph(name=name)
+    edge_rows: dict[tuple[str, str], dict] = {}
+    given_labels: dict[str, dict[str, str]] = defaultdict(dict)
+    given_types: dict[str, str] = {}
+    for number, row in enumerate(rows, 1):
+        if "source" not in row or "target" not in row:
+            raise CdkgError(f"{name}: row {number} has no ?source or ?target")
+        source, target = _term_text(row["source"]), _term_text(row["target"])
+        if source == target:
+            continue
+        for end, node in (("source", source), ("target", target)):
+            label = row.get(f"{end}Label")
+            if label is not None:
+                language = getattr(label, "language", None) or ""
+                given_labels[node][language] = label.value
+            kind = row.get(f"{end}Type")
+            if kind is not None:
+                given_types[node] = local_name(kind.value)
+        key = (source, target) if (target, source) not in edge_rows else (target, source)
+        entry = edge_rows.setdefault(key, {"relations": set(), "via": set(), "weight": None})
+        if "relation" in row:
+            entry["relations"].add(local_name(row["relation"].value))
+        if "via" in row:
+            entry["via"].add(row["via"].value)
+            entry["relations"].add("sharedInstrument")
+        if "weight" in row:
+            try:
+                entry["weight"] = (entry["weight"] or 0) + float(row["weight"].value)
+            except ValueError as exc:
+                raise CdkgError(f"{name}: row {number}: ?weight {row['weight'].value!r} is not a number") from exc
+        entry["rows"] = entry.get("rows", 0) + 1
+    for (source, target), entry in sorted(edge_rows.items()):
+        sources = index.between(source, target)
+        for via in entry["via"]:
+            sources = sources + index.between(source, via) + index.between(target, via)
+        sources = _unique_sources(sources)
+        if entry["weight"] is not None:
+            weight = entry["weight"]
+            weight = int(weight) if float(weight).is_integer() else weight
+        elif entry["via"]:
+            weight = len(entry["via"])
+        else:
+            weight = max(1, len(entry["relations"]))
+        via = sorted(entry["via"])
+        graph.add_edge(
+            source,
+            target,
+            tail=source,
+            weight=weight,
+            relations=sorted(entry["relations"]) or ["related"],
+            via=via,
+            via_labels=[{"ar": index.label(v, "ar"), "en": index.label(v, "en")} for v in via],
+            sources=sources[:MAX_SOURCES],
+            source_count=len(sources),
+            dates=_span([s["date"] for s in sources] + [d for v in via for d in index.dates.get(v, [])]),
+        )
+    for node in graph.nodes:
+        labels = dict(index.labels.get(node, {}))
+        labels.update(given_labels.get(node, {}))
+        lookup = GraphIndex(labels={node: labels})
+        sources = _unique_sources(index.by_thing.get(node, []))
+        graph.nodes[node].update(
+            label_ar=lookup.label(node, "ar"),
+            label_en=lookup.label(node, "en"),
+            type=given_types.get(node) or most_specific(index.classes.get(node, set())),
+            sources=sources[:MAX_SOURCES],
+            source_count=len(sources),
+            dates=_span([s["date"] for s in sources] + index.dates.get(node, [])),
+        )
+    return graph
+
+
+def project(graph, kind: str, query: str | Path | None = None, index: GraphIndex | None = None) -> nx.Graph:
+    """The projection ``kind`` (one of :data:`STANDARD_VIEWS`) or the rows of a query file.
+
+    ``index`` may be passed to reuse the labels and sources read for an earlier view.
+    """
+    if query is None:
+        if kind not in STANDARD_VIEWS:
+            raise CdkgError(f"{kind}: not a standard view (choose from {', '.join(STANDARD_VIEWS)}) or pass --query")
+        text, origin = read_query(kind), f"{kind}.rq"
+    else:
+        text, origin = read_query(query), str(query)
+    rows = select(graph, text, origin)
+    if index is None:
+        index = read_index(graph)
+    return project_rows(rows, index, name=kind)
