@@ -1,0 +1,482 @@
+"""``cdkg serve``: the store over the SPARQL 1.1 Protocol, on loopback, with a timeout and a row limit.
+
+Two parts. The query engine is the Oxigraph server (``oxigraph serve-read-only``, or ``serve``
+with ``--allow-update``) on a private loopback port, started with ``--timeout-s``. In front of
+it a small HTTP server speaks the protocol to clients: it answers ``GET``/``POST`` queries at
+``/query`` (and ``/sparql``), negotiates JSON, XML, CSV or TSV results (N-Triples, Turtle,
+RDF/XML or JSON-LD for CONSTRUCT/DESCRIBE), cuts answers at ``limit`` rows, turns a timed-out
+query into HTTP 503 (Oxigraph alone would send a truncated 200), and refuses updates with
+HTTP 403 unless ``--allow-update``.
+
+Read-only serving works on a snapshot of the store (``Store.backup``: hard links, so cheap),
+taken at start and deleted at exit: RocksDB stores take a lock, and a reader opened beside a
+writer can see half-written files, so the snapshot lets ``cdkg build`` or ``cdkg link`` write
+the store while it is served. Restart ``cdkg serve`` to see their changes. With
+``--allow-update`` the server opens the store itself, so nothing else may open it meanwhile.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import islice
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from cdkg.errors import CdkgError
+
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+
+#: Result formats for SELECT/ASK, by media type.
+RESULT_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+#: RDF formats for CONSTRUCT/DESCRIBE, by media type.
+GRAPH_TYPES = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+RESULT_MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+                "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8"}
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def accepted(header: str | None) -> list[str]:
+    """Media types of an Accept header, best first (q-values honoured, ties keep their order).
+
+    >>> accepted("text/csv;q=0.5, application/sparql-results+json, */*;q=0.1")
+    ['application/sparql-results+json', 'text/csv', '*/*']
+    """
+    ranked = []
+    for position, part in enumerate((header or "*/*").split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        quality = 1.0
+        for f in fields[1:]:
+            if f.startswith("q="):
+                try:
+                    quality = float(f[2:])
+                except ValueError:
+                    quality = 0.0
+        if fields[0] and quality > 0:
+            ranked.append((-quality, position, fields[0].lower()))
+    return [media for _, _, media in sorted(ranked)]
+
+
+def choose(header: str | None, offered: dict, default):
+    """The first offered format the client accepts; ``default`` for wildcards; None if none fits."""
+    for media in accepted(header):
+        if media in offered:
+            return offered[media]
+        if media in ("*/*", "application/*", "text/*"):
+            return default
+    return None
+
+
+# --- serializing a (possibly cut) answer ------------------------------------------------
+
+def json_term(term) -> dict:
+    """A term in the SPARQL 1.1 JSON results form."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": {"subject": json_term(term.subject),
+                                        "predicate": json_term(term.predicate),
+                                        "object": json_term(term.object)}}
+
+
+def xml_term(term) -> str:
+    """A term in the SPARQL XML results form."""
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
+
+
+def serialize_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
+    """SELECT rows (lists of pyoxigraph terms or None, in ``variables`` order) in one format.
+
+    >>> rows = [[ox.NamedNode("http://e/a"), ox.Literal("سلام", language="ar")], [None, ox.Literal("1,2")]]
+    >>> print(serialize_select(["s", "o"], rows, "csv").decode(), end="")
+    s,o
+    http://e/a,سلام
+    ,"1,2"
+    >>> print(serialize_select(["s", "o"], rows, "tsv").decode(), end="")
+    ?s	?o
+    <http://e/a>	"سلام"@ar
+    	"1,2"
+    """
+    if fmt == "json":
+        bindings = [{v: json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
+                          ensure_ascii=False).encode("utf-8")
+    if fmt == "xml":
+        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+        out += [f"<variable name={quoteattr(v)}/>" for v in variables]
+        out.append("</head><results>")
+        for row in rows:
+            out.append("<result>")
+            out += [f"<binding name={quoteattr(v)}>{xml_term(t)}</binding>"
+                    for v, t in zip(variables, row) if t is not None]
+            out.append("</result>")
+        out.append("</results></sparql>\n")
+        return "".join(out).encode("utf-8")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(variables)
+        for row in rows:
+            writer.writerow(["" if t is None else f"_:{t.value}" if isinstance(t, ox.BlankNode)
+                             else t.value if isinstance(t, (ox.NamedNode, ox.Literal)) else str(t)
+                             for t in row])
+        return buffer.getvalue().encode("utf-8")
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def serialize_ask(value: bool, fmt: str) -> bytes:
+    """An ASK answer in one format (CSV/TSV: the bare word, as Oxigraph does)."""
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if fmt == "xml":
+        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head/><boolean>{str(value).lower()}</boolean></sparql>\n").encode()
+    return str(value).lower().encode()
+
+
+# --- the HTTP front ---------------------------------------------------------------------
+
+@dataclass
+class Answer:
+    """An HTTP response: status, content type, body and extra headers."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] | None = None
+
+    @classmethod
+    def text(cls, status: int, message: str) -> "Answer":
+        return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
+
+
+class Front(ThreadingHTTPServer):
+    """The protocol server clients talk to; it forwards to the Oxigraph server at ``backend``."""
+
+    daemon_threads = True
+
+    def __init__(self, address, backend: str, allow_update: bool, timeout: float, limit: int):
+        self.backend = backend
+        self.allow_update = allow_update
+        self.timeout = timeout
+        self.limit = limit
+        super().__init__(address, Handler)
+
+    # queries -----------------------------------------------------------------------------
+    def run_query(self, form: list[tuple[str, str]], accept: str | None) -> Answer:
+        """Forward a query; cut the answer at ``limit``; re-serialize in the format asked for."""
+        data = urllib.parse.urlencode(form).encode("utf-8")
+        request = urllib.request.Request(
+            f"{self.backend}/query", data=data, method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+        try:
+            response = urllib.request.urlopen(request, timeout=self.timeout + 10)
+        except urllib.error.HTTPError as exc:
+            return Answer.text(exc.code, exc.read().decode("utf-8", "replace"))
+        except (urllib.error.URLError, OSError) as exc:
+            return Answer.text(503, f"query engine unavailable or too slow: {getattr(exc, 'reason', exc)}")
+        with response:
+            kind = response.headers.get_content_type()
+            try:
+                if kind == "application/n-triples":
+                    return self.graph_answer(response, accept)
+                return self.results_answer(response, accept)
+            except (SyntaxError, ValueError, OSError) as exc:
+                return Answer.text(503, f"query stopped: timeout of {self.timeout:g} s reached "
+                                        f"or the engine failed ({' '.join(str(exc).split())[:200]})")
+
+    def results_answer(self, response, accept: str | None) -> Answer:
+        fmt = choose(accept, RESULT_TYPES, "json")
+        if fmt is None:
+            return Answer.text(406, "results available as application/sparql-results+json, "
+                                    "application/sparql-results+xml, text/csv, text/tab-separated-values")
+        parsed = ox.parse_query_results(response, ox.QueryResultsFormat.JSON)
+        if isinstance(parsed, ox.QueryBoolean):
+            return Answer(200, RESULT_MEDIA[fmt], serialize_ask(bool(parsed), fmt))
+        variables = [v.value for v in parsed.variables]
+        rows = [[solution[v] for v in variables] for solution in islice(parsed, self.limit + 1)]
+        return self.cut(rows, lambda kept: serialize_select(variables, kept, fmt), RESULT_MEDIA[fmt])
+
+    def graph_answer(self, response, accept: str | None) -> Answer:
+        fmt = choose(accept, GRAPH_TYPES, ox.RdfFormat.N_TRIPLES)
+        if fmt is None:
+            return Answer.text(406, "graphs available as " + ", ".join(GRAPH_TYPES))
+        lines = list(islice((line for line in response if line.strip()), self.limit + 1))
+        triples = list(ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES))
+        media = fmt.media_type + ("; charset=utf-8" if fmt != ox.RdfFormat.RDF_XML else "")
+        return self.cut(triples, lambda kept: ox.serialize(kept, format=fmt) or b"", media)
+
+    def cut(self, items: list, render, media: str) -> Answer:
+        """Keep at most ``limit`` items; say in a header when some were cut."""
+        truncated = len(items) > self.limit
+        headers = {"X-Cdkg-Limit": str(self.limit)}
+        if truncated:
+            headers["X-Cdkg-Truncated"] = "true"
+        return Answer(200, media, render(items[: self.limit]), headers)
+
+    # updates -----------------------------------------------------------------------------
+    def run_update(self, form: list[tuple[str, str]]) -> Answer:
+        """Forward an update when allowed; 403 otherwise."""
+        if not self.allow_update:
+            return Answer.text(403, "this endpoint is read-only (start `cdkg serve --allow-update` "
+                                    "to accept SPARQL Update)")
+        data = urllib.parse.urlencode(form).encode("utf-8")
+        request = urllib.request.Request(f"{self.backend}/update", data=data, method="POST",
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout + 10) as response:
+                return Answer(response.status, "text/plain", response.read())
+        except urllib.error.HTTPError as exc:
+            return Answer.text(exc.code, exc.read().decode("utf-8", "replace"))
+        except (urllib.error.URLError, OSError) as exc:
+            return Answer.text(503, f"update engine unavailable: {getattr(exc, 'reason', exc)}")
+
+
+QUERY_PATHS = {"/", "/query", "/sparql"}
+UPDATE_PATHS = {"/update", "/sparql", "/"}
+GRAPH_PARAMS = {"default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"}
+
+
+class Handler(BaseHTTPRequestHandler):
+    """SPARQL 1.1 Protocol: query by GET or POST (form or ``application/sparql-query``), update by POST."""
+
+    server: Front
+    protocol_version = "HTTP/1.1"
+    server_version = "cdkg-serve"
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        """Keep the terminal quiet; errors are in the answers."""
+
+    def send(self, answer: Answer) -> None:
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(answer.body)))
+        for name, value in (answer.headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(answer.body)
+
+    def do_GET(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        params = urllib.parse.parse_qsl(url.query, keep_blank_values=True)
+        query = [value for key, value in params if key == "query"]
+        if url.path not in QUERY_PATHS:
+            return self.send(Answer.text(404, "SPARQL endpoint at /query (update at /update)"))
+        if "update" in dict(params):
+            return self.send(Answer.text(405, "SPARQL Update needs POST"))
+        if len(query) != 1:
+            mode = "read-write" if self.server.allow_update else "read-only"
+            return self.send(Answer.text(200 if not query else 400,
+                                         f"cdkg SPARQL endpoint ({mode}): GET or POST ?query=... at /query"))
+        form = [("query", query[0])] + [(k, v) for k, v in params if k in GRAPH_PARAMS]
+        self.send(self.server.run_query(form, self.headers.get("Accept")))
+
+    do_HEAD = do_GET
+
+    def do_POST(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        params = [(k, v) for k, v in urllib.parse.parse_qsl(url.query) if k in GRAPH_PARAMS]
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if kind == "application/sparql-query":
+            form = [("query", body)] + params
+        elif kind == "application/sparql-update":
+            form = [("update", body)] + params
+        elif kind == "application/x-www-form-urlencoded":
+            form = urllib.parse.parse_qsl(body, keep_blank_values=True) + params
+        else:
+            return self.send(Answer.text(415, "POST a form, application/sparql-query or application/sparql-update"))
+        keys = {k for k, _ in form}
+        if "update" in keys and url.path in UPDATE_PATHS:
+            allowed = [(k, v) for k, v in form if k == "update" or k in GRAPH_PARAMS]
+            return self.send(self.server.run_update(allowed))
+        if "query" in keys and url.path in QUERY_PATHS:
+            allowed = [(k, v) for k, v in form if k == "query" or k in GRAPH_PARAMS]
+            return self.send(self.server.run_query(allowed, self.headers.get("Accept")))
+        self.send(Answer.text(400, "no query or update in the request (query at /query, update at /update)"))
+
+
+# --- the engine process and the whole server --------------------------------------------
+
+def free_loopback_port() -> int:
+    """A port nothing listens on at 127.0.0.1 (for the private engine)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def snapshot(store: Path, into: Path) -> Path:
+    """A consistent copy of ``store`` under ``into`` (hard links where the file system allows)."""
+    target = into / "store"
+    try:
+        source = ox.Store(str(store))
+    except OSError as exc:
+        raise CdkgError(f"{store}: cannot open the store to snapshot it; another process (a build, "
+                        f"link or `serve --allow-update`) may hold it ({' '.join(str(exc).split())[:160]})") from None
+    try:
+        source.backup(str(target))
+    finally:
+        del source
+    return target
+
+
+class Server:
+    """The engine process plus the protocol front; use as a context manager or call ``close``."""
+
+    def __init__(self, store: Path, host: str = "127.0.0.1", port: int = 7878,
+                 allow_update: bool = False, timeout: float = 30.0, limit: int = 10000):
+        store = Path(store)
+        if not (store / "CURRENT").exists():
+            raise CdkgError(f"{store}: not an Oxigraph store folder (run `cdkg build` first)")
+        if timeout <= 0 or limit < 1:
+            raise CdkgError(f"{store}: --timeout must be positive and --limit at least 1")
+        if not OXIGRAPH.exists():
+            raise CdkgError(f"{OXIGRAPH}: the oxigraph server binary is missing (pip install oxigraph)")
+        self.store, self.allow_update, self.timeout, self.limit = store, allow_update, timeout, limit
+        self.workdir = Path(tempfile.mkdtemp(prefix=".cdkg-serve-", dir=store.parent))
+        self.engine: subprocess.Popen | None = None
+        self.front: Front | None = None
+        self._thread: threading.Thread | None = None
+        try:
+            location = store if allow_update else snapshot(store, self.workdir)
+            self.engine_url = self.start_engine(location)
+            try:
+                self.front = Front((host, port), self.engine_url, allow_update, timeout, limit)
+            except OSError as exc:
+                raise CdkgError(f"{host}:{port}: cannot listen there ({exc.strerror or exc})") from None
+        except BaseException:
+            self.close()
+            raise
+        bound_host, bound_port = self.front.server_address[:2]
+        self.url = f"http://{bound_host}:{bound_port}/query"
+        self.update_url = f"http://{bound_host}:{bound_port}/update"
+
+    def start_engine(self, location: Path) -> str:
+        """Start ``oxigraph serve[-read-only]`` on a private port; wait until it answers."""
+        port = free_loopback_port()
+        command = [str(OXIGRAPH), "serve" if self.allow_update else "serve-read-only",
+                   "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                   "--timeout-s", f"{max(1, round(self.timeout))}"]
+        log = open(self.workdir / "engine.log", "w+b")
+        self.engine = subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.engine.poll() is not None:
+                log.seek(0)
+                lines = [ln for ln in log.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+                raise CdkgError(f"{self.store}: the query engine did not start "
+                                f"({lines[0].strip()[:200] if lines else 'no message'})")
+            try:
+                with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2):
+                    return url
+            except OSError:
+                time.sleep(0.1)
+        raise CdkgError(f"{self.store}: the query engine did not answer within 30 s")
+
+    def serve_in_thread(self) -> "Server":
+        """Answer requests from a background thread (for notebooks and tests); ``close`` stops it."""
+        self._thread = threading.Thread(target=self.front.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stop the front and the engine; delete the snapshot."""
+        if self._thread is not None:
+            self.front.shutdown()
+            self._thread.join()
+            self._thread = None
+        if self.front is not None:
+            self.front.server_close()
+        if self.engine is not None and self.engine.poll() is None:
+            self.engine.terminate()
+            try:
+                self.engine.wait(10)
+            except subprocess.TimeoutExpired:
+                self.engine.kill()
+                self.engine.wait()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> "Server":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False,
+                  timeout: float = 30.0, limit: int = 10000) -> None:
+    """Serve until Ctrl-C or SIGTERM, printing the endpoint URL first."""
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"cdkg serve: warning: listening on {host}, not only on this machine", file=sys.stderr)
+    server = Server(store, host, port, allow_update, timeout, limit)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    mode = "read-write" if allow_update else "read-only snapshot"
+    print(f"cdkg serve: {store} at {server.url} (update: {server.update_url}; {mode}, "
+          f"timeout {timeout:g} s, limit {limit} rows); Ctrl-C stops", flush=True)
+    try:
+        server.front.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.close()
