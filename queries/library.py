@@ -1,0 +1,297 @@
+"""The query library: ``queries/*.rq`` files with grlc-style headers, their parameters, and running them.
+
+A library query is plain SPARQL with comment lines on top::
+
+    #+ summary: Instruments each state is party to ...
+    #+ params: state (iri, all states)
+    #+ tags: instruments, states
+
+A parameter has a type (``iri``, ``string``, ``lang``, ``date``, ``year``, ``integer``,
+``decimal``) and a default; a default that is not a value of its type (``all states``) means the
+parameter is left unbound, and the query then answers for everything. Values given on the command
+line are turned into RDF terms and bound through a ``VALUES`` block (`cdkg.graph.store.with_values`),
+never pasted into the query.
+
+Run ``python -m cdkg.queries.library --write-expected`` to rewrite the expected results of every
+query on the sample fixture (``queries/expected/<name>.sample.tsv``); review them before committing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+
+from cdkg import paths
+from cdkg.errors import CdkgError
+from cdkg.graph.store import QueryResult, atomic_write, sparql_term
+
+__all__ = [
+    "Param", "LibraryQuery", "library", "find", "parse_header", "term_for", "bindings_for",
+    "run", "to_tsv_rows", "from_tsv_cell", "expected_path", "write_expected", "PREFIXES",
+]
+
+#: Prefixes a parameter value may use (``id:state/KZ``, ``wd:Q232``, ``cdo:partyTo``).
+PREFIXES = {
+    "id": "https://w3id.org/cdkg/id/",
+    "cdo": "https://w3id.org/cdkg/ontology#",
+    "wd": "http://www.wikidata.org/entity/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "oa": "http://www.w3.org/ns/oa#",
+    "xsd": str(XSD),
+}
+PARAM_TYPES = ("iri", "string", "lang", "date", "year", "integer", "decimal")
+EXPECTED_DIR = paths.QUERIES_DIR / "expected"
+SAMPLE_TRIG = paths.ROOT / "tests" / "fixtures" / "sample.trig"
+
+
+@dataclass
+class Param:
+    """One declared parameter: its name, type, default text and the term the default stands for."""
+
+    name: str
+    type: str
+    default: str = ""
+
+    @property
+    def default_term(self):
+        """The default as an RDF term, or ``None`` when the default means "unbound"."""
+        try:
+            return term_for(self, self.default) if self.default else None
+        except CdkgError:
+            return None
+
+
+@dataclass
+class LibraryQuery:
+    """One ``.rq`` file of the library."""
+
+    name: str
+    path: Path
+    text: str
+    summary: str = ""
+    params: list[Param] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def is_quality_check(self) -> bool:
+        """A ``qc/`` query: any row it returns is a defect."""
+        return self.name.startswith("qc/")
+
+
+def parse_header(text: str) -> tuple[str, list[Param], list[str]]:
+    """The summary, parameters and tags of a query's ``#+`` header lines.
+
+    >>> s, p, t = parse_header("#+ summary: Who\\n#+ params: state (iri, all), lang (lang, en)\\n#+ tags: a, b\\nSELECT")
+    >>> s, [(x.name, x.type, x.default) for x in p], t
+    ('Who', [('state', 'iri', 'all'), ('lang', 'lang', 'en')], ['a', 'b'])
+    """
+    summary, params, tags = "", [], []
+    for line in text.splitlines():
+        m = re.match(r"#\+\s*(\w+)\s*:\s*(.*)", line.strip())
+        if not m:
+            continue
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if key == "summary":
+            summary = value
+        elif key == "tags":
+            tags.extend(t.strip() for t in value.split(",") if t.strip())
+        elif key == "params":
+            for pm in re.finditer(r"([A-Za-z_]\w*)\s*\(\s*([a-z]+)\s*(?:,\s*([^)]*))?\)", value):
+                ptype = pm.group(2)
+                if ptype not in PARAM_TYPES:
+                    raise CdkgError(f"params: unknown parameter type {ptype!r} for {pm.group(1)}")
+                params.append(Param(pm.group(1), ptype, (pm.group(3) or "").strip()))
+    return summary, params, tags
+
+
+def library(folder: Path | None = None) -> dict[str, LibraryQuery]:
+    """Every query of the library by name (``instruments-by-state``, ``qc/states-without-qid``)."""
+    folder = Path(folder or paths.QUERIES_DIR)
+    queries = {}
+    for path in sorted(folder.glob("*.rq")) + sorted(folder.glob("qc/*.rq")):
+        name = path.relative_to(folder).with_suffix("").as_posix()
+        queries[name] = load(path, name)
+    return queries
+
+
+def load(path: Path, name: str | None = None) -> LibraryQuery:
+    """One query file with its header."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CdkgError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        summary, params, tags = parse_header(text)
+    except CdkgError as exc:
+        raise CdkgError(f"{path}: {exc}") from exc
+    return LibraryQuery(name or path.stem, path, text, summary, params, tags)
+
+
+def find(name: str, folder: Path | None = None) -> LibraryQuery:
+    """A library query by name, or a ``.rq`` file by path; a one-line error lists close names."""
+    if name.endswith(".rq") or "/" in name and Path(name).is_file():
+        path = Path(name)
+        if path.is_file():
+            return load(path)
+        if not name.startswith("qc/"):
+            raise CdkgError(f"{name}: no such query file")
+    queries = library(folder)
+    key = name[:-3] if name.endswith(".rq") else name
+    if key in queries:
+        return queries[key]
+    close = difflib.get_close_matches(key, list(queries), n=4, cutoff=0.4)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `cdkg queries` lists them"
+    raise CdkgError(f"query {name}: not in the library{hint}")
+
+
+def term_for(param: Param, value: str):
+    """A parameter value typed on the command line as an RDF term of the parameter's type.
+
+    >>> term_for(Param("state", "iri"), "id:state/KZ")
+    rdflib.term.URIRef('https://w3id.org/cdkg/id/state/KZ')
+    >>> term_for(Param("state", "iri"), "state/KZ")
+    rdflib.term.URIRef('https://w3id.org/cdkg/id/state/KZ')
+    >>> term_for(Param("from", "date"), "2021-11-19").n3()
+    '"2021-11-19"^^<http://www.w3.org/2001/XMLSchema#date>'
+    """
+    value = value.strip()
+    kind = param.type
+    if kind == "iri":
+        if value.startswith("<") and value.endswith(">"):
+            value = value[1:-1]
+        if not value or re.search(r'[\x00-\x20<>"{}|^`\\]', value):
+            raise CdkgError(f"parameter {param.name}: not an IRI: {value!r}")
+        prefix, _, local = value.partition(":")
+        if prefix in PREFIXES and local and not local.startswith("//"):
+            value = PREFIXES[prefix] + local
+        elif not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value):
+            value = PREFIXES["id"] + value.lstrip("/")
+        term = URIRef(value)
+        sparql_term(term)  # rejects characters an IRI cannot hold
+        return term
+    if kind == "string":
+        return Literal(value)
+    if kind == "lang":
+        if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]+)*", value):
+            raise CdkgError(f"parameter {param.name}: not a language tag: {value!r}")
+        return Literal(value.lower())
+    patterns = {"date": (r"\d{4}-\d{2}-\d{2}", XSD.date), "year": (r"-?\d{4}", XSD.gYear),
+                "integer": (r"[+-]?\d+", XSD.integer), "decimal": (r"[+-]?\d+(\.\d+)?", XSD.decimal)}
+    pattern, datatype = patterns[kind]
+    if not re.fullmatch(pattern, value):
+        raise CdkgError(f"parameter {param.name}: not a {kind}: {value!r}")
+    return Literal(value, datatype=datatype)
+
+
+def bindings_for(query: LibraryQuery, given: Mapping[str, str] | None = None,
+                 lang: str | None = None) -> dict[str, object]:
+    """The terms to bind: given values (``key=value`` from the command line), ``lang`` from
+    ``--lang`` when the query has that parameter, and the defaults of the others."""
+    given = dict(given or {})
+    declared = {p.name: p for p in query.params}
+    if lang and "lang" in declared and "lang" not in given:
+        given["lang"] = lang
+    unknown = sorted(set(given) - set(declared))
+    if unknown and declared:
+        raise CdkgError(f"query {query.name}: unknown parameter {', '.join(unknown)}; "
+                        f"it takes {', '.join(declared)}")
+    bindings = {}
+    for name, value in given.items():
+        param = declared.get(name) or Param(name, "string")
+        bindings[name] = term_for(param, value)
+    for name, param in declared.items():
+        if name not in bindings and param.default_term is not None:
+            bindings[name] = param.default_term
+    return bindings
+
+
+def run(query: LibraryQuery, source, params: Mapping[str, str] | None = None,
+        lang: str | None = None) -> QueryResult:
+    """Run a library query on a store, a reference store or an endpoint (anything with ``query``)."""
+    return source.query(query.text, bindings=bindings_for(query, params, lang), name=query.name)
+
+
+# --- expected results as files ---------------------------------------------------------------------
+
+def to_tsv_rows(result: QueryResult) -> list[str]:
+    """A SELECT result as SPARQL TSV lines (header, then one line per row, terms in N-Triples form),
+    rows sorted so the file does not depend on the order an engine returns ties in."""
+    def cell(term) -> str:
+        if term is None:
+            return ""
+        if isinstance(term, BNode):
+            return "_:b"
+        if isinstance(term, Literal) and term.datatype in (XSD.integer, XSD.decimal) \
+                and not term.language:
+            term = Literal(str(term.toPython() if term.datatype == XSD.decimal else int(term)),
+                           datatype=term.datatype)
+        return sparql_term(term)
+    header = "\t".join(f"?{v}" for v in result.vars)
+    return [header] + sorted("\t".join(cell(t) for t in row) for row in result.rows)
+
+
+def from_tsv_cell(cell: str):
+    """A cell of an expected-results file back as an rdflib term (``None`` when empty)."""
+    if not cell:
+        return None
+    from rdflib.util import from_n3
+    return from_n3(cell.replace("\\t", "\t"))
+
+
+def expected_path(name: str, fixture: str) -> Path:
+    """Where the expected rows of query *name* on *fixture* are kept."""
+    return EXPECTED_DIR / f"{name.replace('/', '--')}.{fixture}.tsv"
+
+
+def write_expected(source, fixture: str, names: list[str] | None = None) -> list[Path]:
+    """Run every library query (or *names*) bare on *source* and write its rows as the expected file."""
+    written = []
+    for name, query in library().items():
+        if names and name not in names:
+            continue
+        lines = to_tsv_rows(run(query, source))
+        path = expected_path(name, fixture)
+        atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m cdkg.queries.library --write-expected [--trig FILE --fixture NAME]``."""
+    from cdkg.graph.inference import materialize
+    from cdkg.graph.store import Store
+
+    parser = argparse.ArgumentParser(prog="python -m cdkg.queries.library")
+    parser.add_argument("--write-expected", action="store_true", help="rewrite queries/expected/*.tsv")
+    parser.add_argument("--trig", type=Path, default=SAMPLE_TRIG, help="graph to run on (default: the sample)")
+    parser.add_argument("--fixture", default="sample", help="name used in the expected file names")
+    parser.add_argument("--no-inference", action="store_true", help="do not materialize inferences first")
+    parser.add_argument("names", nargs="*", help="only these queries")
+    args = parser.parse_args(argv)
+    if not args.write_expected:
+        parser.print_help()
+        return 2
+    with Store.in_memory() as store:
+        store.load_file(args.trig)
+        if not args.no_inference:
+            materialize(store)
+        for path in write_expected(store, args.fixture, args.names or None):
+            print(path.relative_to(paths.ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
