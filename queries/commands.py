@@ -1,5 +1,288 @@
-"""Subcommands of this area (filled in as the area is built)."""
+"""Subcommands ``cdkg query``, ``cdkg queries``, ``cdkg sparql``, ``cdkg export`` and ``cdkg infer``.
+
+A query runs on the persistent store (``--store``, default ``build/store``), on a TriG file loaded
+in memory (``--trig``) or on any SPARQL 1.1 endpoint (``--endpoint``); the output is a terminal
+table, CSV, TSV, JSON or a Markdown table. IRIs get labels in the ``--lang`` language (falling
+back to English, Arabic, Russian, then any) looked up in the same source.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+
+from cdkg import paths
+from cdkg.errors import CdkgError
+from cdkg.graph.store import EXPORT_FORMATS, QueryResult, Store, atomic_write, sparql_term
+from cdkg.queries import library as lib
+
+FORMATS = ("table", "csv", "tsv", "json", "md")
+LANGS = ("ar", "en", "ru")
+_LABEL_BATCH = 400
+_CELL_WIDTH = 60
 
 
 def register(subparsers) -> None:
     """Add this area's subcommands to ``cdkg``."""
+    q = subparsers.add_parser("query", help="run a library query (or a .rq file)",
+                              description="Run a query of the library by name, or a .rq file.")
+    q.add_argument("name", help="library name (see `cdkg queries`) or path to a .rq file")
+    q.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
+                   help="bind a parameter (repeatable), e.g. --param state=id:state/KZ")
+    _source_options(q)
+    _output_options(q)
+    q.set_defaults(func=cmd_query)
+
+    ls = subparsers.add_parser("queries", help="list the query library with summaries")
+    ls.add_argument("--format", choices=("table", "md"), default="table")
+    ls.set_defaults(func=cmd_queries)
+
+    s = subparsers.add_parser("sparql", help="run an ad-hoc SPARQL query ('-' reads it from stdin)")
+    s.add_argument("sparql", help="the query text, or - for standard input")
+    _source_options(s)
+    _output_options(s)
+    s.set_defaults(func=cmd_sparql)
+
+    e = subparsers.add_parser("export", help="write the whole graph as RDF (trig/nq keep named graphs)")
+    e.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="trig")
+    e.add_argument("--out", type=Path, help="output file (default: standard output)")
+    e.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
+    e.add_argument("--trig", type=Path, help="convert this TriG file instead of reading a store")
+    e.set_defaults(func=cmd_export)
+
+    i = subparsers.add_parser("infer", help="recompute the inferred graph of a store from the ontology")
+    i.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
+    i.add_argument("--ontology", type=Path, help="ontology file (default: the store's ontology graph, "
+                                                 "else ontology/cdo.ttl)")
+    i.set_defaults(func=cmd_infer)
+
+
+def _source_options(parser) -> None:
+    src = parser.add_mutually_exclusive_group()
+    src.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
+    src.add_argument("--trig", type=Path, help="load this TriG file in memory and query it")
+    src.add_argument("--endpoint", metavar="URL", help="query a SPARQL 1.1 endpoint instead")
+    parser.add_argument("--user", help="endpoint user name")
+    parser.add_argument("--password", help="endpoint password")
+
+
+def _output_options(parser) -> None:
+    parser.add_argument("--format", "-f", choices=FORMATS, default="table")
+    parser.add_argument("--lang", choices=LANGS, default=None,
+                        help="language of labels (and of a query's lang parameter); default en")
+
+
+# --- sources -----------------------------------------------------------------------------------------
+
+def open_source(args):
+    """The store, in-memory TriG or endpoint the options name."""
+    if getattr(args, "endpoint", None):
+        return lib.EndpointSource(args.endpoint, args.user, args.password)
+    if getattr(args, "trig", None):
+        store = Store.in_memory()
+        store.load_file(args.trig)
+        return store
+    return Store.open(args.store or paths.build_dir() / "store", read_only=True)
+
+
+# --- commands ----------------------------------------------------------------------------------------
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise CdkgError(f"--param {pair!r}: expected KEY=VALUE")
+        params[key.strip()] = value
+    return params
+
+
+def cmd_query(args) -> int:
+    query = lib.find(args.name)
+    params = _parse_params(args.param)
+    bindings = lib.bindings_for(query, params, args.lang)  # validate before opening anything
+    with open_source(args) as source:
+        result = source.query(query.text, bindings=bindings, name=query.name)
+        _print_result(result, source, args)
+    return 1 if query.is_quality_check and result.kind == "select" and result.rows else 0
+
+
+def cmd_sparql(args) -> int:
+    text = sys.stdin.read() if args.sparql == "-" else args.sparql
+    with open_source(args) as source:
+        result = source.query(text, name="sparql")
+        _print_result(result, source, args)
+    return 0
+
+
+def cmd_queries(args) -> int:
+    rows = []
+    for name, query in lib.library().items():
+        params = ", ".join(f"{p.name} ({p.type}, {p.default or 'none'})" for p in query.params)
+        rows.append((name, query.summary, params))
+    header = ["query", "summary", "params"]
+    print(_markdown(header, rows) if args.format == "md" else _table(header, rows, width=90))
+    return 0
+
+
+def cmd_export(args) -> int:
+    if args.trig:
+        store = Store.in_memory()
+        store.load_file(args.trig)
+    else:
+        store = Store.open(args.store or paths.build_dir() / "store", read_only=True)
+    with store:
+        if args.out:
+            store.dump(args.out, args.format)
+            print(f"{args.out}: {len(store)} quads as {args.format}", file=sys.stderr)
+        else:
+            with tempfile.TemporaryDirectory() as folder:  # dump writes files; pass one through
+                out = Path(folder) / f"graph.{args.format}"
+                store.dump(out, args.format)
+                sys.stdout.buffer.write(out.read_bytes())
+    return 0
+
+
+def cmd_infer(args) -> int:
+    from cdkg.graph.inference import materialize
+
+    with Store.open(args.store or paths.build_dir() / "store") as store:
+        count = materialize(store, args.ontology)
+    print(f"inferred graph: {count} triples")
+    return 0
+
+
+# --- output ------------------------------------------------------------------------------------------
+
+_SHORT = {v: k for k, v in lib.PREFIXES.items()}
+
+
+def compact(term) -> str:
+    """A term as short text: ``id:state/KZ``, ``cdo:partyTo``, a literal's value.
+
+    >>> compact(URIRef("https://w3id.org/cdkg/id/state/KZ")), compact(Literal("2023", lang="en"))
+    ('id:state/KZ', '2023')
+    """
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for base, prefix in sorted(_SHORT.items(), key=lambda kv: -len(kv[0])):
+            if text.startswith(base) and len(text) > len(base):
+                return f"{prefix}:{text[len(base):]}"
+        return text
+    return str(term)
+
+
+def labels_for(source, iris: set, lang: str) -> dict:
+    """One label per IRI: in *lang*, else English, Arabic, Russian, then any (skos:prefLabel first)."""
+    order = [lang] + [x for x in ("en", "ar", "ru") if x != lang]
+    best: dict = {}
+    iris = sorted(i for i in iris if isinstance(i, URIRef))
+    for start in range(0, len(iris), _LABEL_BATCH):
+        values = " ".join(sparql_term(i) for i in iris[start:start + _LABEL_BATCH])
+        result = source.query(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+            f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ skos:prefLabel rdfs:label dcterms:title }}"
+            " GRAPH ?g { ?x ?p ?l } FILTER(isLiteral(?l)) }", name="labels")
+        for x, p, label in result.rows:
+            language = (label.language or "").lower().split("-")[0]
+            rank = (order.index(language) if language in order else len(order),
+                    ("prefLabel", "#label", "title").index(next(k for k in ("prefLabel", "#label", "title")
+                                                                 if str(p).endswith(k))), str(label))
+            if x not in best or rank < best[x][0]:
+                best[x] = (rank, str(label))
+    return {x: text for x, (_, text) in best.items()}
+
+
+def _print_result(result: QueryResult, source, args) -> None:
+    out = sys.stdout
+    if result.kind == "ask":
+        out.write(("true" if result.boolean else "false") + "\n")
+        return
+    if result.kind == "graph":
+        fmt = "json-ld" if args.format == "json" else "turtle"
+        out.write(result.graph.serialize(format=fmt))
+        return
+    lang = args.lang or "en"
+    iri_columns = [i for i, _ in enumerate(result.vars) if any(isinstance(r[i], URIRef) for r in result.rows)]
+    iris = {r[i] for r in result.rows for i in iri_columns}
+    labels = labels_for(source, iris, lang) if iris else {}
+    if args.format in ("table", "md"):
+        header = list(result.vars)
+        rows = [[labels.get(t) or compact(t) if isinstance(t, URIRef) else compact(t) for t in row]
+                for row in result.rows]
+        if args.format == "md":
+            out.write(_markdown(header, rows) + "\n")
+        else:
+            out.write(_table(header, rows) + "\n")
+            out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+        return
+    header, rows = [], []
+    for i, var in enumerate(result.vars):
+        header.append(var)
+        if i in iri_columns:
+            header.append(f"{var}_label")
+    for row in result.rows:
+        cells = []
+        for i, term in enumerate(row):
+            cells.append(term)
+            if i in iri_columns:
+                cells.append(Literal(labels[term]) if term in labels else None)
+        rows.append(cells)
+    if args.format == "json":
+        out.write(json.dumps(_sparql_json(header, rows), ensure_ascii=False, indent=1) + "\n")
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if args.format == "csv" else "\t", lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([["" if t is None else str(t) for t in row] for row in rows])
+        out.write(buffer.getvalue())
+
+
+def _sparql_json(header, rows) -> dict:
+    """SPARQL 1.1 Query Results JSON."""
+    def cell(term):
+        if isinstance(term, URIRef):
+            return {"type": "uri", "value": str(term)}
+        if isinstance(term, Literal):
+            out = {"type": "literal", "value": str(term)}
+            if term.language:
+                out["xml:lang"] = term.language
+            elif term.datatype:
+                out["datatype"] = str(term.datatype)
+            return out
+        return {"type": "bnode", "value": str(term)}
+    return {"head": {"vars": header},
+            "results": {"bindings": [{v: cell(t) for v, t in zip(header, row) if t is not None}
+                                     for row in rows]}}
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _table(header, rows, width: int = _CELL_WIDTH) -> str:
+    """A plain text table; cells are clipped to *width* characters."""
+    cells = [[_clip(c, width) for c in header]] + [[_clip(c, width) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _markdown(header, rows) -> str:
+    def esc(c):
+        return " ".join(str(c).split()).replace("|", "\\|")
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)

@@ -295,3 +295,71 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --- remote endpoints ------------------------------------------------------------------------------
+
+class EndpointSource:
+    """A SPARQL 1.1 endpoint queried with SPARQLWrapper (JSON results), answering like `Store.query`."""
+
+    def __init__(self, url: str, user: str | None = None, password: str | None = None, timeout: int = 60):
+        self.url, self.user, self.password, self.timeout = url, user, password, timeout
+
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None,
+              use_default_graph_as_union: bool = True, name: str = "sparql") -> QueryResult:
+        import rdflib
+        from SPARQLWrapper import JSON, N3, SPARQLWrapper
+        from cdkg.graph.store import with_values
+
+        text = with_values(sparql, bindings)
+        client = SPARQLWrapper(self.url)
+        client.setQuery(text)
+        client.setTimeout(self.timeout)
+        client.setMethod("POST")
+        if self.user:
+            client.setCredentials(self.user, self.password or "")
+        form = client.queryType
+        client.setReturnFormat(N3 if form in ("CONSTRUCT", "DESCRIBE") else JSON)
+        try:
+            response = client.query()
+            payload = response.convert()
+        except Exception as exc:  # SPARQLWrapper and urllib raise many types
+            kind = type(exc).__name__
+            detail = " ".join(str(getattr(exc, "reason", "") or exc).split())[:200]
+            if kind == "QueryBadFormed":
+                raise CdkgError(f"query {name}: rejected by {self.url} as malformed: {detail}") from exc
+            raise CdkgError(f"{self.url}: endpoint unreachable or failed ({kind}): {detail}") from exc
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            graph = payload if isinstance(payload, rdflib.Graph) else rdflib.Graph().parse(data=payload, format="turtle")
+            return QueryResult("graph", graph=graph)
+        if "boolean" in payload:
+            return QueryResult("ask", boolean=bool(payload["boolean"]))
+        names = payload["head"].get("vars", [])
+        rows = [tuple(_json_term(b.get(v)) for v in names) for b in payload["results"]["bindings"]]
+        return QueryResult("select", vars=names, rows=rows)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "EndpointSource":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def _json_term(cell: Mapping | None):
+    """One cell of SPARQL JSON results as an rdflib term (xsd:string literals become plain)."""
+    if cell is None:
+        return None
+    kind, value = cell["type"], cell["value"]
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if cell.get("xml:lang"):
+        return Literal(value, lang=cell["xml:lang"])
+    datatype = cell.get("datatype")
+    if datatype and datatype != str(XSD.string):
+        return Literal(value, datatype=URIRef(datatype))
+    return Literal(value)
