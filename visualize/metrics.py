@@ -20,11 +20,12 @@ True
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
+import io
 from pathlib import Path
 
 import networkx as nx
+
+from cdkg.visualize.files import write_atomic
 
 #: Seed of Louvain and of sampled betweenness, so a view is the same each time it is built.
 SEED = 42
@@ -154,19 +155,10 @@ def limit_nodes(graph: nx.Graph, max_nodes: int = MAX_VIEW_NODES) -> nx.Graph:
 
 def write_metrics_csv(graph: nx.Graph, path: str | Path) -> Path:
     """Write one row per node with its labels, type and metrics (atomic: temp file, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=path.parent,
-                                         prefix=f".{path.name}.", delete=False)
-    try:
-        with handle:
-            writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-            writer.writeheader()
-            order = sorted(graph.nodes(data=True), key=lambda item: (-item[1].get("degree", 0), str(item[0])))
-            for node, data in order:
-                writer.writerow({"id": node, **data})
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    return path
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    order = sorted(graph.nodes(data=True), key=lambda item: (-item[1].get("degree", 0), str(item[0])))
+    for node, data in order:
+        writer.writerow({"id": node, **data})
+    return write_atomic(path, buffer.getvalue(), newline="")

@@ -70,3 +70,11 @@ def style_of(class_name: str) -> tuple[str, str, str, str]:
     if class_name == "Other":
         return OTHER_STYLE
     return (OTHER_STYLE[0], OTHER_STYLE[1], class_name, class_name)
+
+#: view name -> (English title, Arabic title) shown at the top of the page.
+VIEW_TITLES: dict[str, tuple[str, str]] = {
+    "cooperation": ("State cooperation: shared instruments", "تعاون الدول: الوثائق المشتركة"),
+    "membership": ("Actors, organizations and forums", "الفاعلون والمنظمات والمنتديات"),
+    "instruments": ("Instruments: parties, events, principles, topics", "الوثائق: الأطراف والأحداث والمبادئ والمواضيع"),
+    "principles": ("Principles and who promotes them", "المبادئ ومن يعززها"),
+}

@@ -1,0 +1,209 @@
+"""Write a projection as one self-contained pyvis HTML page that works with no network.
+
+The page is pyvis 0.3.2's template with vis-network inlined (``cdn_resources="in_line"``); the
+Bootstrap links that template still points at a CDN are removed, and the result is checked
+for any remaining remote ``src``/``href``/``url()``. Nodes and edges are written straight into
+``Network.nodes``/``Network.edges`` (pyvis' ``add_node``/``add_edge``/``from_nx`` scan lists
+and grow with the square of the edges). Text from documents travels only as JSON that escapes
+``<``, ``>``, ``&`` and ``'`` and is put on the page with ``textContent``, never as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+from pyvis.network import Network
+
+from cdkg import __version__
+from cdkg.visualize.files import write_atomic
+from cdkg.visualize.metrics import METRICS
+from cdkg.visualize.styles import CLASS_STYLES, RELATION_NAMES, VIEW_TITLES, style_of
+
+#: Projections whose edges have a direction worth an arrow (subject -> object).
+DIRECTED_VIEWS = {"membership", "instruments", "principles"}
+
+#: What must never appear in a written page: a reference the browser would fetch.
+REMOTE_REFERENCE = re.compile(
+    r"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//)|(?:url\(\s*["']?\s*(?:https?:)?//)|@import""",
+    re.IGNORECASE,
+)
+_CDN_LINK = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']https?://[^>]*>""", re.IGNORECASE)
+_CDN_SCRIPT = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']https?://[^>]*>\s*</script>""", re.IGNORECASE)
+_EMPTY_HEADING = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>")
+
+_ASSETS = Path(__file__).resolve().parent
+
+
+def script_json(value) -> str:
+    """JSON safe to embed in a ``<script>`` element: ``<``, ``>``, ``&``, ``'`` and line separators escaped.
+
+    Examples
+    --------
+    >>> script_json({"quote": "</script><img src=x onerror=alert(1)>"})
+    '{"quote": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+def _sources(items: list[dict]) -> list[dict]:
+    """The source fields a tooltip shows (document title, date, evidence quote)."""
+    return [{"title": s["title"], "date": s["date"], "quote": s["quote"]} for s in items]
+
+
+def vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
+    """vis-network node records: label in ``lang``, colour and shape by class, size by a metric."""
+    nodes = []
+    for node, data in graph.nodes(data=True):
+        colour, shape, _, _ = style_of(data.get("type", "Other"))
+        metrics = {name: data.get(name, 0) for name in (*METRICS, "community")}
+        dmin, dmax = data.get("dates", ("", ""))
+        nodes.append({
+            "id": node,
+            "label": data.get(f"label_{lang}") or data.get("label_en") or str(node),
+            "label_ar": data.get("label_ar", ""),
+            "label_en": data.get("label_en", ""),
+            "ctype": data.get("type", "Other"),
+            "color": colour,
+            "shape": shape,
+            "value": metrics.get(size_by, 0),
+            "metrics": metrics,
+            "sources": _sources(data.get("sources", [])),
+            "nsources": data.get("source_count", 0),
+            "dmin": dmin,
+            "dmax": dmax,
+        })
+    return nodes
+
+
+def vis_edges(graph: nx.Graph, directed: bool) -> list[dict]:
+    """vis-network edge records: width by weight, relation names, shared instruments and sources."""
+    edges = []
+    for number, (u, v, data) in enumerate(graph.edges(data=True)):
+        tail = data.get("tail", u)
+        head = v if tail == u else u
+        dmin, dmax = data.get("dates", ("", ""))
+        edge = {
+            "id": number,
+            "from": tail,
+            "to": head,
+            "value": data.get("weight", 1),
+            "weight": data.get("weight", 1),
+            "relations": data.get("relations", []),
+            "via": data.get("via_labels", []),
+            "sources": _sources(data.get("sources", [])),
+            "nsources": data.get("source_count", 0),
+            "dmin": dmin,
+            "dmax": dmax,
+        }
+        if directed:
+            edge["arrows"] = "to"
+        edges.append(edge)
+    return edges
+
+
+def vis_options(node_count: int, edge_count: int) -> dict:
+    """Layout and physics that settle, then stop: fewer stabilization iterations as views grow."""
+    big = node_count > 1000 or edge_count > 5000
+    iterations = 400 if node_count <= 300 else 250 if node_count <= 1500 else 150
+    return {
+        "autoResize": True,
+        "layout": {"randomSeed": 42, "improvedLayout": node_count <= 300},
+        "nodes": {
+            "scaling": {"min": 8, "max": 42, "label": {"enabled": False}},
+            "font": {"size": 15, "face": "DejaVu Sans, Noto Sans Arabic, Arial, sans-serif", "strokeWidth": 3,
+                     "strokeColor": "#ffffff"},
+            "borderWidth": 1,
+        },
+        "edges": {
+            "scaling": {"min": 1, "max": 10},
+            "color": {"color": "#9a9a9a", "highlight": "#333333", "hover": "#333333", "opacity": 0.6 if big else 0.85},
+            "smooth": False if big else {"enabled": True, "type": "continuous", "roundness": 0.3},
+            "arrows": {"to": {"scaleFactor": 0.5}},
+        },
+        "interaction": {"hover": not big, "tooltipDelay": 150, "hideEdgesOnDrag": big, "navigationButtons": False,
+                        "multiselect": True},
+        "physics": {
+            "enabled": True,
+            "solver": "barnesHut",
+            "barnesHut": {"gravitationalConstant": -4000, "centralGravity": 0.25, "springLength": 130,
+                          "springConstant": 0.04, "damping": 0.5, "avoidOverlap": 0.1},
+            "maxVelocity": 60,
+            "minVelocity": 1.5,
+            "timestep": 0.5,
+            "adaptiveTimestep": True,
+            "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 25, "fit": True},
+        },
+    }
+
+
+def _page_config(graph: nx.Graph, view: str, lang: str, size_by: str, title: str) -> dict:
+    """What the page script needs besides nodes and edges: names of classes and relations, etc."""
+    present = sorted({d.get("type", "Other") for _, d in graph.nodes(data=True)},
+                     key=lambda c: (list(CLASS_STYLES).index(c) if c in CLASS_STYLES else 99, c))
+    classes = []
+    for name in present:
+        colour, shape, english, arabic = style_of(name)
+        classes.append({"key": name, "color": colour, "shape": shape, "en": english, "ar": arabic})
+    return {
+        "view": view,
+        "lang": lang,
+        "sizeBy": size_by,
+        "title": {"en": title or VIEW_TITLES.get(view, (view, view))[0],
+                  "ar": title or VIEW_TITLES.get(view, (view, view))[1]},
+        "reduced": graph.graph.get("reduced", ""),
+        "classes": classes,
+        "relations": {key: {"en": en, "ar": ar} for key, (en, ar) in RELATION_NAMES.items()},
+        "version": __version__,
+    }
+
+
+def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "degree", title: str | None = None) -> str:
+    """The HTML text of a view of ``graph`` (nodes must carry metrics, see ``apply_metrics``)."""
+    if lang not in ("ar", "en"):
+        raise ValueError(f"lang must be 'ar' or 'en', not {lang!r}")
+    if size_by not in METRICS:
+        raise ValueError(f"size_by must be one of {METRICS}, not {size_by!r}")
+    net = Network(height="100vh", width="100%", cdn_resources="in_line", directed=False, heading="")
+    net.nodes = vis_nodes(graph, lang, size_by)
+    net.edges = vis_edges(graph, directed=view in DIRECTED_VIEWS)
+    net.options = vis_options(len(net.nodes), len(net.edges))
+    page = net.generate_html(name="view.html")
+    page = _CDN_LINK.sub("", page)
+    page = _CDN_SCRIPT.sub("", page)
+    page = _EMPTY_HEADING.sub("", page)
+    style = (_ASSETS / "view.css").read_text(encoding="utf-8")
+    script = (_ASSETS / "view.js").read_text(encoding="utf-8")
+    direction = "rtl" if lang == "ar" else "ltr"
+    page_title = title or VIEW_TITLES.get(view, (view, view))[0 if lang == "en" else 1]
+    page = page.replace("<html>", f'<!DOCTYPE html>\n<html lang="{lang}" dir="{direction}">', 1)
+    page = page.replace(
+        '<meta charset="utf-8">',
+        f'<meta charset="utf-8">\n<title>{html.escape(page_title)}</title>\n'
+        f'<meta name="generator" content="cdkg {html.escape(__version__)}">\n<style>{style}</style>',
+        1,
+    )
+    marker = "drawGraph();"
+    position = page.rfind(marker)
+    if position < 0:
+        raise RuntimeError("pyvis template changed: drawGraph() call not found")
+    config = script_json(_page_config(graph, view, lang, size_by, title))
+    injected = f"{marker}\n var CDKG_CONFIG = {config};\n{script}\n"
+    page = page[:position] + injected + page[position + len(marker):]
+    leak = REMOTE_REFERENCE.search(page)
+    if leak:
+        raise RuntimeError(f"view page would load a remote resource near: {page[leak.start():leak.start() + 80]!r}")
+    return page
+
+
+def write_view(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", size_by: str = "degree",
+               title: str | None = None) -> Path:
+    """Render a view and write it to ``path`` atomically."""
+    return write_atomic(path, render_view(graph, view, lang, size_by, title))

@@ -1,0 +1,221 @@
+// cdkg view: legend, type and date filters, language switch, size-by switch and tooltips built as
+// DOM nodes (textContent only: document text never becomes HTML). Runs right after pyvis'
+// drawGraph(), with the globals it defines: nodes and edges (vis.DataSet) and network.
+(function () {
+  "use strict";
+  var config = CDKG_CONFIG;
+  var TEXT = {
+    en: {
+      language: "Language", size: "Node size", types: "Types", dates: "Date range", from: "From", to: "To",
+      undated: "Keep items without a date", degree: "degree", betweenness: "betweenness",
+      eigenvector: "eigenvector centrality", community: "community", weight: "weight", sources: "Sources",
+      more: "more", shown: "shown", nodes: "nodes", edges: "edges", instruments: "Shared instruments",
+      none: "No claim recorded", type: "type", reset: "Clear dates", relation: "relation"
+    },
+    ar: {
+      language: "اللغة", size: "حجم العقدة", types: "الأنواع", dates: "النطاق الزمني", from: "من", to: "إلى",
+      undated: "إبقاء العناصر غير المؤرخة", degree: "الدرجة", betweenness: "البينية",
+      eigenvector: "مركزية المتجه الذاتي", community: "المجتمع", weight: "الوزن", sources: "المصادر",
+      more: "أخرى", shown: "معروضة", nodes: "عقد", edges: "روابط", instruments: "الوثائق المشتركة",
+      none: "لا يوجد ادعاء مسجل", type: "النوع", reset: "مسح التواريخ", relation: "العلاقة"
+    }
+  };
+  var SYMBOL = {dot: "\u25CF", square: "\u25A0", star: "\u2605", diamond: "\u25C6", triangle: "\u25B2",
+                triangleDown: "\u25BC", hexagon: "\u2B22"};
+  var lang = config.lang;
+  var classInfo = {};
+  config.classes.forEach(function (c) { classInfo[c.key] = c; });
+  var allNodes = nodes.get();
+  var allEdges = edges.get();
+  var nodeById = {};
+  allNodes.forEach(function (n) { nodeById[n.id] = n; });
+  var typeOn = {};
+  config.classes.forEach(function (c) { typeOn[c.key] = true; });
+  var hiddenNode = {}, hiddenEdge = {};
+
+  function el(tag, text, attrs) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (attrs) { Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); }); }
+    return node;
+  }
+  function t(key) { return TEXT[lang][key] || key; }
+  function className(key) { var c = classInfo[key]; return c ? c[lang] : key; }
+  function relationName(key) { var r = config.relations[key]; return r ? r[lang] : key; }
+  function labelIn(n, l) { return (l === "ar" ? n.label_ar : n.label_en) || n.label_en || n.label_ar || String(n.id); }
+  function fmt(x) { return typeof x === "number" && !Number.isInteger(x) ? x.toFixed(3) : String(x); }
+
+  function sourceList(item) {
+    var box = el("div");
+    box.appendChild(el("div", t("sources") + " (" + item.nsources + ")", {"class": "tip-meta"}));
+    if (!item.sources.length) { box.appendChild(el("div", t("none"), {"class": "tip-more"})); return box; }
+    var list = el("ul");
+    item.sources.forEach(function (s) {
+      var li = el("li");
+      li.appendChild(el("span", s.title, {"class": "tip-doc", dir: "auto"}));
+      if (s.date) { li.appendChild(el("span", " \u2014 " + s.date, {dir: "ltr"})); }
+      if (s.quote) { li.appendChild(el("span", s.quote, {"class": "tip-quote", dir: "auto"})); }
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    if (item.nsources > item.sources.length) {
+      box.appendChild(el("div", "+" + (item.nsources - item.sources.length) + " " + t("more"), {"class": "tip-more"}));
+    }
+    return box;
+  }
+  function nodeTip(n) {
+    var box = el("div", null, {"class": "cdkg-tip", dir: lang === "ar" ? "rtl" : "ltr"});
+    if (n.label_ar) { box.appendChild(el("div", n.label_ar, {"class": "tip-label", dir: "rtl", lang: "ar"})); }
+    if (n.label_en) { box.appendChild(el("div", n.label_en, {"class": "tip-label", dir: "ltr", lang: "en"})); }
+    var m = n.metrics;
+    box.appendChild(el("div", t("type") + ": " + className(n.ctype) + " \u00B7 " + t("degree") + " " + m.degree +
+      " \u00B7 " + t("betweenness") + " " + fmt(m.betweenness) + " \u00B7 " + t("eigenvector") + " " +
+      fmt(m.eigenvector) + " \u00B7 " + t("community") + " " + m.community, {"class": "tip-meta"}));
+    box.appendChild(sourceList(n));
+    return box;
+  }
+  function edgeTip(e) {
+    var box = el("div", null, {"class": "cdkg-tip", dir: lang === "ar" ? "rtl" : "ltr"});
+    var a = nodeById[e.from], b = nodeById[e.to];
+    box.appendChild(el("div", labelIn(a, lang) + " \u2014 " + labelIn(b, lang), {"class": "tip-label", dir: "auto"}));
+    box.appendChild(el("div", t("relation") + ": " + e.relations.map(relationName).join(", ") + " \u00B7 " +
+      t("weight") + " " + fmt(e.weight), {"class": "tip-meta"}));
+    if (e.via.length) {
+      box.appendChild(el("div", t("instruments") + ":", {"class": "tip-meta"}));
+      var list = el("ul");
+      e.via.forEach(function (v) {
+        var li = el("li");
+        li.appendChild(el("div", v.ar, {dir: "rtl", lang: "ar"}));
+        if (v.en !== v.ar) { li.appendChild(el("div", v.en, {dir: "ltr", lang: "en"})); }
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+    }
+    box.appendChild(sourceList(e));
+    return box;
+  }
+  function rebuildTooltips() {
+    nodes.update(allNodes.map(function (n) { return {id: n.id, title: nodeTip(n)}; }));
+    edges.update(allEdges.map(function (e) { return {id: e.id, title: edgeTip(e)}; }));
+  }
+
+  // ---- panel ------------------------------------------------------------------------------
+  var panel = el("div", null, {id: "cdkg-panel"});
+  document.body.appendChild(panel);
+  var fromInput, toInput, undatedBox, status;
+
+  function dateOk(item, from, to, undated) {
+    if (!from && !to) { return true; }
+    if (!item.dmin) { return undated; }
+    if (from && item.dmax < from) { return false; }
+    if (to && item.dmin > to) { return false; }
+    return true;
+  }
+  function applyFilters() {
+    var from = fromInput.value, to = toInput.value, undated = undatedBox.checked;
+    var visible = {}, nodeChanges = [], edgeChanges = [], shownNodes = 0, shownEdges = 0;
+    allNodes.forEach(function (n) {
+      var show = typeOn[n.ctype] !== false && dateOk(n, from, to, undated);
+      visible[n.id] = show;
+      if (show) { shownNodes += 1; }
+      if (!!hiddenNode[n.id] === show) { hiddenNode[n.id] = !show; nodeChanges.push({id: n.id, hidden: !show}); }
+    });
+    allEdges.forEach(function (e) {
+      var show = visible[e.from] && visible[e.to] && dateOk(e, from, to, undated);
+      if (show) { shownEdges += 1; }
+      if (!!hiddenEdge[e.id] === show) { hiddenEdge[e.id] = !show; edgeChanges.push({id: e.id, hidden: !show}); }
+    });
+    if (nodeChanges.length) { nodes.update(nodeChanges); }
+    if (edgeChanges.length) { edges.update(edgeChanges); }
+    window.cdkgShown = {nodes: shownNodes, edges: shownEdges};
+    status.textContent = shownNodes + " / " + allNodes.length + " " + t("nodes") + ", " + shownEdges + " / " +
+      allEdges.length + " " + t("edges") + " " + t("shown");
+  }
+  function setSize(metric) {
+    config.sizeBy = metric;
+    nodes.update(allNodes.map(function (n) { return {id: n.id, value: n.metrics[metric]}; }));
+  }
+  function buildPanel() {
+    var keep = fromInput ? {from: fromInput.value, to: toInput.value, undated: undatedBox.checked} : null;
+    panel.textContent = "";
+    panel.setAttribute("dir", lang === "ar" ? "rtl" : "ltr");
+    panel.setAttribute("lang", lang);
+    panel.appendChild(el("h1", config.title[lang], {dir: "auto"}));
+    panel.appendChild(el("h2", t("language")));
+    [["ar", "العربية"], ["en", "English"]].forEach(function (pair) {
+      var b = el("button", pair[1], {type: "button", "data-lang": pair[0], "aria-pressed": String(pair[0] === lang)});
+      b.addEventListener("click", function () { setLanguage(pair[0]); });
+      panel.appendChild(b);
+    });
+    panel.appendChild(el("h2", t("size")));
+    var select = el("select", null, {id: "cdkg-size"});
+    ["degree", "betweenness", "eigenvector"].forEach(function (m) {
+      var o = el("option", t(m), {value: m});
+      if (m === config.sizeBy) { o.selected = true; }
+      select.appendChild(o);
+    });
+    select.addEventListener("change", function () { setSize(select.value); });
+    panel.appendChild(select);
+    panel.appendChild(el("h2", t("types")));
+    var counts = {};
+    allNodes.forEach(function (n) { counts[n.ctype] = (counts[n.ctype] || 0) + 1; });
+    config.classes.forEach(function (c) {
+      var label = el("label");
+      var box = el("input", null, {type: "checkbox", "data-type": c.key});
+      box.checked = typeOn[c.key] !== false;
+      box.addEventListener("change", function () { typeOn[c.key] = box.checked; applyFilters(); });
+      label.appendChild(box);
+      var swatch = el("span", SYMBOL[c.shape] || SYMBOL.dot, {"class": "swatch"});
+      swatch.style.color = c.color;
+      label.appendChild(swatch);
+      label.appendChild(el("span", c[lang]));
+      label.appendChild(el("span", String(counts[c.key] || 0), {"class": "count"}));
+      panel.appendChild(label);
+    });
+    panel.appendChild(el("h2", t("dates")));
+    var fromLabel = el("label", t("from"));
+    fromInput = el("input", null, {type: "date", id: "cdkg-from"});
+    fromLabel.appendChild(fromInput);
+    var toLabel = el("label", t("to"));
+    toInput = el("input", null, {type: "date", id: "cdkg-to"});
+    toLabel.appendChild(toInput);
+    var undatedLabel = el("label");
+    undatedBox = el("input", null, {type: "checkbox", id: "cdkg-undated"});
+    undatedBox.checked = true;
+    undatedLabel.appendChild(undatedBox);
+    undatedLabel.appendChild(el("span", t("undated")));
+    var reset = el("button", t("reset"), {type: "button"});
+    reset.addEventListener("click", function () { fromInput.value = ""; toInput.value = ""; applyFilters(); });
+    [fromInput, toInput, undatedBox].forEach(function (input) { input.addEventListener("change", applyFilters); });
+    panel.appendChild(fromLabel);
+    panel.appendChild(toLabel);
+    panel.appendChild(undatedLabel);
+    panel.appendChild(reset);
+    if (keep) { fromInput.value = keep.from; toInput.value = keep.to; undatedBox.checked = keep.undated; }
+    status = el("div", null, {id: "cdkg-status"});
+    panel.appendChild(status);
+    panel.appendChild(el("div", config.reduced, {id: "cdkg-reduced", dir: "ltr"}));
+  }
+  function setLanguage(next) {
+    lang = next;
+    document.documentElement.setAttribute("lang", next);
+    document.documentElement.setAttribute("dir", next === "ar" ? "rtl" : "ltr");
+    var canvas = document.querySelector("#mynetwork canvas");
+    if (canvas) { canvas.setAttribute("dir", next === "ar" ? "rtl" : "ltr"); }
+    nodes.update(allNodes.map(function (n) { return {id: n.id, label: labelIn(n, next)}; }));
+    buildPanel();
+    rebuildTooltips();
+    applyFilters();
+    window.cdkgLang = next;
+  }
+
+  window.cdkgSettled = false;
+  network.once("stabilizationIterationsDone", function () {
+    network.setOptions({physics: {enabled: false}});
+    window.cdkgSettled = true;
+  });
+  if (!allNodes.length) { window.cdkgSettled = true; }
+  window.cdkg = {setLanguage: setLanguage, applyFilters: applyFilters, setSize: setSize,
+                 nodeCount: allNodes.length, edgeCount: allEdges.length};
+  setLanguage(lang);
+})();
