@@ -1,0 +1,385 @@
+"""``cdkg link``: bring an external RDF dataset into the store and align it with the lexicon.
+
+The file's triples go into their own named graph ``id:graph/linked/<name>`` (replaced as a whole,
+so linking again gives the same graph). Then every IRI of the file that shares a Wikidata QID or
+an ISO 3166 code with a lexicon entity gets ``<lexicon entity> owl:sameAs <file IRI>`` in that
+same graph, so a query can join document facts with the dataset through ``owl:sameAs``.
+
+An IRI's QID is read from the IRI itself (``http://www.wikidata.org/entity/Q159``) or from its
+``owl:sameAs`` / ``schema:sameAs`` / ``skos:exactMatch`` link to one; its ISO codes from Wikidata's
+``wdt:P297`` / ``wdt:P298`` or the ontology's ``cdo:iso3166Alpha2`` / ``cdo:iso3166Alpha3``.
+
+Parsing uses pyoxigraph, which never resolves XML external entities and never loads remote
+JSON-LD contexts: nothing is fetched, and a file that would need it is rejected.
+
+The module also converts the reference memberships table into a dataset in Wikidata's shape
+(``python -m cdkg.graph.link --memberships CSV --out data/linked/memberships.ttl``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from cdkg.errors import CdkgError
+from cdkg.namespaces import CDO, LEXICON_GRAPH, OWL, linked_graph
+
+#: Formats ``cdkg link`` reads, by name or file suffix.
+FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE, "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES, "ntriples": ox.RdfFormat.N_TRIPLES, "n-triples": ox.RdfFormat.N_TRIPLES,
+    "xml": ox.RdfFormat.RDF_XML, "rdf": ox.RdfFormat.RDF_XML, "owl": ox.RdfFormat.RDF_XML,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD, "json-ld": ox.RdfFormat.JSON_LD, "json": ox.RdfFormat.JSON_LD,
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS, "nquads": ox.RdfFormat.N_QUADS,
+}
+
+WIKIDATA_ENTITY = re.compile(r"^https?://(?:www\.)?wikidata\.org/(?:entity|wiki)/(Q[1-9][0-9]*)$")
+SAME_AS = {str(OWL.sameAs), "https://schema.org/sameAs", "http://schema.org/sameAs",
+           "http://www.w3.org/2004/02/skos/core#exactMatch"}
+ISO2 = {"http://www.wikidata.org/prop/direct/P297", str(CDO.iso3166Alpha2)}
+ISO3 = {"http://www.wikidata.org/prop/direct/P298", str(CDO.iso3166Alpha3)}
+
+
+def qid_of(iri: str) -> str | None:
+    """The Wikidata QID an IRI names, if it is a Wikidata entity IRI.
+
+    >>> qid_of("http://www.wikidata.org/entity/Q159"), qid_of("https://www.wikidata.org/wiki/Q7779")
+    ('Q159', 'Q7779')
+    >>> qid_of("https://w3id.org/cdkg/id/state/RU") is None
+    True
+    """
+    found = WIKIDATA_ENTITY.match(iri)
+    return found.group(1) if found else None
+
+
+def dataset_name(path: Path, name: str | None) -> str:
+    """The linked graph's name: given, or the file name without extensions, made IRI-safe.
+
+    >>> dataset_name(Path("data/linked/memberships.ttl"), None)
+    'memberships'
+    >>> dataset_name(Path("x.ttl"), "SCO members 2024")
+    'sco-members-2024'
+    """
+    raw = name if name is not None else path.name.split(".")[0]
+    slug = re.sub(r"[^a-z0-9._-]+", "-", raw.lower()).strip("-.")
+    if not slug:
+        raise CdkgError(f"{path}: cannot make a dataset name from {raw!r}; give --name")
+    return slug
+
+
+def parse_file(path: Path, rdf_format: str | None = None) -> list[ox.Triple]:
+    """All triples of the file (named graphs of TriG/N-Quads are merged); one-line error if malformed."""
+    key = (rdf_format or path.suffix.lstrip(".")).lower()
+    fmt = FORMATS.get(key)
+    if fmt is None:
+        raise CdkgError(f"{path}: unknown RDF format {key or '(no suffix)'!r}; "
+                        "use --format turtle, nt, xml, json-ld, trig or nquads")
+    if not path.is_file():
+        raise CdkgError(f"{path}: no such file")
+    try:
+        quads = list(ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()))
+    except (SyntaxError, ValueError) as exc:
+        message = " ".join(str(exc).split())[:300]
+        raise CdkgError(f"{path}: cannot parse as {key}: {message}") from None
+    except OSError as exc:
+        raise CdkgError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return [quad.triple for quad in quads]
+
+
+@dataclass
+class Keys:
+    """What identifies an entity across datasets: QIDs and ISO 3166 codes."""
+
+    qids: set[str]
+    iso2: set[str]
+    iso3: set[str]
+
+    def shares(self, other: "Keys") -> bool:
+        return bool(self.qids & other.qids or self.iso2 & other.iso2 or self.iso3 & other.iso3)
+
+
+def external_keys(triples: list[ox.Triple]) -> dict[str, Keys]:
+    """Keys of every IRI in the file, from the IRI itself and the triples about it."""
+    keys: dict[str, Keys] = {}
+
+    def entry(iri: str) -> Keys:
+        if iri not in keys:
+            qid = qid_of(iri)
+            keys[iri] = Keys({qid} if qid else set(), set(), set())
+        return keys[iri]
+
+    for t in triples:
+        for node in (t.subject, t.object):
+            if isinstance(node, ox.NamedNode):
+                entry(node.value)
+        if not isinstance(t.subject, ox.NamedNode):
+            continue
+        p = t.predicate.value
+        if p in SAME_AS and isinstance(t.object, ox.NamedNode) and qid_of(t.object.value):
+            entry(t.subject.value).qids.add(qid_of(t.object.value))
+        elif p in ISO2 and isinstance(t.object, ox.Literal):
+            entry(t.subject.value).iso2.add(t.object.value.strip().upper())
+        elif p in ISO3 and isinstance(t.object, ox.Literal):
+            entry(t.subject.value).iso3.add(t.object.value.strip().upper())
+    return keys
+
+
+LEXICON_KEYS = f"""
+SELECT ?entity ?same ?iso2 ?iso3 WHERE {{
+  GRAPH <{LEXICON_GRAPH}> {{
+    {{ ?entity <{OWL.sameAs}> ?same }}
+    UNION {{ ?entity <{CDO.iso3166Alpha2}> ?iso2 }}
+    UNION {{ ?entity <{CDO.iso3166Alpha3}> ?iso3 }}
+  }}
+}}"""
+
+
+def lexicon_keys(store) -> dict[str, Keys]:
+    """Keys of the lexicon's entities (from ``id:graph/lexicon`` in the store)."""
+    keys: dict[str, Keys] = {}
+    for entity, same, iso2, iso3 in store.query(LEXICON_KEYS, name="lexicon-keys").rows:
+        if not isinstance(entity, URIRef):
+            continue
+        k = keys.setdefault(str(entity), Keys(set(), set(), set()))
+        if same is not None and qid_of(str(same)):
+            k.qids.add(qid_of(str(same)))
+        if iso2 is not None:
+            k.iso2.add(str(iso2).strip().upper())
+        if iso3 is not None:
+            k.iso3.add(str(iso3).strip().upper())
+    return keys
+
+
+def alignments(lexicon: dict[str, Keys], external: dict[str, Keys]) -> list[tuple[str, str]]:
+    """(lexicon IRI, external IRI) pairs that share a key, the external IRI not being the lexicon's.
+
+    >>> lex = {"https://w3id.org/cdkg/id/state/RU": Keys({"Q159"}, {"RU"}, {"RUS"})}
+    >>> alignments(lex, {"http://www.wikidata.org/entity/Q159": Keys({"Q159"}, set(), set()),
+    ...                  "http://example.org/country/RUS": Keys(set(), set(), {"RUS"}),
+    ...                  "http://example.org/country/FRA": Keys(set(), set(), {"FRA"})})
+    [('https://w3id.org/cdkg/id/state/RU', 'http://example.org/country/RUS'), \
+('https://w3id.org/cdkg/id/state/RU', 'http://www.wikidata.org/entity/Q159')]
+    """
+    by_key: dict[tuple[str, str], set[str]] = {}
+    for iri, k in lexicon.items():
+        for kind, values in (("q", k.qids), ("2", k.iso2), ("3", k.iso3)):
+            for value in values:
+                by_key.setdefault((kind, value), set()).add(iri)
+    pairs = set()
+    for iri, k in external.items():
+        for kind, values in (("q", k.qids), ("2", k.iso2), ("3", k.iso3)):
+            for value in values:
+                pairs.update((lex, iri) for lex in by_key.get((kind, value), ()) if lex != iri)
+    return sorted(pairs)
+
+
+@dataclass
+class LinkReport:
+    """What ``cdkg link`` did."""
+
+    graph: str
+    triples: int
+    aligned: int
+
+
+def link_file(path: Path, store: Path, name: str | None = None, rdf_format: str | None = None) -> LinkReport:
+    """Import ``path`` into ``id:graph/linked/<name>`` of the store at ``store`` and align it.
+
+    The file is parsed completely before the store is opened, and the graph is replaced in one
+    transaction, so a malformed file leaves the store as it was.
+    """
+    from cdkg.graph.store import Store, from_ox
+
+    path = Path(path)
+    graph = str(linked_graph(dataset_name(path, name)))
+    triples = parse_file(path, rdf_format)
+    if not (Path(store) / "CURRENT").exists():
+        raise CdkgError(f"{store}: not an Oxigraph store folder (run `cdkg build` first)")
+    with Store.open(store) as target:
+        pairs = alignments(lexicon_keys(target), external_keys(triples))
+        rows = [tuple(from_ox(term) for term in (t.subject, t.predicate, t.object)) for t in triples]
+        rows += [(URIRef(lex), OWL.sameAs, URIRef(ext)) for lex, ext in pairs]
+        target.replace_graphs({graph: rows})
+    return LinkReport(graph, len(set(rows)), len({lex for lex, _ in pairs}))
+
+
+# --- the example dataset: memberships in Wikidata's shape --------------------------------
+
+WD = "http://www.wikidata.org/entity/"
+ROLE_BASE = "https://w3id.org/cdkg/id/role/"
+#: Statuses that are membership; the others become a ``pq:P2868`` (subject has role) qualifier.
+MEMBER_STATUSES = {"member", "founding member", "withdrawn"}
+PREFIXES = """\
+@prefix wd: <http://www.wikidata.org/entity/> .
+@prefix wdt: <http://www.wikidata.org/prop/direct/> .
+@prefix p: <http://www.wikidata.org/prop/> .
+@prefix ps: <http://www.wikidata.org/prop/statement/> .
+@prefix pq: <http://www.wikidata.org/prop/qualifier/> .
+@prefix pr: <http://www.wikidata.org/prop/reference/> .
+@prefix wikibase: <http://wikiba.se/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix role: <https://w3id.org/cdkg/id/role/> .
+"""
+SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|^`\\]+$")
+
+
+def date_literal(text: str) -> str | None:
+    """A partial ISO date as a typed Turtle literal (xsd:date, xsd:gYearMonth or xsd:gYear).
+
+    >>> date_literal("2001-06-15"), date_literal("2009-06"), date_literal("2005"), date_literal("")
+    ('"2001-06-15"^^xsd:date', '"2009-06"^^xsd:gYearMonth', '"2005"^^xsd:gYear', None)
+    """
+    text = text.strip()
+    for pattern, datatype in ((r"\d{4}-\d{2}-\d{2}", "date"), (r"\d{4}-\d{2}", "gYearMonth"), (r"\d{4}", "gYear")):
+        if re.fullmatch(pattern, text):
+            return f'"{text}"^^xsd:{datatype}'
+    if text:
+        raise ValueError(f"not an ISO date: {text!r}")
+    return None
+
+
+def literal(text: str, lang: str | None = None) -> str:
+    """A Turtle string literal with N-Triples escaping."""
+    return str(ox.Literal(text, language=lang)) if lang else str(ox.Literal(text))
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+    except OSError as exc:
+        raise CdkgError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def memberships_turtle(memberships: Path, countries: Path, organizations: Path) -> str:
+    """The memberships table as Turtle in Wikidata's shape (statements with dated qualifiers).
+
+    Each row is one ``p:P463`` statement: ``ps:P463`` the organization, ``pq:P580``/``pq:P582``
+    start and end, ``pq:P2868`` the role for observers, dialogue partners, associates and
+    suspensions, ``pq:P1534`` (end cause) for withdrawals, a ``pr:P854`` reference per source.
+    Membership rows also give the truthy ``wdt:P463``. States carry ``wdt:P297``/``wdt:P298``.
+    """
+    states = {row["iso2"]: row for row in read_csv(countries)}
+    orgs = {row["key"]: row for row in read_csv(organizations)}
+    rows = read_csv(memberships)
+    by_state: dict[str, list[dict[str, str]]] = {}
+    for number, row in enumerate(rows, 2):
+        if row["iso2"] not in states or row["org_key"] not in orgs:
+            raise CdkgError(f"{memberships}:{number}: unknown state {row['iso2']!r} or organization {row['org_key']!r}")
+        by_state.setdefault(row["iso2"], []).append(row)
+    out = [f"# Memberships in Wikidata's shape, generated from {memberships.name} by "
+           "`python -m cdkg.graph.link`; do not edit by hand.\n"
+           "# Entities without a QID in the reference tables get an IRI under\n"
+           f"# {LOCAL_BASE} and are aligned by their ISO code (wdt:P297).", PREFIXES]
+    org_iri = {key: entity_iri(row["wikidata"], "org", key) for key, row in orgs.items()}
+    for key in sorted({row["org_key"] for row in rows}, key=lambda k: sort_key(org_iri[k])):
+        labels = ", ".join(literal(orgs[key][f"name_{lang}"], lang) for lang in ("en", "ar", "ru")
+                           if orgs[key][f"name_{lang}"])
+        out.append(f"{org_iri[key]} rdfs:label {labels} .\n")
+    for status in sorted({row["status"] for row in rows} - MEMBER_STATUSES) + ["withdrawal"]:
+        out.append(f"role:{slug(status)} rdfs:label {literal(status, 'en')} .\n")
+    subjects = {iso2: entity_iri(states[iso2]["wikidata"], "state", iso2) for iso2 in by_state}
+    for iso2 in sorted(by_state, key=lambda code: sort_key(subjects[code])):
+        state = states[iso2]
+        labels = ", ".join(literal(state[f"name_{lang}"], lang) for lang in ("en", "ar", "ru") if state[f"name_{lang}"])
+        lines = [f"{subjects[iso2]} rdfs:label {labels} ;", f"    wdt:P297 {literal(iso2)} ;",
+                 f"    wdt:P298 {literal(state['iso3'])} ;"]
+        truthy = sorted({org_iri[r["org_key"]] for r in by_state[iso2] if r["status"] in MEMBER_STATUSES},
+                        key=sort_key)
+        if truthy:
+            lines.append("    wdt:P463 " + ", ".join(truthy) + " ;")
+        ordered = sorted(by_state[iso2], key=lambda r: (sort_key(org_iri[r["org_key"]]), r["start"], r["status"]))
+        lines.append("    p:P463 " + " ,\n        ".join(statement(r, org_iri[r["org_key"]]) for r in ordered) + " .\n")
+        out.append("\n".join(lines))
+    return "\n".join(out)
+
+
+LOCAL_BASE = "https://w3id.org/cdkg/id/linked/memberships/"
+
+
+def entity_iri(qid: str, kind: str, key: str) -> str:
+    """``wd:Q..`` when the QID is known, else a dataset-local IRI (Turtle syntax).
+
+    >>> entity_iri("Q159", "state", "RU"), entity_iri("", "state", "KW")
+    ('wd:Q159', '<https://w3id.org/cdkg/id/linked/memberships/state/KW>')
+    """
+    qid = (qid or "").strip()
+    if re.fullmatch(r"Q[1-9][0-9]*", qid):
+        return f"wd:{qid}"
+    return f"<{LOCAL_BASE}{kind}/{re.sub(r'[^A-Za-z0-9_-]', '_', key)}>"
+
+
+def sort_key(iri: str) -> tuple:
+    """Order QIDs numerically, local IRIs after them."""
+    found = re.fullmatch(r"wd:Q(\d+)", iri)
+    return (0, int(found.group(1)), "") if found else (1, 0, iri)
+
+
+def slug(status: str) -> str:
+    """A role's local name.
+
+    >>> slug("dialogue partner")
+    'dialogue-partner'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", status.lower()).strip("-")
+
+
+def statement(row: dict[str, str], org: str) -> str:
+    """One ``p:P463`` statement node in Turtle (``org`` already in Turtle syntax)."""
+    parts = [f"ps:P463 {org}"]
+    start, end = date_literal(row["start"]), date_literal(row["end"])
+    if start:
+        parts.append(f"pq:P580 {start}")
+    if end:
+        parts.append(f"pq:P582 {end}")
+    if row["status"] not in MEMBER_STATUSES:
+        parts.append(f"pq:P2868 role:{slug(row['status'])}")
+    if row["status"] == "withdrawn":
+        parts.append("pq:P1534 role:withdrawal")
+    parts.append("wikibase:rank wikibase:NormalRank")
+    sources = [s.strip() for s in row.get("source", "").split("|") if SAFE_IRI.match(s.strip())]
+    if sources:
+        refs = ", ".join(f"[ pr:P854 <{s}> ]" for s in sources)
+        parts.append(f"prov:wasDerivedFrom {refs}")
+    if row.get("note", "").strip():
+        parts.append(f"rdfs:comment {literal(row['note'].strip(), 'en')}")
+    return "[ " + " ;\n          ".join(parts) + " ]"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line of the converter: ``--memberships CSV --out TTL``."""
+    parser = argparse.ArgumentParser(prog="python -m cdkg.graph.link",
+                                     description="Write the memberships table as Turtle in Wikidata's shape.")
+    parser.add_argument("--memberships", type=Path, required=True)
+    parser.add_argument("--countries", type=Path, help="default: countries.csv beside --memberships")
+    parser.add_argument("--organizations", type=Path, help="default: organizations.csv beside --memberships")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    from cdkg.graph.store import atomic_write
+
+    try:
+        text = memberships_turtle(args.memberships,
+                                  args.countries or args.memberships.with_name("countries.csv"),
+                                  args.organizations or args.memberships.with_name("organizations.csv"))
+        list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE))  # we must write valid Turtle
+    except (CdkgError, ValueError, KeyError, SyntaxError) as exc:
+        print(f"cdkg: error: {exc}", file=sys.stderr)
+        return 2
+    atomic_write(args.out, text.encode("utf-8"))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
