@@ -131,7 +131,7 @@ def rules(axioms: Axioms) -> list[tuple[str, str, str]]:
     if subclasses:
         pairs = " ".join(f"({t(a)} {t(b)})" for a, b in sorted(subclasses))
         out.append(("superclasses", "?x a ?super",
-                    f"?x a ?class . VALUES (?class ?super) {{ {pairs} }}"))
+                    f"?x a ?class . FILTER(isIRI(?x)) VALUES (?class ?super) {{ {pairs} }}"))
     party = f"{t(CDO.partyTo)}|{t(CDO.signed)}"
     agreement_kinds = {t(CDO.Agreement)} | {t(a) for a, b in subclasses if b == CDO.Agreement}
     out.append(("bilateral/multilateral", "?i a ?kind",
