@@ -1,5 +1,130 @@
-"""Subcommands of this area (filled in as the area is built)."""
+"""Subcommands of the pipeline: ``extract``, ``build`` and ``evaluate``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from cdkg.errors import CdkgError
+from cdkg.paths import build_dir, documents_dir
+
+
+def fact_record(fact, doc) -> dict:
+    """One fact in the ``cdkg extract --format jsonl`` shape."""
+    def side(x):
+        if isinstance(x, tuple):
+            return {"value": x[0], "datatype": x[1]}
+        return {"label": x.label, "iri": x.iri, "type": x.type, "wikidata": x.wikidata}
+    return {
+        "document": doc.name,
+        "subject": side(fact.subject),
+        "relation": fact.relation,
+        "object": side(fact.object),
+        "evidence": {"text": doc.text[fact.start:fact.end], "start": fact.start, "end": fact.end},
+        "confidence": fact.confidence,
+        "rule": fact.rule,
+    }
+
+
+def _extract(args) -> int:
+    from cdkg.graph.pipeline import Pipeline
+    pipeline = Pipeline(lexicon=args.lexicon)
+    out = sys.stdout
+    for path in args.files:
+        result = pipeline.extract(Path(path), published=args.published)
+        if not result.facts:
+            print(f"cdkg: warning: {path}: no facts found (no recognizable entities?)", file=sys.stderr)
+        for fact in result.facts:
+            record = fact_record(fact, result.doc)
+            if args.format == "jsonl":
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                obj = record["object"].get("label") or record["object"].get("value")
+                out.write(f"{record['subject']['label']}\t{fact.relation}\t{obj}\t"
+                          f"{record['evidence']['text']}\n")
+    return 0
+
+
+def _build(args) -> int:
+    from cdkg.graph.build import build
+    report = build(documents=Path(args.documents) if args.documents else documents_dir(),
+                   out=Path(args.out) if args.out else build_dir(), lexicon=args.lexicon,
+                   quiet=args.quiet)
+    if not args.quiet:
+        print(report.summary())
+    return 0
+
+
+def _evaluate(args) -> int:
+    from cdkg.graph.evaluate import Score, load_gold, score_document
+    from cdkg.graph.pipeline import Pipeline
+    gold_dir = Path(args.gold)
+    if not gold_dir.is_dir():
+        raise CdkgError(f"{gold_dir}: no such folder of reference facts")
+    files = sorted(gold_dir.glob("*.json"))
+    if not files:
+        raise CdkgError(f"{gold_dir}: no reference files (*.json)")
+    docs = Path(args.documents) if args.documents else gold_dir.parent
+    pipeline = Pipeline(lexicon=args.lexicon)
+    total = Score(document="overall")
+    scores = []
+    for gf in files:
+        gold = load_gold(gf)
+        path = docs / gold["file"]
+        if not path.exists():
+            path = documents_dir() / gold["file"]
+        result = pipeline.extract(path)
+        preds = [fact_record(f, result.doc) for f in result.facts]
+        s = score_document(preds, gold)
+        scores.append(s)
+        total.add(s)
+    if args.format == "json":
+        print(json.dumps({"documents": [_score_json(s) for s in scores], "overall": _score_json(total)},
+                         ensure_ascii=False, indent=1))
+        return 0
+    print(f"{'document':55} {'P':>6} {'R':>6} {'F1':>6}  pred/ref")
+    for s in scores + [total]:
+        print(f"{s.document:55} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}  {s.predicted}/{s.reference}")
+    for s in scores:
+        for g in s.missed:
+            print(f"MISSED {s.document}: {g['subject']} --{g['relation']}--> {g['object']}   « {g['evidence']} »")
+        for p in s.extra:
+            obj = p["object"].get("label") or p["object"].get("value")
+            print(f"EXTRA  {s.document}: {p['subject']['label']} --{p['relation']}--> {obj}"
+                  f"   « {p['evidence']['text']} » [{p['rule']}]")
+    return 0
+
+
+def _score_json(s) -> dict:
+    return {"document": s.document, "precision": round(s.precision, 4), "recall": round(s.recall, 4),
+            "f1": round(s.f1, 4), "predicted": s.predicted, "reference": s.reference,
+            "missed": s.missed, "extra": s.extra}
 
 
 def register(subparsers) -> None:
-    """Add this area's subcommands to ``cdkg``."""
+    """Add ``extract``, ``build`` and ``evaluate`` to ``cdkg``."""
+    p = subparsers.add_parser("extract", help="print the facts read from documents",
+                              description="Read documents and print one fact per line with its evidence.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("jsonl", "tsv"), default="jsonl")
+    p.add_argument("--published", metavar="YYYY-MM-DD", help="publication date, for words such as 'today'")
+    p.add_argument("--lexicon", metavar="DIR", help="lexicon folder (default data/lexicon)")
+    p.set_defaults(func=_extract)
+
+    p = subparsers.add_parser("build", help="build the knowledge graph from data/documents",
+                              description="Build the graph (TriG, store, inferences) from every document.")
+    p.add_argument("--documents", metavar="DIR", help="documents folder (default data/documents)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default build)")
+    p.add_argument("--lexicon", metavar="DIR", help="lexicon folder (default data/lexicon)")
+    p.add_argument("--quiet", action="store_true", help="no progress or summary")
+    p.set_defaults(func=_build)
+
+    p = subparsers.add_parser("evaluate", help="score extraction against reference facts",
+                              description="Precision, recall and F1 per document and overall, "
+                                          "with every missed and extra fact listed.")
+    p.add_argument("--gold", required=True, metavar="DIR", help="folder of *.json reference files")
+    p.add_argument("--documents", metavar="DIR", help="where the documents are (default: the gold folder's parent)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--lexicon", metavar="DIR")
+    p.set_defaults(func=_evaluate)

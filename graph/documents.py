@@ -1,0 +1,189 @@
+"""Reading documents: bytes -> text, metadata, language, and the spans of page furniture.
+
+Offsets everywhere in the pipeline point into the decoded original text, so furniture
+(language switchers, photo credits, "leave a comment") and front matter are *masked* for
+analysis (replaced by spaces of the same length), never cut out.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cdkg.errors import CdkgError
+from cdkg.paths import ROOT
+
+__all__ = ["Document", "read_document", "decode", "detect_language", "list_documents"]
+
+MAX_BYTES = 20 * 1024 * 1024
+DOCUMENT_SUFFIXES = (".txt", ".md")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.S)
+_PATTERNS_DIR = ROOT / "data" / "patterns"
+
+
+@dataclass
+class Document:
+    """A document read from disk: original text, analysis text (same length) and metadata."""
+
+    path: Path
+    text: str
+    analysis_text: str
+    sha: str
+    language: str
+    meta: dict = field(default_factory=dict)
+    encoding: str = "utf-8"
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def published(self) -> str | None:
+        return self.meta.get("published") or None
+
+    @property
+    def title(self) -> str:
+        return self.meta.get("title") or self.path.name
+
+
+def decode(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode UTF-8, UTF-16 (with BOM, or detected from NUL bytes) or Windows-1256 text.
+
+    Raises :class:`CdkgError` for empty or binary input rather than guessing silently.
+    """
+    if not data.strip():
+        raise CdkgError(f"{path}: empty file")
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise CdkgError(f"{path}: bad {enc} text at byte {exc.start}") from None
+    sample = data[:4096]
+    if b"\x00" in sample:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        enc = "utf-16-le" if odd > len(sample) // 4 and even < odd // 4 else (
+            "utf-16-be" if even > len(sample) // 4 and odd < even // 4 else None)
+        if enc:
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                pass
+        raise CdkgError(f"{path}: binary file, not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1256")
+    except UnicodeDecodeError:
+        raise CdkgError(f"{path}: not UTF-8, UTF-16 or Windows-1256 text") from None
+    arabic = sum(1 for c in text if "\u0600" <= c <= "\u06ff")
+    if arabic < len(text.strip()) // 10:
+        raise CdkgError(f"{path}: not UTF-8, UTF-16 or Windows-1256 text (no encoding fits)")
+    return text, "cp1256"
+
+
+def detect_language(text: str) -> str:
+    """The document's language from its script: 'ar', 'ru' or 'en' (Latin)."""
+    counts = {"ar": 0, "ru": 0, "en": 0}
+    for ch in text[:20000]:
+        if "\u0600" <= ch <= "\u06ff":
+            counts["ar"] += 1
+        elif "\u0400" <= ch <= "\u04ff":
+            counts["ru"] += 1
+        elif ch.isascii() and ch.isalpha():
+            counts["en"] += 1
+    return max(counts, key=lambda k: (counts[k], k == "en"))
+
+
+def _furniture_patterns() -> list[re.Pattern]:
+    path = _PATTERNS_DIR / "furniture.json"
+    lines = json.loads(path.read_text(encoding="utf-8"))["lines"]
+    return [re.compile(p, re.I) for p in lines]
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            if chars[i] not in "\r\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def _parse_front_matter(block: str, path: Path) -> dict:
+    meta = {}
+    for line in block.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if ":" not in line:
+            raise CdkgError(f"{path}: front matter line without 'key: value': {line.strip()[:60]}")
+        key, value = line.split(":", 1)
+        value = value.strip().strip('"').strip("'")
+        meta[key.strip()] = None if value in ("", "null", "~") else value
+    return meta
+
+
+def sidecar_path(path: Path) -> Path:
+    """The metadata sidecar of a document: ``name.ar.txt`` -> ``name.ar.meta.json``."""
+    return path.with_name(path.stem + ".meta.json")
+
+
+def read_document(path: Path | str, published: str | None = None,
+                  meta: dict | None = None) -> Document:
+    """Read one document with its metadata (front matter, sidecar, then ``meta`` arguments)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise CdkgError(f"{path}: too large ({size // (1024 * 1024)} MB > "
+                            f"{MAX_BYTES // (1024 * 1024)} MB); split it into articles")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CdkgError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CdkgError(f"{path}: is a folder, not a document") from None
+    except PermissionError:
+        raise CdkgError(f"{path}: permission denied") from None
+    text, encoding = decode(data, path)
+    masked: list[tuple[int, int]] = []
+    info: dict = {}
+    fm = _FRONT_MATTER.match(text)
+    if fm:
+        info.update(_parse_front_matter(fm.group(1), path))
+        masked.append((0, fm.end()))
+    side = sidecar_path(path)
+    if side.exists():
+        try:
+            info.update(json.loads(side.read_text(encoding="utf-8")))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise CdkgError(f"{side}: not valid JSON metadata: {exc}") from None
+    if meta:
+        info.update({k: v for k, v in meta.items() if v is not None})
+    if published:
+        info["published"] = published
+    if info.get("published") and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(info["published"])):
+        raise CdkgError(f"{path}: published date {info['published']!r} is not YYYY[-MM[-DD]]")
+    for pattern in _furniture_patterns():
+        for m in pattern.finditer(text):
+            masked.append((m.start(), m.end()))
+    analysis = _mask(text, masked)
+    language = info.get("language") or detect_language(analysis)
+    info.setdefault("language", language)
+    sha = hashlib.sha256(data).hexdigest()
+    return Document(path=path, text=text, analysis_text=analysis, sha=sha, language=language,
+                    meta=info, encoding=encoding)
+
+
+def list_documents(folder: Path) -> list[Path]:
+    """Document files of a folder (sidecars and hidden files excluded), sorted by name."""
+    if not folder.is_dir():
+        raise CdkgError(f"{folder}: no such folder of documents")
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix in DOCUMENT_SUFFIXES and not p.name.startswith("."))

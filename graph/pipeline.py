@@ -1,0 +1,26 @@
+"""The extraction pipeline in one object: document -> mentions -> facts, lexicon loaded once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cdkg.graph.documents import read_document
+from cdkg.graph.extract import DocumentFacts, extract_facts
+from cdkg.graph.gazetteer import Gazetteer
+from cdkg.graph.lexicon import Lexicon, load_lexicon
+
+__all__ = ["Pipeline"]
+
+
+class Pipeline:
+    """Reads documents and extracts their facts with one compiled lexicon."""
+
+    def __init__(self, lexicon: Lexicon | Path | str | None = None):
+        if not isinstance(lexicon, Lexicon):
+            lexicon = load_lexicon(Path(lexicon) if lexicon else None)
+        self.lexicon = lexicon
+        self.gazetteer = Gazetteer(lexicon)
+
+    def extract(self, path: Path, published: str | None = None) -> DocumentFacts:
+        """All facts of the document at ``path``."""
+        return extract_facts(read_document(path, published=published), self.gazetteer)

@@ -1,0 +1,64 @@
+"""Entity resolution: one IRI per real-world entity, whatever the spelling or the document.
+
+Lexicon entities keep their lexicon IRI (states by ISO code, organizations by abbreviation).
+Entities first seen in documents get a stable minted IRI from a normalized key: instruments
+from their class and title words, events from their kind, place and year, persons from a
+consonant skeleton of their name (so ميرزيوييف and ميرضيائيف meet), organizations from
+their name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from cdkg.graph.normalize import tokenize
+from cdkg.namespaces import ID
+
+__all__ = ["Entity", "mint", "name_skeleton", "title_key"]
+
+_WEAK = str.maketrans({"ا": "", "و": "", "ي": "", "ه": "", "ء": "", "ض": "ز", "ظ": "ز", "ذ": "ز",
+                       "ث": "س", "ص": "س", "ط": "ت", "ق": "ك", "ع": "", "غ": "ك"})
+_LATIN_WEAK = str.maketrans({c: "" for c in "aeiouyhw'-"})
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A resolved entity: IRI, ontology class, display label (with language) and links."""
+
+    iri: str
+    type: str
+    label: str
+    lang: str
+    wikidata: str | None = None
+    iso2: str | None = None
+    minted: bool = False
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def name_skeleton(name: str) -> str:
+    """A spelling-tolerant key of a person's name: the consonant skeleton of the last word.
+
+    >>> name_skeleton("شوكت ميرزيوييف") == name_skeleton("ميرضيائيف")
+    True
+    """
+    words = [t.norm for t in tokenize(name)]
+    if not words:
+        return ""
+    last = words[-1]
+    if "\u0600" <= last[0] <= "\u06ff":
+        return last.translate(_WEAK) or last
+    return last.translate(_LATIN_WEAK) or last
+
+
+def title_key(words) -> str:
+    """A key of an instrument title that ignores word order, duplicates and prefixes."""
+    return " ".join(sorted(set(words)))
+
+
+def mint(kind: str, *parts: str) -> str:
+    """A stable IRI for an entity first seen in documents (same parts -> same IRI)."""
+    return str(ID[f"{kind}/{_digest(*parts)}"])
