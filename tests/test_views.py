@@ -1,0 +1,393 @@
+"""Views: projections and metrics on a small graph, and every standard view opened in real
+headless Chromium with the network cut off (issue 5).
+
+The graph drawn is ``tests/fixtures/views/small.trig`` (three documents, one of which carries a
+script/img injection in its title and evidence). When the corpus build exists (build/graph.trig),
+the standard views of it are checked in the browser as well.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from cdkg.errors import CdkgError
+from cdkg.paths import ROOT, build_dir
+from cdkg.visualize.build import view_graph, write_standard_views
+from cdkg.visualize.metrics import limit_nodes, min_weight, node_metrics, write_metrics_csv
+from cdkg.visualize.projections import STANDARD_VIEWS, open_graph, project, project_rows, read_index
+from cdkg.visualize.pyvis_html import REMOTE_REFERENCE, render_view, script_json
+from cdkg.visualize.source import select
+
+FIXTURE = Path(__file__).parent / "fixtures" / "views" / "small.trig"
+ID = "https://w3id.org/cdkg/id/"
+RU, UZ, CN, KZ = (f"{ID}state/{code}" for code in ("RU", "UZ", "CN", "KZ"))
+SOVEREIGNTY = f"{ID}principle/sovereignty"
+PAYLOAD = re.compile(r"<script>window\.__pwned|<img src=x onerror", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def graph_file() -> Path:
+    """The TriG file the tests draw (switch to ``corpus_build.trig`` for the real build)."""
+    return FIXTURE
+
+
+@pytest.fixture(scope="module")
+def graph(graph_file):
+    return open_graph(trig=graph_file)
+
+
+@pytest.fixture(scope="module")
+def index(graph):
+    return read_index(graph)
+
+
+@pytest.fixture(scope="module")
+def views(graph, index):
+    """Each standard view's graph, with metrics."""
+    return {kind: view_graph(graph, kind, index=index) for kind in STANDARD_VIEWS}
+
+
+@pytest.fixture(scope="module")
+def written(graph, tmp_path_factory):
+    """The files `cdkg view all` writes, in a temporary folder."""
+    out = tmp_path_factory.mktemp("views")
+    write_standard_views(graph, out)
+    return out
+
+
+# ---- projections ----------------------------------------------------------------------------
+
+def test_cooperation_weights_count_shared_instruments(views):
+    g = views["cooperation"]
+    assert set(g.nodes) == {RU, UZ, CN, KZ}
+    weights = {frozenset((u, v)): w for u, v, w in g.edges(data="weight")}
+    assert weights == {
+        frozenset((RU, UZ)): 2, frozenset((RU, CN)): 2, frozenset((RU, KZ)): 2,
+        frozenset((CN, KZ)): 2, frozenset((UZ, CN)): 1, frozenset((UZ, KZ)): 1,
+    }
+    assert sorted(label["en"] for label in g.edges[UZ, KZ]["via_labels"]) == ["Agreement on information security"]
+
+
+def test_edges_carry_claim_sources_with_title_date_and_quote(views):
+    sources = views["cooperation"].edges[RU, UZ]["sources"]
+    assert {(s["date"], s["quote"]) for s in sources} == {
+        ("2021-11-19", "وقعت روسيا البيان المشترك"),
+        ("2021-11-19", "وأوزبكستان طرف في البيان"),
+        ("2009-06-16", "the parties signed the agreement"),
+    }
+    assert {s["title"] for s in sources} == {"بيان عن التعاون", "Agreement of the organisation"}
+
+
+def test_nodes_carry_labels_in_both_languages_with_fallback_and_types(views):
+    g = views["instruments"]
+    assert (g.nodes[RU]["label_ar"], g.nodes[RU]["label_en"], g.nodes[RU]["type"]) == ("روسيا", "Russia", "State")
+    joint = f"{ID}instrument/js1"
+    assert g.nodes[joint]["type"] == "JointStatement"
+    assert g.nodes[joint]["label_en"] == g.nodes[joint]["label_ar"] == "بيان مشترك حول أمن المعلومات"
+    assert g.nodes[f"{ID}instrument/ag2"]["type"] == "MultilateralAgreement"
+    assert g.nodes[joint]["dates"] == ("2021-11-19", "2021-11-19")
+    assert g.nodes[RU]["source_count"] == 5
+
+
+def test_membership_and_instruments_and_principles_relations(views):
+    membership = views["membership"]
+    assert membership.edges[RU, f"{ID}org/SCO"]["relations"] == ["memberOf"]
+    assert membership.edges[RU, f"{ID}event/visit1"]["relations"] == ["hosts"]
+    assert membership.edges[UZ, f"{ID}org/UN"]["tail"] == UZ
+    instruments = views["instruments"]
+    relations = {r for *_, rs in instruments.edges(data="relations") for r in rs}
+    assert relations == {"partyTo", "adoptedAt", "promotesPrinciple", "concernsTopic"}
+    principles = views["principles"]
+    assert set(principles.neighbors(SOVEREIGNTY)) == {CN, f"{ID}instrument/js1"}
+
+
+def test_query_rows_with_labels_types_and_weights(graph, index):
+    rows = select(graph, """
+        PREFIX cdo: <https://w3id.org/cdkg/ontology#>
+        SELECT ?source ?target ?weight ?targetLabel ?targetType WHERE {
+          ?source cdo:memberOf ?target .
+          BIND (3 AS ?weight) BIND ("Bloc"@en AS ?targetLabel) BIND (cdo:Forum AS ?targetType)
+        }""")
+    g = project_rows(rows, index, "custom")
+    assert g.number_of_edges() == 5
+    assert g.edges[UZ, f"{ID}org/UN"]["weight"] == 3
+    assert g.nodes[f"{ID}org/UN"]["label_en"] == "Bloc"
+    assert g.nodes[f"{ID}org/UN"]["label_ar"] == "الأمم المتحدة"
+    assert g.nodes[f"{ID}org/UN"]["type"] == "Forum"
+    with pytest.raises(CdkgError, match="no \\?source or \\?target"):
+        project_rows(select(graph, "SELECT ?x WHERE { ?x a ?y } LIMIT 1"), index, "bad.rq")
+
+
+def test_bad_inputs_raise_one_line_errors(tmp_path):
+    broken = tmp_path / "broken.trig"
+    broken.write_text("<a> <b> .\n<c> {", encoding="utf-8")
+    with pytest.raises(CdkgError, match=r"broken\.trig: not valid TriG"):
+        open_graph(trig=broken)
+    with pytest.raises(CdkgError, match="no such store folder"):
+        open_graph(store=tmp_path / "nothing")
+    with pytest.raises(CdkgError, match="not a standard view"):
+        project(open_graph(trig=FIXTURE), "friendship")
+
+
+# ---- metrics --------------------------------------------------------------------------------
+
+def test_metrics_on_the_membership_star(views):
+    g = views["membership"]
+    sco = f"{ID}org/SCO"
+    assert g.nodes[sco]["degree"] == 4
+    assert max(g.nodes, key=lambda n: g.nodes[n]["eigenvector"]) in {sco, UZ, RU}
+    assert g.nodes[sco]["betweenness"] > g.nodes[KZ]["betweenness"] == 0
+    assert all(isinstance(d["community"], int) for _, d in g.nodes(data=True))
+
+
+def test_metrics_handle_disconnected_bipartite_and_empty_graphs():
+    g = nx.complete_bipartite_graph(3, 4)
+    g.add_edge("x", "y")
+    g.add_node("alone")
+    metrics = node_metrics(g)
+    assert metrics["alone"] == {"degree": 0, "weighted_degree": 0, "betweenness": 0.0, "eigenvector": 0.0,
+                                "community": metrics["alone"]["community"]}
+    assert metrics[0]["eigenvector"] > metrics["x"]["eigenvector"] > 0
+    assert len({metrics[n]["community"] for n in ("x", "alone", 0)}) == 3
+    assert node_metrics(nx.Graph()) == {}
+
+
+def test_louvain_is_seeded():
+    g = nx.connected_caveman_graph(6, 5)
+    assert node_metrics(g) == node_metrics(g.copy())
+
+
+def test_min_weight_keeps_the_backbone(views):
+    backbone = min_weight(views["cooperation"], 2)
+    assert set(backbone.nodes) == {RU, UZ, CN, KZ}
+    assert backbone.number_of_edges() == 4
+    assert min_weight(views["cooperation"], 3).number_of_nodes() == 0
+
+
+def test_limit_nodes_keeps_the_best_connected():
+    g = nx.barabasi_albert_graph(300, 2, seed=1)
+    g.add_nodes_from(range(1000, 1050))
+    small = limit_nodes(g, 120)
+    assert small.number_of_nodes() <= 120
+    floor = min(dict(small.degree()).values())
+    assert all(g.degree(n) >= floor for n in small) and "degree >=" in small.graph["reduced"]
+    assert limit_nodes(g, 10_000) is g
+
+
+def test_metrics_csv(views, tmp_path):
+    path = write_metrics_csv(views["cooperation"], tmp_path / "c.metrics.csv")
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert len(rows) == 4
+    assert set(rows[0]) == {"id", "label_en", "label_ar", "type", "degree", "weighted_degree", "betweenness",
+                            "eigenvector", "community"}
+    assert {r["label_ar"] for r in rows} == {"روسيا", "أوزبكستان", "الصين", "كازاخستان"}
+
+
+# ---- the HTML text ----------------------------------------------------------------------------
+
+def test_script_json_cannot_close_a_script_element():
+    text = script_json({"q": "</script><script>alert(1)</script>\u2028"})
+    assert "<" not in text and ">" not in text and "\u2028" not in text
+
+
+def test_pages_are_self_contained_and_escape_document_text(written):
+    pages = sorted(written.glob("*.html"))
+    assert len(pages) == 2 * len(STANDARD_VIEWS) + 1
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not REMOTE_REFERENCE.search(text), page.name
+        assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", text, re.I), page.name
+        assert "cdn.jsdelivr" not in text and "cdnjs" not in text
+        assert not PAYLOAD.search(text), page.name
+    assert "\\u003cscript\\u003ewindow.__pwned" in (written / "principles-en.html").read_text(encoding="utf-8")
+
+
+def test_view_all_writes_metrics_and_pictures(written):
+    for kind in STANDARD_VIEWS:
+        assert (written / f"{kind}.metrics.csv").stat().st_size > 50
+        for lang in ("ar", "en"):
+            assert (written / f"{kind}-{lang}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_render_rejects_unknown_language_and_metric(views):
+    with pytest.raises(ValueError):
+        render_view(views["cooperation"], "cooperation", lang="fr")
+    with pytest.raises(ValueError):
+        render_view(views["cooperation"], "cooperation", size_by="charisma")
+
+
+# ---- the command line -----------------------------------------------------------------------
+
+def _cdkg(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "cdkg.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_cli_view_query_and_errors(tmp_path):
+    query = tmp_path / "members.rq"
+    query.write_text("PREFIX cdo: <https://w3id.org/cdkg/ontology#>\n"
+                     "SELECT ?source ?target WHERE { ?source cdo:memberOf ?target }\n", encoding="utf-8")
+    out = tmp_path / "members.html"
+    done = _cdkg("view", "--query", str(query), "--trig", str(FIXTURE), "--out", str(out), "--lang", "ar",
+                 "--png", str(tmp_path / "members.svg"))
+    assert done.returncode == 0, done.stderr
+    assert out.is_file() and (tmp_path / "members.metrics.csv").is_file() and (tmp_path / "members.svg").is_file()
+    done = _cdkg("view", "cooperation", "--trig", str(FIXTURE), "--out", str(tmp_path / "c.html"),
+                 "--min-weight", "2", "--size-by", "eigenvector")
+    assert done.returncode == 0 and "weight < 2 hidden" in done.stderr
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELECT ?x WHERE {", encoding="utf-8")
+    for args, message in (
+        (("view", "--query", str(bad), "--trig", str(FIXTURE), "--out", str(tmp_path / "x.html")), "bad.rq: not valid SPARQL"),
+        (("view", "cooperation", "--trig", str(tmp_path / "none.trig")), "none.trig: no such file"),
+        (("view", "--trig", str(FIXTURE)), "name a KIND"),
+        (("view", "cooperation", "--trig", str(FIXTURE), "--out", str(tmp_path / "x.txt")), "written as .html"),
+    ):
+        done = _cdkg(*args)
+        assert done.returncode == 2, (args, done.stderr)
+        assert done.stderr.count("\n") == 1 and message in done.stderr, done.stderr
+    assert not (tmp_path / "x.html").exists()
+
+
+# ---- in the browser -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian chromium is not installed (make system-deps)")
+    from cdkg.visualize.screenshot import launch
+
+    with sync_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+def _check_page(browser, html: Path, expected: nx.Graph, shot: Path):
+    """Open a view offline; assert no request left, no error, counts equal; return the page."""
+    from cdkg.visualize.screenshot import open_offline
+
+    page, report = open_offline(browser, html)
+    assert report.blocked == [], report.blocked
+    assert report.errors == [], report.errors
+    assert report.dialogs == []
+    counts = page.evaluate("[network.body.data.nodes.length, network.body.data.edges.length]")
+    assert counts == [expected.number_of_nodes(), expected.number_of_edges()]
+    assert page.evaluate("network.physics.options.enabled") is False
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 5000
+    return page, report
+
+
+@pytest.mark.parametrize("kind", STANDARD_VIEWS)
+def test_view_opens_offline_in_chromium(browser, written, views, index, kind, tmp_path):
+    g = views[kind]
+    bilingual = [n for n in g if {"ar", "en"} <= set(index.labels.get(n, {}))]
+    assert bilingual
+    for lang in ("ar", "en"):
+        page, _ = _check_page(browser, written / f"{kind}-{lang}.html", g, tmp_path / f"{kind}-{lang}.png")
+        shown = dict(page.evaluate("nodes.get().map(n => [n.id, n.label])"))
+        assert shown == {n: g.nodes[n][f"label_{lang}"] for n in g}
+        for node in bilingual:
+            assert shown[node] == index.labels[node][lang]
+            assert bool(re.search("[\u0600-\u06ff]", shown[node])) == (lang == "ar"), shown[node]
+        assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
+        assert page.evaluate("document.querySelector('#mynetwork canvas').getAttribute('dir')") == (
+            "rtl" if lang == "ar" else "ltr")
+        assert page.evaluate("document.getElementById('cdkg-panel').getAttribute('dir')") == (
+            "rtl" if lang == "ar" else "ltr")
+        page.close()
+
+
+def test_injection_stays_inert_when_tooltips_are_shown(browser, written, views, tmp_path):
+    page, report = _check_page(browser, written / "principles-en.html", views["principles"], tmp_path / "p.png")
+    # put every tooltip into the document, as hovering would, and let any handler fire
+    texts = page.evaluate("""() => {
+        const tips = nodes.get().map(n => n.title).concat(edges.get().map(e => e.title));
+        const holder = document.createElement('div');
+        tips.forEach(t => holder.appendChild(t));
+        document.body.appendChild(holder);
+        return tips.map(t => t.textContent).join('\\n');
+    }""")
+    page.wait_for_timeout(300)
+    assert "<script>window.__pwned=2;alert(2)</script>" in texts
+    assert "<img src=x onerror=" in texts
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.querySelectorAll('.cdkg-tip script, .cdkg-tip img').length") == 0
+    assert report.dialogs == [] and report.errors == []
+    # hover the promoted principle so vis shows its own popup, then check again
+    position = page.evaluate(f"network.canvasToDOM(network.getPositions(['{SOVEREIGNTY}'])['{SOVEREIGNTY}'])")
+    box = page.locator("#mynetwork").bounding_box()
+    page.mouse.move(box["x"] + position["x"], box["y"] + position["y"])
+    page.wait_for_timeout(600)
+    assert page.locator("div.vis-tooltip").count() == 1
+    assert page.evaluate("typeof window.__pwned") == "undefined" and report.dialogs == []
+    page.close()
+
+
+def test_language_switch_size_switch_and_filters(browser, written, views, tmp_path):
+    g = views["instruments"]
+    page, _ = _check_page(browser, written / "instruments-ar.html", g, tmp_path / "i.png")
+    assert page.evaluate(f"nodes.get('{RU}').label") == "روسيا"
+    page.click("#cdkg-panel button[data-lang=en]")
+    assert page.evaluate(f"nodes.get('{RU}').label") == "Russia"
+    assert page.evaluate("document.getElementById('cdkg-panel').getAttribute('dir')") == "ltr"
+    page.select_option("#cdkg-size", "betweenness")
+    assert page.evaluate(f"nodes.get('{RU}').value") == pytest.approx(g.nodes[RU]["betweenness"])
+    page.uncheck("#cdkg-panel input[data-type=State]")
+    states = sum(1 for _, t in g.nodes(data="type") if t == "State")
+    shown = page.evaluate("window.cdkgShown")
+    assert shown["nodes"] == g.number_of_nodes() - states
+    assert shown["edges"] == sum(1 for u, v in g.edges if "State" not in (g.nodes[u]["type"], g.nodes[v]["type"]))
+    page.check("#cdkg-panel input[data-type=State]")
+    page.fill("#cdkg-from", "2020-01-01")
+    page.uncheck("#cdkg-undated")
+    page.dispatch_event("#cdkg-from", "change")
+    shown = page.evaluate("window.cdkgShown")
+    expected = {n for n, d in g.nodes(data="dates") if d[1] and d[1] >= "2020-01-01"}
+    assert shown["nodes"] == len(expected) < g.number_of_nodes()
+    hidden = page.evaluate("nodes.get({filter: n => n.hidden}).map(n => n.id)")
+    assert set(hidden) == set(g.nodes) - expected
+    page.close()
+
+
+def test_a_large_view_settles_and_stops(browser, tmp_path):
+    """1,000 nodes / ~3,000 edges: the layout settles, physics goes off, nodes stop moving."""
+    g = nx.barabasi_albert_graph(1000, 3, seed=7)
+    g = nx.relabel_nodes(g, {n: f"{ID}state/X{n}" for n in g})
+    for node in g:
+        g.nodes[node].update(label_ar="دولة", label_en=node[-5:], type="State", sources=[], source_count=0,
+                             dates=("", ""))
+    from cdkg.visualize.metrics import apply_metrics
+    from cdkg.visualize.pyvis_html import write_view
+
+    html = write_view(apply_metrics(g), tmp_path / "big.html", "cooperation", "en")
+    page, report = _check_page(browser, html, g, tmp_path / "big.png")
+    assert report.settle_seconds < 60
+    before = page.evaluate("network.getPositions()")
+    page.wait_for_timeout(500)
+    assert page.evaluate("network.getPositions()") == before
+    page.close()
+
+
+# ---- the real corpus build, when it exists -------------------------------------------------
+
+@pytest.mark.skipif(not (build_dir() / "graph.trig").is_file(), reason="no build/graph.trig (run cdkg build)")
+def test_corpus_build_views(browser, tmp_path):
+    graph = open_graph(trig=build_dir() / "graph.trig")
+    write_standard_views(graph, tmp_path, pictures=False)
+    index = read_index(graph)
+    cooperation = view_graph(graph, "cooperation", index=index)
+    assert cooperation.number_of_edges() >= 1
+    for kind in STANDARD_VIEWS:
+        expected = view_graph(graph, kind, index=index)
+        for lang in ("ar", "en"):
+            page, _ = _check_page(browser, tmp_path / f"{kind}-{lang}.html", expected, tmp_path / f"{kind}-{lang}.png")
+            page.close()
