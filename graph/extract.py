@@ -79,7 +79,11 @@ class _Context:
 
     def lexical(self, m: Mention) -> Entity:
         e = m.entry
-        return self.remember(Entity(e.iri, e.type, e.label(self.lang), self.lang if self.lang in e.labels else "en",
+        if e.iri in self.entities:
+            return self.entities[e.iri]
+        # a person is shown as this document spells the name; other entities by their lexicon label
+        label = m.text if e.type == "Person" else e.label(self.lang)
+        return self.remember(Entity(e.iri, e.type, label, self.lang if self.lang in e.labels else "en",
                                     e.wikidata, e.iso2))
 
     def entity(self, m: Mention) -> Entity | None:
@@ -357,7 +361,7 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
 
         # signing
         for (s0, s1) in _positions(a, "rel:signed", first, last):
-            targets = [m for m in instruments if _near(m, s0, s1, a, first, last)]
+            targets = _listed(a, [m for m in instruments if _near(m, s0, s1, a, first, last)], instruments)
             for ins in targets:
                 e = ctx.entity(ins)
                 if e is None:
@@ -379,7 +383,8 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
 
         # adoption
         for (s0, s1) in _positions(a, "rel:adopted", first, last):
-            targets = [m for m in sent if m.kind == "instrument" and _near(m, s0, s1, a, first, last)]
+            targets = _listed(a, [m for m in sent if m.kind == "instrument" and _near(m, s0, s1, a, first, last)],
+                              instruments)
             for ins in targets:
                 e = ctx.entity(ins)
                 if e is None:
@@ -391,7 +396,7 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
                         if ev_e.iri in ctx.event_dates:
                             v, dtp, d0, d1 = ctx.event_dates[ev_e.iri]
                             ctx.add(e, "date", (v, dtp), *_span(a, (s0, s1), (d0, d1))
-                                    if a.tokens[d1].end - a.tokens[s0].start < _MAX_EVIDENCE else _span(a, (d0, d1)),
+                                    if abs(a.tokens[d1].end - a.tokens[s0].start) < _MAX_EVIDENCE else _span(a, (d0, d1)),
                                     0.7, "adopted-at-dated-event")
                 adopters = [m for m in sent if m.kind == "sides" and abs(m.first - s1) <= 2 and m.attrs.get("speaker")]
                 if adopters and ins.first > s1:
@@ -487,6 +492,15 @@ def _parties(a: Analysis, ctx: _Context, ins: Mention, sent: list[Mention]):
             return []
         orgs = [m for m in after if m.kind in ("org", "entity") and m.type in ACTOR_TYPES]
         orgs = [m for m in orgs if not any(o is not m and o.first <= m.first and m.last <= o.last for o in orgs)]
+        orgs = [m for m in orgs if not (m.type == "State" and any(o.kind == "org" and 0 < m.first - o.last <= 1
+                                                                  for o in orgs))]
+        collective = phrase_tables()["collectives"]
+        orgs = [m for m in orgs if not any(collective.at(a.tokens, k) for k in range(max(0, m.first - 3), m.first))]
+        including = next((i for i in range(ins.last + 1, min(len(a.tokens), ins.last + 3))
+                          if phrase_tables()["including"].at(a.tokens, i)), None)
+        if including is not None:
+            orgs += [m for m in sent if m.kind in ("org", "entity") and m.type in ACTOR_TYPES
+                     and 0 < m.first - including <= 4][:1]
         if any(m.kind == "sides" for m in after) or any(
                 m.kind == "org" and any(s.kind == "sides" and m.first <= s.first <= m.last for s in after) for m in orgs):
             return [(s, None) for s in ctx.sides()]
@@ -548,3 +562,16 @@ def _event_details(a: Analysis, ev: Mention, sent: list[Mention], last: int) -> 
             if ev.last < d0 and d1 <= hi and (held or d0 - ev.last <= 15) and not d.end_value:
                 ev.attrs["date"] = (d0, d1, d)
                 break
+
+
+def _listed(a: Analysis, targets: list[Mention], instruments: list[Mention]) -> list[Mention]:
+    """Targets plus the instruments listed after them ("X، وY، وZ")."""
+    out = list(targets)
+    if not out:
+        return out
+    prev = max(out, key=lambda m: m.last)
+    for m in instruments:
+        if m.first > prev.last and m.first - prev.last <= 2 and m not in out:
+            out.append(m)
+            prev = m
+    return out

@@ -88,6 +88,7 @@ def phrase_tables() -> dict[str, Phrases]:
         "connectors": Phrases(((w, True) for w in t["title_connectors"]), exact=True),
         "anaphora": Phrases(((w, True) for w in t["anaphora"]), exact=True),
         "function": Phrases(((w, True) for w in t["function_words"]), exact=True),
+        "including": Phrases(((w, True) for w in t["including"]), exact=True),
     }
     for rel, words in t["relations"].items():
         tables["rel:" + rel] = Phrases((w, True) for w in words)
@@ -233,6 +234,8 @@ class _Builder:
         t, tokens = self.tables, self.tokens
         last, opened, i = after, free, after + 1
         quoted = any(q in self.gaps[first] for q in _QUOTES)
+        head = tokens[first].norm
+        definite = head.startswith(("ال", "وال", "بال", "لل", "فال", "كال"))
         quotes = 0
         while i < len(tokens) and i - first < limit and self.same_sentence(i, first):
             if self.clause_break(i):
@@ -246,11 +249,11 @@ class _Builder:
                     if quoted or quotes > 1:
                         break
                 if tok.norm in ("و", "and", "и") or t["collectives"].at(tokens, i) or tok.norm.isdigit() \
-                        or (tok.norm.startswith("و") and t["org_heads"].at(self._unprefixed(i), 0)):
+                        or (tok.norm.startswith("و") and t["org_heads"].at(tokens, i)):
                     break
 
             if tok.norm.startswith("و") and tok.is_arabic and (
-                    t["instruments"].at(self._unprefixed(i), 0) or t["events"].at(self._unprefixed(i), 0)):
+                    t["instruments"].at(tokens, i) or t["events"].at(tokens, i)):
                 break
             if tok.norm in ("and", "и") and i + 1 < len(tokens) and (
                     t["instruments"].at(tokens, i + 1) or t["events"].at(tokens, i + 1)):
@@ -268,7 +271,8 @@ class _Builder:
                 last, i = ent.last, ent.last + 1
                 continue
             mod = t["modifiers"].at(tokens, i)
-            bare = tok.is_arabic and tok.norm == tok.key
+            # "خطة منظمة ..." (construct state) continues; "الخطة مجالات ..." does not
+            bare = tok.is_arabic and tok.norm == tok.key and not definite
             li = tok.is_arabic and tok.norm.startswith("ل") and not tok.norm.startswith("ال")
             if opened or mod or tok.norm.isdigit() or bare or li or (not tok.is_arabic and tok.norm[:1].isalpha()
                                                                      and self.doc.text[tok.start].isupper()):
@@ -277,11 +281,6 @@ class _Builder:
                 continue
             break
         return last
-
-    def _unprefixed(self, i: int) -> list[Token]:
-        tok = self.tokens[i]
-        stripped = Token(tok.start, tok.end, tok.norm[1:], tok.key)
-        return [stripped] + self.tokens[i + 1:i + 4]
 
     def instruments(self):
         t, tokens = self.tables, self.tokens
@@ -434,9 +433,11 @@ class _Builder:
                 elif not self.doc.text[tok.start].isupper():
                     break
                 name_last = q
-            if name_last >= name_first:
-                if name_first in self.entity_at:
-                    continue  # a lexicon person follows; the role attaches in the rules
+            if name_last >= name_first and name_first in self.entity_at:
+                # a lexicon person follows: keep the role, the rules attach it to the name
+                self.mention("role", "Person", i, (state.last if state and state.first >= i else i + n - 1),
+                             role=role, state=state)
+            elif name_last >= name_first:
                 self.mention("person", "Person", name_first, name_last, role=role, role_first=i, state=state)
             else:
                 self.mention("role", "Person", i, (state.last if state and state.first >= i else i + n - 1),
