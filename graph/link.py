@@ -5,6 +5,8 @@ so linking again gives the same graph). Then every IRI of the file that shares a
 an ISO 3166 code with a lexicon entity gets ``<lexicon entity> owl:sameAs <file IRI>`` in that
 same graph, so a query can join document facts with the dataset through ``owl:sameAs``.
 
+Blank nodes of the file become skolem IRIs under ``id:.well-known/genid/linked/<name>/``.
+
 An IRI's QID is read from the IRI itself (``http://www.wikidata.org/entity/Q159``) or from its
 ``owl:sameAs`` / ``schema:sameAs`` / ``skos:exactMatch`` link to one; its ISO codes from Wikidata's
 ``wdt:P297`` / ``wdt:P298`` or the ontology's ``cdo:iso3166Alpha2`` / ``cdo:iso3166Alpha3``.
@@ -43,6 +45,8 @@ FORMATS = {
 }
 
 WIKIDATA_ENTITY = re.compile(r"^https?://(?:www\.)?wikidata\.org/(?:entity|wiki)/(Q[1-9][0-9]*)$")
+#: Where the blank nodes of linked datasets become IRIs.
+GENID = "https://w3id.org/cdkg/id/.well-known/genid/linked/"
 SAME_AS = {str(OWL.sameAs), "https://schema.org/sameAs", "http://schema.org/sameAs",
            "http://www.w3.org/2004/02/skos/core#exactMatch"}
 ISO2 = {"http://www.wikidata.org/prop/direct/P297", str(CDO.iso3166Alpha2)}
@@ -182,6 +186,30 @@ def alignments(lexicon: dict[str, Keys], external: dict[str, Keys]) -> list[tupl
     return sorted(pairs)
 
 
+def skolemize(triples: list[ox.Triple], name: str) -> list[ox.Triple]:
+    """Blank nodes replaced by skolem IRIs numbered in order of appearance (RDF 1.1, section 3.5).
+
+    Parsers and SPARQL Update mint fresh blank nodes on every run, so without this, linking the
+    same file twice would store different quads; with it, re-linking is idempotent, and pushing
+    the graph elsewhere keeps every node.
+
+    >>> t = ox.Triple(ox.BlankNode(), ox.NamedNode("http://e/p"), ox.BlankNode())
+    >>> [n.value for n in skolemize([t], "x")[0]][::2]
+    ['https://w3id.org/cdkg/id/.well-known/genid/linked/x/0', 'https://w3id.org/cdkg/id/.well-known/genid/linked/x/1']
+    """
+    base = f"{GENID}{name}/"
+    labels: dict[str, ox.NamedNode] = {}
+
+    def rename(node):
+        if isinstance(node, ox.BlankNode):
+            if node.value not in labels:
+                labels[node.value] = ox.NamedNode(f"{base}{len(labels)}")
+            return labels[node.value]
+        return node
+
+    return [ox.Triple(rename(t.subject), t.predicate, rename(t.object)) for t in triples]
+
+
 @dataclass
 class LinkReport:
     """What ``cdkg link`` did."""
@@ -206,6 +234,7 @@ def link_file(path: Path, store: Path, name: str | None = None, rdf_format: str 
         raise CdkgError(f"{store}: not an Oxigraph store folder (run `cdkg build` first)")
     with Store.open(store) as target:
         pairs = alignments(lexicon_keys(target), external_keys(triples))
+        triples = skolemize(triples, graph.rsplit("/", 1)[1])
         rows = [tuple(from_ox(term) for term in (t.subject, t.predicate, t.object)) for t in triples]
         rows += [(URIRef(lex), OWL.sameAs, URIRef(ext)) for lex, ext in pairs]
         target.replace_graphs({graph: rows})
