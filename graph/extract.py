@@ -128,15 +128,17 @@ class _Context:
         return None
 
     def canonical(self, m: Mention) -> Mention:
-        """The first specific mention of the same instrument in the document (titles that overlap)."""
+        """The fullest specific mention of the same instrument in the document (titles that overlap)."""
         words = set(m.attrs.get("content", ()))
+        best = m
         for other in self.instruments:
             if other is m or other.generic or other.type != m.type:
                 continue
             ow = set(other.attrs.get("content", ()))
             if words and ow and len(words & ow) >= 0.8 * min(len(words), len(ow)):
-                return other if other.first < m.first else m
-        return m
+                if (len(ow), -other.first) > (len(best.attrs.get("content", ())), -best.first):
+                    best = other
+        return best
 
     def antecedent(self, m: Mention) -> Mention | None:
         """The specific instrument a generic mention ("الاتفاقية", "this agreement") refers to."""
@@ -370,13 +372,19 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
                     ctx.add(party, "signed", e, *_span(a, p_ev or ins) if p_ev is not None else _span(a, ins),
                             0.8, "signing")
                 # a date right after the signing words, or the event the signing happened during
-                dated = [(d0, d1, d) for (d0, d1, d) in a.dates if s1 < d0 <= s1 + 4 and not d.end_value]
-                if dated and ins.last < s0:
+                anchor = s1 if ins.last < s0 else ins.last
+                dated = [(d0, d1, d) for (d0, d1, d) in a.dates if anchor < d0 <= anchor + 5 and not d.end_value
+                         and not any(a.clause_break(k) for k in range(anchor + 1, d0 + 1))]
+                if dated:
                     d0, d1, d = dated[0]
-                    ctx.add(e, "date", (d.value, d.datatype), *_span(a, (s0, d1)), 0.85, "signed-on-date")
+                    ctx.add(e, "date", (d.value, d.datatype), *_span(a, (min(s0, ins.first) if ins.last < s0
+                                                                        else ins.first, d1))
+                            if ins.last < s0 else _span(a, (s0, s1), (d0, d1)), 0.85, "signed-on-date")
                 for ev in events:
-                    if ev.first > s1 and ev.first - s1 <= 4:
+                    during = _positions(a, "rel:during", max(first, min(s0, ev.first) - 4), ev.first - 1)
+                    if abs(ev.first - s1) <= 6 and during:
                         ev_e = ctx.event(ev)
+                        ctx.add(e, "adoptedAt", ev_e, *_span(a, (s0, s1), ev), 0.7, "signed-during-event")
                         if ev_e.iri in ctx.event_dates:
                             v, dtp, _, _ = ctx.event_dates[ev_e.iri]
                             ctx.add(e, "date", (v, dtp), *_span(a, (s0, s1), ev), 0.7, "signed-during-event")
@@ -436,19 +444,24 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
             orgs = [m for m in sent if m.kind == "entity" and m.type in ("InternationalOrganization", "Forum")
                     and 0 < m.first - s1 <= 3]
             states = [m for m in sent if m.kind == "entity" and m.type == "State" and 0 < s0 - m.last <= 12]
-            if orgs and states:
-                ctx.add(ctx.lexical(states[-1]), "memberOf", ctx.lexical(orgs[0]),
-                        *_span(a, (s0, s1), orgs[0]), 0.8, "state-member-of-org")
+            sides = [m for m in sent if m.kind == "sides" and 0 < s0 - m.last <= 4]
+            if orgs and (states or sides):
+                subjects = ctx.sides() if sides and (not states or sides[-1].first > states[-1].first) \
+                    else [ctx.lexical(states[-1])]
+                for subject in subjects:
+                    ctx.add(subject, "memberOf", ctx.lexical(orgs[0]),
+                            *_span(a, (s0, s1), orgs[0]), 0.8, "state-member-of-org")
 
         # hosting: host ... ORG/EVENT, the host being the state named in the sentence
         for (s0, s1) in _positions(a, "rel:hosts", first, last):
             hosted = [m for m in sent if m.kind in ("entity", "event", "org") and m.type in
-                      ("InternationalOrganization", "Forum", "Event", "Organization") and 0 < m.first - s1 <= 3]
+                      ("InternationalOrganization", "Forum", "Event", "Organization") and 0 < m.first - s1 <= 3
+                      or m.kind == "event" and 0 < m.first - s1 <= 5]
             states = [m for m in sent if m.kind == "entity" and m.type == "State"
                       and not any(o.first <= m.first <= o.last for o in hosted)]
             if hosted and states:
                 host = min(states, key=lambda m: abs(m.first - s0))
-                h = hosted[0]
+                h = next((m for m in hosted if m.kind == "event"), hosted[0])
                 he = ctx.event(h) if h.kind == "event" else ctx.entity(h)
                 ctx.add(ctx.lexical(host), "hosts", he, *_span(a, (s0, s1), h), 0.75, "host-state")
                 place = next((m for m in sent if m.kind == "entity" and m.type == "Place"
@@ -478,7 +491,11 @@ def _near(m: Mention, s0: int, s1: int, a: Analysis, first: int, last: int) -> b
     """An instrument the trigger speaks of: right after it, or just before it in the same clause."""
     if m.first > s1:
         return m.first - s1 <= 12
-    return s0 - m.last <= 3
+    t = phrase_tables()
+    between = range(m.last + 1, s0)
+    if s0 - m.last <= 3 and all(t["stops"].at(a.tokens, k) or t["function"].at(a.tokens, k) for k in between):
+        return True  # "الاتفاقية، الموقعة في ...", "..., التي أقرت", "the agreement that was signed"
+    return s0 - m.last <= 3 and not any(a.clause_break(k) for k in range(m.last + 1, s0 + 1))
 
 
 def _parties(a: Analysis, ctx: _Context, ins: Mention, sent: list[Mention]):
