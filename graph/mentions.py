@@ -238,7 +238,7 @@ class _Builder:
         definite = head.startswith(("ال", "وال", "بال", "لل", "فال", "كال"))
         quotes = 0
         while i < len(tokens) and i - first < limit and self.same_sentence(i, first):
-            if self.clause_break(i):
+            if self.clause_break(i) or i in self.full_date_starts:
                 break
             if t["stops"].at(tokens, i):
                 break
@@ -460,6 +460,9 @@ class _Builder:
 
     def run(self) -> Analysis:
         self.doc_dates = find_dates(self.text, self.doc.published)
+        starts = {tok.start: k for k, tok in enumerate(self.tokens)}
+        self.full_date_starts = {starts[d.start] for d in self.doc_dates
+                                 if len(d.value) >= 7 and not d.relative and d.start in starts}
         self.entities()
         self.instruments()
         self.forums()
