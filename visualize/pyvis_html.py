@@ -133,7 +133,8 @@ def vis_options(node_count: int, edge_count: int) -> dict:
         "physics": {
             "enabled": True,
             "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -4000, "centralGravity": 0.25, "springLength": 130,
+            "barnesHut": {"gravitationalConstant": -4000 if big else -9000, "centralGravity": 0.25,
+                          "springLength": 130 if big else 190,
                           "springConstant": 0.04, "damping": 0.5, "avoidOverlap": 0.1},
             "maxVelocity": 60,
             "minVelocity": 1.5,

@@ -1,0 +1,83 @@
+"""Time and size of interactive views at 1,000 and 5,000 nodes (python -m cdkg.bench.views_bench).
+
+A synthetic co-party-like graph (Barabási-Albert, 7 edges per new node: 5,000 nodes give about
+35,000 edges, close to the 37k of the issue's measurement) is given metrics, written as a view,
+and opened in headless Chromium until the layout settles. Prints one line per size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+
+from cdkg.visualize.metrics import apply_metrics
+from cdkg.visualize.pyvis_html import write_view
+
+ID = "https://w3id.org/cdkg/id/state/"
+
+
+def synthetic(nodes: int, per_node: int = 7) -> nx.Graph:
+    """A scale-free graph annotated like a cooperation projection (labels, type, one source)."""
+    graph = nx.barabasi_albert_graph(nodes, per_node, seed=11)
+    graph = nx.relabel_nodes(graph, {n: f"{ID}S{n}" for n in graph})
+    for node in graph:
+        graph.nodes[node].update(label_ar=f"دولة {node[-5:]}", label_en=f"State {node[-5:]}", type="State",
+                                 sources=[{"title": "t", "date": "2020-01-01", "quote": "q"}], source_count=1,
+                                 dates=("2020-01-01", "2020-01-01"))
+    for u, v in graph.edges:
+        graph.edges[u, v].update(weight=1, tail=u, relations=["sharedInstrument"], via_labels=[], sources=[],
+                                 source_count=0, dates=("", ""))
+    return graph
+
+
+def measure(nodes: int, folder: Path, browser=None) -> dict:
+    """Seconds for metrics and for writing, file size, and (with a browser) seconds to settle."""
+    graph = synthetic(nodes)
+    started = time.perf_counter()
+    apply_metrics(graph)
+    metrics_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    path = write_view(graph, folder / f"bench-{nodes}.html", "cooperation", "en")
+    write_seconds = time.perf_counter() - started
+    result = {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(), "metrics_s": metrics_seconds,
+              "write_s": write_seconds, "size_mb": path.stat().st_size / 1e6, "settle_s": None}
+    if browser is not None:
+        from cdkg.visualize.screenshot import open_offline
+
+        page, report = open_offline(browser, path, timeout_ms=600_000)
+        result["settle_s"] = report.settle_seconds
+        result["errors"] = len(report.errors) + len(report.blocked)
+        page.close()
+    return result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        if args.no_browser:
+            results = [measure(n, Path(folder)) for n in args.sizes]
+        else:
+            from playwright.sync_api import sync_playwright
+
+            from cdkg.visualize.screenshot import launch
+
+            with sync_playwright() as playwright:
+                browser = launch(playwright)
+                results = [measure(n, Path(folder), browser) for n in args.sizes]
+                browser.close()
+    for r in results:
+        settle = f"{r['settle_s']:.1f} s" if r["settle_s"] is not None else "-"
+        print(f"{r['nodes']:>6} nodes {r['edges']:>7} edges: metrics {r['metrics_s']:.1f} s, "
+              f"write {r['write_s']:.2f} s, {r['size_mb']:.1f} MB, open+settle in Chromium {settle}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
