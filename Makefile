@@ -9,14 +9,14 @@ STAMP  := $(VENV)/.installed
 BUILD  ?= build
 APT    := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 
-.PHONY: run test install system-deps build views ontology docs bench clean
+.PHONY: run test install system-deps build views ontology docs bench clean lexicon evaluate
 
 run: install
 	$(CDKG) build --out $(BUILD)
 	@for q in instruments-by-state co-party-pairs principles-by-instrument; do \
 	  if [ -f queries/$$q.rq ]; then echo; echo "== cdkg query $$q"; $(CDKG) query $$q --store $(BUILD)/store || exit 1; fi; \
 	done
-	@if $(CDKG) view --help >/dev/null 2>&1; then $(CDKG) view all --out-dir $(BUILD)/views --store $(BUILD)/store; fi
+	$(CDKG) view all --out-dir $(BUILD)/views --store $(BUILD)/store
 	@echo
 	@echo "Written under $(BUILD)/:"
 	@find $(BUILD) -maxdepth 2 -not -path '$(BUILD)/store/*' -type f | sort | sed 's/^/  /'
@@ -43,6 +43,14 @@ system-deps:
 	  echo "installing Debian packages:$$missing"; \
 	  $(APT) update -q && DEBIAN_FRONTEND=noninteractive $(APT) install -y -q --no-install-recommends $$missing; \
 	fi
+
+# countries.ttl and organizations.ttl are generated from the reference tables; the other
+# data/lexicon/*.ttl files are edited by hand.
+lexicon: install
+	$(CDKG) lexicon-import --reference ../shared/reference --out data/lexicon
+
+evaluate: install
+	$(CDKG) evaluate --gold ../shared/corpus/gold
 
 ontology: install
 	$(CDKG) ontology build

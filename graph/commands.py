@@ -103,7 +103,8 @@ def _score_json(s) -> dict:
 
 
 def register(subparsers) -> None:
-    """Add ``extract``, ``build`` and ``evaluate`` to ``cdkg``."""
+    """Add ``extract``, ``build``, ``evaluate`` and ``lexicon-import`` to ``cdkg``."""
+    from cdkg.graph import lexicon_import
     p = subparsers.add_parser("extract", help="print the facts read from documents",
                               description="Read documents and print one fact per line with its evidence.")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -128,3 +129,9 @@ def register(subparsers) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--lexicon", metavar="DIR")
     p.set_defaults(func=_evaluate)
+
+    p = subparsers.add_parser("lexicon-import", help="regenerate countries/organizations lexicon files",
+                              description="Write data/lexicon/countries.ttl and organizations.ttl from the "
+                                          "reference tables (countries.csv, organizations.csv).")
+    lexicon_import.add_arguments(p)
+    p.set_defaults(func=lexicon_import.run)
