@@ -18,7 +18,7 @@ import networkx as nx
 import pytest
 
 from cdkg.errors import CdkgError
-from cdkg.paths import ROOT, build_dir
+from cdkg.paths import ROOT
 from cdkg.visualize.build import view_graph, write_standard_views
 from cdkg.visualize.metrics import limit_nodes, min_weight, node_metrics, write_metrics_csv
 from cdkg.visualize.projections import STANDARD_VIEWS, open_graph, project, project_rows, read_index
@@ -377,11 +377,10 @@ def test_a_large_view_settles_and_stops(browser, tmp_path):
     page.close()
 
 
-# ---- the real corpus build, when it exists -------------------------------------------------
+# ---- the real corpus build -------------------------------------------------------------------
 
-@pytest.mark.skipif(not (build_dir() / "graph.trig").is_file(), reason="no build/graph.trig (run cdkg build)")
-def test_corpus_build_views(browser, tmp_path):
-    graph = open_graph(trig=build_dir() / "graph.trig")
+def test_corpus_build_views(browser, tmp_path, corpus_build):
+    graph = open_graph(trig=corpus_build.trig)
     write_standard_views(graph, tmp_path, pictures=False)
     index = read_index(graph)
     cooperation = view_graph(graph, "cooperation", index=index)
