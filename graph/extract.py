@@ -368,9 +368,11 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
                 e = ctx.entity(ins)
                 if e is None:
                     continue
-                for party, p_ev in _parties(a, ctx, ins, sent):
-                    ctx.add(party, "signed", e, *_span(a, p_ev or ins) if p_ev is not None else _span(a, ins),
-                            0.8, "signing")
+                for party, how in _parties(a, ctx, ins, sent):
+                    if how == "collective":
+                        ctx.add(party, "partyTo", e, *_span(a, ins), 0.6, "member-states-of-org")
+                    else:
+                        ctx.add(party, "signed", e, *_span(a, ins), 0.8, "signing")
                 # a date right after the signing words, or the event the signing happened during
                 anchor = s1 if ins.last < s0 else ins.last
                 dated = [(d0, d1, d) for (d0, d1, d) in a.dates if anchor < d0 <= anchor + 5 and not d.end_value
@@ -506,7 +508,9 @@ def _parties(a: Analysis, ctx: _Context, ins: Mention, sent: list[Mention]):
     if between:
         after = [m for m in inner if m.first > between[0]]
         if any(phrase_tables()["collectives"].at(a.tokens, i) for i in range(between[0] + 1, min(ins.last, between[0] + 3) + 1)):
-            return []
+            # "between the member states of X": the organization stands for its members
+            orgs = [m for m in after if m.kind == "entity" and m.type in ("InternationalOrganization", "Forum")]
+            return [(ctx.lexical(orgs[0]), "collective")] if orgs else []
         orgs = [m for m in after if m.kind in ("org", "entity") and m.type in ACTOR_TYPES]
         orgs = [m for m in orgs if not any(o is not m and o.first <= m.first and m.last <= o.last for o in orgs)]
         orgs = [m for m in orgs if not (m.type == "State" and any(o.kind == "org" and 0 < m.first - o.last <= 1

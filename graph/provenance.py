@@ -82,8 +82,9 @@ def document_graph(result: DocumentFacts) -> Graph:
                       ("source_url", DCTERMS.source)):
         if doc.meta.get(key):
             g.add((d, prop, Literal(str(doc.meta[key]))))
+    used = {f.subject.iri for f in result.facts} | {f.object.iri for f in result.facts if isinstance(f.object, Entity)}
     for entity in result.entities.values():
-        if entity.minted:
+        if entity.minted and entity.iri in used:
             e = URIRef(entity.iri)
             g.add((e, RDF.type, CDO[entity.type]))
             g.add((e, RDFS.label, Literal(entity.label, lang=entity.lang)))
