@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Token", "normalize_char", "normalize", "tokenize", "strip_prefixes", "token_key"]
 
@@ -59,6 +60,7 @@ class Token:
         return bool(self.norm) and "\u0600" <= self.norm[0] <= "\u06ff"
 
 
+@lru_cache(maxsize=8192)
 def normalize_char(ch: str) -> str:
     """The normalized form of one character ('' when it is dropped for matching)."""
     if ord(ch) in _DIACRITICS:
