@@ -49,6 +49,7 @@ class Phrases:
             if key:
                 self.index.setdefault(key, value)
         self.longest = max((len(k) for k in self.index), default=0)
+        self.firsts = {k[0] for k in self.index}
 
     def at(self, tokens: list[Token], i: int) -> tuple[int, object] | None:
         """``(length, value)`` of the longest phrase starting at token ``i``, or None."""
@@ -57,6 +58,9 @@ class Phrases:
         if firsts and tokens[i].norm[:1] in ("و", "ف") and len(tokens[i].norm) > 2:
             rest_of_first = tokens[i].norm[1:]
             firsts.append(rest_of_first if self.exact else token_key(rest_of_first))
+        firsts = [f for f in firsts if f in self.firsts]
+        if not firsts:
+            return None
         for n in range(min(self.longest, len(tokens) - i), 0, -1):
             rest = tuple(getattr(t, attr) for t in tokens[i + 1:i + n])
             for first in firsts:
