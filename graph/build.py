@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.compare import to_canonical_graph
 
 from cdkg import __version__
 from cdkg.errors import CdkgError
@@ -73,6 +74,12 @@ def _fingerprint(lexicon: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def _stable(graph: Graph) -> Graph:
+    """Blank nodes replaced by IRIs derived from the graph's content (canonical labelling, then
+    skolemization), so every build writes the same bytes."""
+    return to_canonical_graph(graph).skolemize(authority="https://w3id.org", basepath="/cdkg/.well-known/genid/")
+
+
 def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: bool = False) -> BuildReport:
     """Build (or update) the graph of ``documents`` into ``out`` (store, graph.trig, manifest)."""
     started = time.perf_counter()
@@ -104,9 +111,9 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
         if stale:
             store.remove_graphs(stale)
         report.removed = len(stale)
-        if full or ONTOLOGY_GRAPH not in store.graph_names():
+        if full or str(ONTOLOGY_GRAPH) not in store.graph_names():
             ontology = Graph().parse(ONTOLOGY_TTL, format="turtle")
-            store.replace_graphs({str(ONTOLOGY_GRAPH): ontology, str(LEXICON_GRAPH): lex.graph})
+            store.replace_graphs({str(ONTOLOGY_GRAPH): _stable(ontology), str(LEXICON_GRAPH): _stable(lex.graph)})
         facts_by_doc = dict(manifest.get("facts", {})) if not full else {}
         for n, (iri, doc) in enumerate(sorted(wanted.items(), key=lambda kv: kv[1].name), 1):
             if not full and iri in existing:

@@ -375,7 +375,10 @@ class Store:
         fmt = format_for_path(path, format)
         oxfmt = EXPORT_FORMATS[fmt]
         if oxfmt.supports_datasets:
-            data = self._ox.dump(format=oxfmt, **({"prefixes": _PREFIXES} if fmt == "trig" else {}))
+            # sorted quads make the output a function of the content: rebuilds are byte-identical
+            quads = sorted(self._ox.quads_for_pattern(None, None, None, None),
+                           key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+            data = ox.serialize(quads, format=oxfmt, **({"prefixes": _PREFIXES} if fmt == "trig" else {}))
         else:
             triples = self._ox.query(
                 "CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
