@@ -243,8 +243,6 @@ def link_file(path: Path, store: Path, name: str | None = None, rdf_format: str 
 
 # --- the example dataset: memberships in Wikidata's shape --------------------------------
 
-WD = "http://www.wikidata.org/entity/"
-ROLE_BASE = "https://w3id.org/cdkg/id/role/"
 #: Statuses that are membership; the others become a ``pq:P2868`` (subject has role) qualifier.
 MEMBER_STATUSES = {"member", "founding member", "withdrawn"}
 PREFIXES = """\
