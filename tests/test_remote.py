@@ -65,7 +65,7 @@ def virtuoso(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def pushed(sample_store, oxigraph_server, virtuoso):
-    """The sample store pushed to both servers (twice to Virtuoso: once anonymous, once with auth)."""
+    """The sample store (with the linked memberships) pushed to both servers."""
     for url, extra in ((oxigraph_server.update_url, []), (virtuoso.update_url, [])):
         done = cdkg("push", "--endpoint", url, "--store", str(sample_store), "--batch", "100", *extra)
         assert done.returncode == 0, done.stderr
