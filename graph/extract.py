@@ -353,9 +353,12 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
                             if p is not None:
                                 ctx.add(p, "participatedIn", e, *_span(a, ev, m), 0.7, "sides-at-event")
 
-        # instruments: validity ranges in their titles
+        # instruments: topics named in their titles, validity ranges
         for ins in instruments:
             e = ctx.entity(ins)
+            for m in sent:
+                if m.kind == "entity" and m.type == "Topic" and ins.first < m.first and m.last <= ins.last and e:
+                    ctx.add(e, "concernsTopic", ctx.lexical(m), *_span(a, m), 0.8, "topic-in-title")
             for d in ins.attrs.get("years") or []:
                 if d.end_value:
                     ctx.add(e, "validFrom", (d.value, "xsd:gYear"), d.start, d.end, 0.9, "title-period")
