@@ -1,0 +1,404 @@
+"""``make bench``: ingest speed, query latency against rdflib, view cost and memory, at growing sizes.
+
+For each corpus size (synthetic documents, `cdkg.bench.corpus`) it runs ``cdkg build`` in a fresh
+process and reports documents/s, triples/s, the no-change rebuild and peak memory, then draws
+every standard view from the built store. For each graph size (synthetic N-Quads in the build's
+shape, plus the real lexicon, ontology and inferences) it times every library query on the
+embedded Oxigraph store (`cdkg.graph.store.Store`) and on rdflib's in-memory store
+(`cdkg.graph.store.ReferenceStore`) in the same run, the rdflib side capped by a timeout per query.
+It also times the ``make run`` steps on the project's own corpus.
+
+Run ``python -m cdkg.bench.run`` (default: 10^2 and 10^3 documents, 10^5 triples, a few minutes),
+``--full`` (adds 10^4 documents and 10^6 triples) or ``--quick``; ``--markdown docs/benchmarks.md``
+rewrites the results block of that file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from cdkg.paths import ROOT
+
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+TARGET_DOCS_PER_S = 200
+TARGET_QUERY_MS = 100
+
+
+def _progress(iterable, **kw):
+    """A tqdm progress bar on stderr when it is a terminal, else the iterable itself."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        return tqdm(iterable, file=sys.stderr, leave=False, **kw)
+    return iterable
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> dict:
+    """What the numbers were measured on."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    except (OSError, AttributeError):
+        mem_kb = 0
+    import pyoxigraph
+    import rdflib
+
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = -1.0
+    return {"cpu": model, "cores": os.cpu_count(), "memory_gb": round(mem_kb / 1024 / 1024, 1),
+            "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
+            "pyoxigraph": pyoxigraph.__version__, "rdflib": rdflib.__version__,
+            "load_average_at_start": round(load, 2)}
+
+
+# --- ingest -------------------------------------------------------------------------------------
+
+@dataclass
+class BuildResult:
+    documents: int
+    seconds: float
+    triples: int
+    rebuild_seconds: float
+    peak_mb: float
+    extract_seconds: float = 0.0
+    views: list = field(default_factory=list)
+
+    @property
+    def docs_per_s(self) -> float:
+        return self.documents / self.seconds
+
+    @property
+    def triples_per_s(self) -> float:
+        return self.triples / self.seconds
+
+
+def _cdkg(*args: str, timeout: float = 3600) -> tuple[float, float]:
+    """Run ``cdkg ARGS`` in a fresh process; (wall seconds, peak memory MB). Fails loudly."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "cdkg.cli", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: cdkg {' '.join(args)} failed ({proc.returncode}): {err.strip()[-500:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def bench_build(count: int, work: Path, seed: int) -> BuildResult:
+    """Generate ``count`` documents, build them, rebuild with no change; time and measure each."""
+    from cdkg.bench.corpus import write_documents
+    from cdkg.graph.store import Store
+
+    docs, out = work / f"docs-{count}", work / f"build-{count}"
+    write_documents(docs, count, seed=seed)
+    seconds, peak = _cdkg("build", "--documents", str(docs), "--out", str(out), "--quiet")
+    rebuild, _ = _cdkg("build", "--documents", str(docs), "--out", str(out), "--quiet")
+    with Store.open(out / "store", read_only=True) as store:
+        triples = len(store)
+    return BuildResult(documents=count, seconds=seconds, triples=triples, rebuild_seconds=rebuild,
+                       peak_mb=peak, extract_seconds=_extract_seconds(docs))
+
+
+def _extract_seconds(docs: Path, limit: int = 300) -> float:
+    """Seconds per document of extraction alone (read, mentions, facts, RDF), in this process."""
+    from cdkg.graph.documents import list_documents, read_document
+    from cdkg.graph.extract import extract_facts
+    from cdkg.graph.gazetteer import Gazetteer
+    from cdkg.graph.lexicon import load_lexicon
+    from cdkg.graph.provenance import document_graph
+
+    gazetteer = Gazetteer(load_lexicon())
+    paths = list_documents(docs)[:limit]
+    started = time.perf_counter()
+    for path in paths:
+        document_graph(extract_facts(read_document(path), gazetteer))
+    return (time.perf_counter() - started) / len(paths)
+
+
+def bench_views(store_dir: Path, work: Path) -> list[dict]:
+    """Time and size of every standard view (English page) drawn from a built store."""
+    from cdkg.visualize.build import view_graph
+    from cdkg.visualize.projections import STANDARD_VIEWS, read_index
+    from cdkg.visualize.pyvis_html import write_view
+    from cdkg.visualize.source import open_graph
+
+    graph = open_graph(store=store_dir)
+    started = time.perf_counter()
+    index = read_index(graph)
+    index_seconds = time.perf_counter() - started
+    results = []
+    for kind in STANDARD_VIEWS:
+        started = time.perf_counter()
+        view = view_graph(graph, kind, index=index)
+        path = write_view(view, work / f"{kind}-en.html", kind, "en")
+        results.append({"view": kind, "nodes": view.number_of_nodes(), "edges": view.number_of_edges(),
+                        "seconds": time.perf_counter() - started, "index_seconds": index_seconds,
+                        "size_kb": path.stat().st_size / 1024, "reduced": view.graph.get("reduced") or ""})
+    del graph
+    return results
+
+
+def bench_corpus_run(work: Path) -> dict:
+    """The steps of ``make run`` on data/documents (build, three queries, every view), timed."""
+    out = work / "corpus-build"
+    steps = {}
+    steps["build"], _ = _cdkg("build", "--out", str(out), "--quiet")
+    query_seconds = 0.0
+    for name in ("instruments-by-state", "co-party-pairs", "principles-by-instrument"):
+        if (ROOT / "queries" / f"{name}.rq").exists():
+            query_seconds += _cdkg("query", name, "--store", str(out / "store"))[0]
+    steps["3 queries"] = query_seconds
+    steps["view all"], _ = _cdkg("view", "all", "--out-dir", str(out / "views"), "--store", str(out / "store"))
+    steps["total"] = sum(steps.values())
+    return steps
+
+
+# --- queries ------------------------------------------------------------------------------------
+
+class _Timeout(BaseException):
+    """Raised by the alarm inside a slow rdflib query (BaseException, so no handler swallows it)."""
+
+
+def _on_alarm(signum, frame):
+    raise _Timeout()
+
+
+def _time(source, query, repeats: int, timeout: float | None) -> tuple[float | None, int]:
+    """Median seconds of ``repeats`` runs (after one warm-up for fast queries) and the row count;
+    ``None`` when one run exceeds ``timeout``."""
+    from cdkg.queries.library import run
+
+    times, rows = [], 0
+    previous = signal.signal(signal.SIGALRM, _on_alarm) if timeout else None
+    try:
+        for attempt in range(repeats + 1):
+            if timeout:
+                signal.setitimer(signal.ITIMER_REAL, timeout)
+            started = time.perf_counter()
+            try:
+                result = run(query, source)
+            except _Timeout:
+                return None, rows
+            finally:
+                if timeout:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+            elapsed = time.perf_counter() - started
+            rows = len(result)
+            if attempt == 0 and elapsed < 1.0:
+                continue                     # warm-up run, not counted
+            times.append(elapsed)
+            if sum(times) > (timeout or 10):
+                break                        # slow query: fewer runs, the median stays honest
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGALRM, previous)
+    return statistics.median(times), rows
+
+
+def bench_queries(triples: int, work: Path, seed: int, repeats: int, timeout: float,
+                  reference: bool = True) -> dict:
+    """Load a synthetic graph of about ``triples`` triples into both stores and time every query."""
+    import rdflib
+
+    from cdkg.bench.corpus import write_graph
+    from cdkg.graph.inference import materialize
+    from cdkg.graph.lexicon import load_lexicon
+    from cdkg.graph.store import ReferenceStore, Store
+    from cdkg.namespaces import LEXICON_GRAPH, ONTOLOGY_GRAPH
+    from cdkg.paths import ONTOLOGY_TTL
+    from cdkg.queries.library import library
+
+    nq = work / f"graph-{triples}.nq"
+    write_graph(nq, triples, seed=seed)
+    folder = work / f"store-{triples}"
+    started = time.perf_counter()
+    store = Store.open(folder)
+    store.load_file(nq)
+    store.replace_graphs({str(ONTOLOGY_GRAPH): rdflib.Graph().parse(ONTOLOGY_TTL, format="turtle"),
+                          str(LEXICON_GRAPH): load_lexicon().graph})
+    inferred = materialize(store)
+    load_seconds = time.perf_counter() - started
+    total = len(store)
+    full = work / f"full-{triples}.nq"
+    store.dump(full)
+    result = {"triples": total, "inferred": inferred, "oxigraph_load_s": load_seconds, "queries": []}
+    queries = [q for name, q in sorted(library().items()) if not q.is_quality_check]
+    ref = None
+    if reference:
+        started = time.perf_counter()
+        ref = ReferenceStore.in_memory()
+        ref.load_file(full)
+        result["rdflib_load_s"] = time.perf_counter() - started
+    result["peak_mb_after_load"] = _peak_rss_mb()
+    for query in _progress(queries, desc=f"queries at {total:,} triples"):
+        ox_s, ox_rows = _time(store, query, repeats, None)
+        entry = {"query": query.name, "oxigraph_ms": ox_s * 1000, "rows": ox_rows}
+        if ref is not None:
+            rd_s, rd_rows = _time(ref, query, repeats, timeout)
+            entry["rdflib_ms"] = rd_s * 1000 if rd_s is not None else None
+            entry["rdflib_rows"] = rd_rows if rd_s is not None else None
+        result["queries"].append(entry)
+    store.close()
+    del ref
+    result["peak_mb"] = _peak_rss_mb()
+    shutil.rmtree(folder, ignore_errors=True)
+    for path in (nq, full):
+        path.unlink(missing_ok=True)
+    return result
+
+
+# --- report -------------------------------------------------------------------------------------
+
+def _fmt_ms(ms: float | None, timeout: float) -> str:
+    return f">{timeout:g} s" if ms is None else (f"{ms:,.1f}" if ms < 100 else f"{ms:,.0f}")
+
+
+def report(results: dict) -> str:
+    """The results as Markdown tables (what `make bench` prints and docs/benchmarks.md holds)."""
+    m = results["machine"]
+    timeout = results["timeout"]
+    out = [f"Measured {results['date']} with `{results['command']}` on {m['cpu']}, {m['cores']} cores, "
+           f"{m['memory_gb']} GB, {m['os']}, Python {m['python']}, pyoxigraph {m['pyoxigraph']}, "
+           f"rdflib {m['rdflib']} (load average at start {m['load_average_at_start']}).", ""]
+    if results.get("corpus"):
+        c = results["corpus"]
+        out += ["**`make run` steps on data/documents** (each a fresh `cdkg` process): "
+                + ", ".join(f"{k} {v:.1f} s" for k, v in c.items()), ""]
+    if results.get("builds"):
+        out += ["**Ingest** (`cdkg build` of synthetic ar/en documents, fresh process, from scratch):", "",
+                "| documents | seconds | documents/s | triples | triples/s | ms/document | extraction ms/document "
+                "| no-change rebuild s | peak memory MB |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for b in results["builds"]:
+            out.append(f"| {b['documents']:,} | {b['seconds']:.1f} | {b['documents'] / b['seconds']:.0f} | "
+                       f"{b['triples']:,} | {b['triples'] / b['seconds']:,.0f} | "
+                       f"{1000 * b['seconds'] / b['documents']:.1f} | {1000 * b['extract_seconds']:.1f} | "
+                       f"{b['rebuild_seconds']:.1f} | {b['peak_mb']:.0f} |")
+        out.append("")
+        out += ["**Views** (English page of each standard view, from the built store; "
+                "the index of labels and sources is read once per store):", "",
+                "| documents | view | nodes | edges | seconds | size KB | index s | reduced |",
+                "|---:|---|---:|---:|---:|---:|---:|---|"]
+        for b in results["builds"]:
+            for v in b["views"]:
+                out.append(f"| {b['documents']:,} | {v['view']} | {v['nodes']:,} | {v['edges']:,} | "
+                           f"{v['seconds']:.2f} | {v['size_kb']:,.0f} | {v['index_seconds']:.2f} | "
+                           f"{v['reduced'] or '-'} |")
+        out.append("")
+    for g in results.get("graphs", []):
+        load = f"Oxigraph load + inferences {g['oxigraph_load_s']:.1f} s"
+        if "rdflib_load_s" in g:
+            load += f", rdflib load {g['rdflib_load_s']:.1f} s"
+        out += [f"**Library queries at {g['triples']:,} triples** ({g['inferred']:,} inferred; {load}; "
+                f"peak memory {g['peak_mb']:.0f} MB). Median ms:", "",
+                "| query | rows | Oxigraph ms | rdflib ms | rdflib / Oxigraph |", "|---|---:|---:|---:|---:|"]
+        for q in g["queries"]:
+            rd = q.get("rdflib_ms")
+            ratio = f"{rd / q['oxigraph_ms']:.0f}×" if rd is not None and q["oxigraph_ms"] else (
+                "-" if "rdflib_ms" not in q else f">{timeout * 1000 / q['oxigraph_ms']:.0f}×")
+            mark = " ⚠" if q["oxigraph_ms"] > TARGET_QUERY_MS else ""
+            rows = f"{q['rows']:,}" + ("" if q.get("rdflib_rows") in (None, q["rows"])
+                                       else f" (rdflib {q['rdflib_rows']:,})")
+            out.append(f"| {q['query']} | {rows} | {_fmt_ms(q['oxigraph_ms'], timeout)}{mark} | "
+                       f"{_fmt_ms(rd, timeout) if 'rdflib_ms' in q else '-'} | {ratio} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def write_markdown(path: Path, text: str) -> None:
+    """Replace the block between the bench markers of ``path`` (append one if missing)."""
+    block = f"{BEGIN}\n{text}\n{END}"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if BEGIN in old and END in old:
+        new = old[:old.index(BEGIN)] + block + old[old.index(END) + len(END):]
+    else:
+        new = old + ("\n" if old else "") + block + "\n"
+    from cdkg.graph.store import atomic_write
+
+    atomic_write(path, new.encode("utf-8"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cdkg.bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", help="document counts (default 100 1000)")
+    parser.add_argument("--triples", type=int, nargs="*", help="graph sizes in triples (default 100000)")
+    parser.add_argument("--full", action="store_true", help="10^2..10^4 documents, 10^5 and 10^6 triples")
+    parser.add_argument("--quick", action="store_true", help="100 documents, 10^5 triples, fewer repeats")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs per query (median)")
+    parser.add_argument("--timeout", type=float, help="seconds per rdflib query before giving up "
+                                                      "(default 10, 30 with --full)")
+    parser.add_argument("--no-reference", action="store_true", help="skip the rdflib side")
+    parser.add_argument("--no-corpus", action="store_true", help="skip timing `make run` on data/documents")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument("--markdown", type=Path, help="rewrite the results block of this Markdown file")
+    parser.add_argument("--work", type=Path, help="scratch folder (default a temporary one)")
+    args = parser.parse_args(argv)
+    sizes = args.sizes if args.sizes is not None else (
+        [100, 1000, 10000] if args.full else [100] if args.quick else [100, 1000])
+    triples = args.triples if args.triples is not None else (
+        [100_000, 1_000_000] if args.full else [100_000])
+    repeats = 3 if args.quick else args.repeats
+    timeout = args.timeout or (30.0 if args.full else 10.0)
+    command = "python -m cdkg.bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    results = {"date": time.strftime("%Y-%m-%d"), "command": command.strip(), "machine": machine(),
+               "timeout": timeout, "builds": [], "graphs": []}
+    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="cdkg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        if not args.no_corpus:
+            print("bench: make run steps on data/documents", file=sys.stderr)
+            results["corpus"] = bench_corpus_run(work)
+        for count in sizes:
+            print(f"bench: build of {count:,} documents", file=sys.stderr)
+            b = bench_build(count, work, args.seed)
+            b.views = bench_views(work / f"build-{count}" / "store", work)
+            results["builds"].append(asdict(b))
+            shutil.rmtree(work / f"docs-{count}", ignore_errors=True)
+            shutil.rmtree(work / f"build-{count}", ignore_errors=True)
+        for n in triples:
+            print(f"bench: queries at {n:,} triples", file=sys.stderr)
+            results["graphs"].append(bench_queries(n, work, args.seed, repeats, timeout,
+                                                   reference=not args.no_reference))
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    text = report(results)
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    if args.markdown:
+        write_markdown(args.markdown, text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
