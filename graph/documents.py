@@ -66,14 +66,16 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
                 raise CdkgError(f"{path}: bad {enc} text at byte {exc.start}") from None
     sample = data[:4096]
     if b"\x00" in sample:
+        # UTF-16 without BOM: NULs sit on one side only (Arabic text has few of them, ASCII many)
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        enc = "utf-16-le" if odd > len(sample) // 4 and even < odd // 4 else (
-            "utf-16-be" if even > len(sample) // 4 and odd < even // 4 else None)
-        if enc:
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError:
-                pass
+        for enc, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+            if zeros and other <= zeros // 8 and len(data) % 2 == 0:
+                try:
+                    text = data.decode(enc)
+                except UnicodeDecodeError:
+                    continue
+                if _looks_like_text(text):
+                    return text, enc
         raise CdkgError(f"{path}: binary file, not text")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -87,6 +89,14 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     if arabic < len(text.strip()) // 10:
         raise CdkgError(f"{path}: not UTF-8, UTF-16 or Windows-1256 text (no encoding fits)")
     return text, "cp1256"
+
+
+def _looks_like_text(text: str) -> bool:
+    """True when nearly every character is printable or a line/tab break (not decoded binary)."""
+    sample = text[:4096]
+    bad = sum(1 for c in sample if (not c.isprintable() and c not in "\t\r\n\u200c\u200d\u200e\u200f\ufeff")
+              or "\ue000" <= c <= "\uf8ff" or "\ud800" <= c <= "\udfff")
+    return bad <= len(sample) // 100
 
 
 def detect_language(text: str) -> str:
