@@ -116,7 +116,8 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
             store.replace_graphs({str(ONTOLOGY_GRAPH): _stable(ontology), str(LEXICON_GRAPH): _stable(lex.graph)})
         facts_by_doc = dict(manifest.get("facts", {})) if not full else {}
         for n, (iri, doc) in enumerate(sorted(wanted.items(), key=lambda kv: kv[1].name), 1):
-            if not full and iri in existing:
+            # a graph written by an interrupted build is in the store but not yet in the manifest
+            if not full and iri in existing and iri in facts_by_doc:
                 continue
             result = extract_facts(doc, gazetteer)
             if not result.facts:
