@@ -115,7 +115,13 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
             ontology = Graph().parse(ONTOLOGY_TTL, format="turtle")
             store.replace_graphs({str(ONTOLOGY_GRAPH): _stable(ontology), str(LEXICON_GRAPH): _stable(lex.graph)})
         facts_by_doc = dict(manifest.get("facts", {})) if not full else {}
+        bar = None
+        if not quiet and sys.stderr.isatty():       # a progress bar on a terminal, else one line per document
+            from tqdm import tqdm
+            bar = tqdm(total=len(wanted), file=sys.stderr, unit="doc", desc="build", leave=False)
         for n, (iri, doc) in enumerate(sorted(wanted.items(), key=lambda kv: kv[1].name), 1):
+            if bar is not None:
+                bar.update()
             # a graph written by an interrupted build is in the store but not yet in the manifest
             if not full and iri in existing and iri in facts_by_doc:
                 continue
@@ -125,8 +131,10 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
             store.replace_graphs({iri: document_graph(result)})
             facts_by_doc[iri] = len(result.facts)
             report.extracted += 1
-            if not quiet:
+            if not quiet and bar is None:
                 print(f"[{n}/{len(wanted)}] {doc.name}: {len(result.facts)} facts", file=sys.stderr)
+        if bar is not None:
+            bar.close()
         report.inferred = materialize(store)
         report.documents = len(wanted)
         report.facts = sum(v for k, v in facts_by_doc.items() if k in wanted)
