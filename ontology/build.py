@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import rdflib
-from rdflib.compare import isomorphic
+from rdflib.compare import isomorphic, to_canonical_graph
 
 from cdkg import paths
 from cdkg.errors import CdkgError
@@ -41,13 +41,30 @@ def load_ontology(path: Path | None = None) -> rdflib.Graph:
     return graph
 
 
+class _SortedGraph(rdflib.Graph):
+    """A graph that lists subjects and their statements in sorted order (what the RDF/XML writer walks)."""
+
+    def subjects(self, predicate=None, object=None, unique=False):  # noqa: A002 - rdflib's signature
+        return iter(sorted(set(super().subjects(predicate, object))))
+
+    def predicate_objects(self, subject=None, unique=False):
+        return iter(sorted(set(super().predicate_objects(subject))))
+
+
 def owl_xml(graph: rdflib.Graph) -> str:
     """The graph as RDF/XML text, with a header saying it is generated.
 
     The plain ``xml`` serializer is used: ``pretty-xml`` drops statements on blank nodes inside
-    RDF lists (the class expressions of owl:intersectionOf / owl:unionOf).
+    RDF lists (the class expressions of owl:intersectionOf / owl:unionOf). Blank nodes get
+    canonical names and subjects and statements are written in sorted order, so the same Turtle always gives the
+    same file (no churn in git).
     """
-    text = graph.serialize(format="xml", encoding="utf-8").decode("utf-8")
+    ordered = _SortedGraph()
+    for prefix, namespace in graph.namespaces():
+        ordered.bind(prefix, namespace, override=True)
+    for triple in to_canonical_graph(graph):
+        ordered.add(triple)
+    text = ordered.serialize(format="xml", encoding="utf-8").decode("utf-8")
     declaration, _, body = text.partition("\n")
     return f"{declaration}\n{_HEADER}{body}"
 

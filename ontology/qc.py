@@ -16,6 +16,8 @@ from cdkg.errors import CdkgError
 
 __all__ = ["QC_DIR", "QcResult", "qc_queries", "run_qc"]
 
+_CDO = "https://w3id.org/cdkg/ontology#"
+
 #: The folder of the quality-check queries.
 QC_DIR = Path(__file__).resolve().parent / "qc"
 
@@ -50,6 +52,8 @@ def _short(term, graph: rdflib.Graph) -> str:
     if term is None:
         return ""
     if isinstance(term, rdflib.URIRef):
+        if str(term).startswith(_CDO):
+            return "cdo:" + str(term)[len(_CDO):]
         try:
             return graph.namespace_manager.normalizeUri(term)
         except Exception:
