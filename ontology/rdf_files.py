@@ -7,7 +7,6 @@ ontology tools reason over and validate the union of all its graphs.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import rdflib
@@ -83,16 +82,8 @@ def load_union(path: Path) -> rdflib.Graph:
 
 def write_atomic(path: Path, data: str | bytes) -> Path:
     """Write *data* to *path* through a temporary file in the same folder, then rename it."""
+    from cdkg.graph.store import atomic_write
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, data.encode("utf-8") if isinstance(data, str) else data)
     return path
