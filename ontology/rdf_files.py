@@ -6,7 +6,6 @@ ontology tools reason over and validate the union of all its graphs.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import rdflib
