@@ -10,7 +10,7 @@ It also times the ``make run`` steps on the project's own corpus.
 
 Run ``python -m cdkg.bench.run`` (default: 10^2 and 10^3 documents, 10^5 triples, a few minutes),
 ``--full`` (adds 10^4 documents and 10^6 triples) or ``--quick``; ``--markdown docs/benchmarks.md``
-rewrites the results block of that file.
+rewrites the results block of that file (``--from-json`` re-prints an earlier run).
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from pathlib import Path
 
 from cdkg.paths import ROOT
 
-BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 TARGET_DOCS_PER_S = 200
 TARGET_QUERY_MS = 100
 
@@ -333,14 +332,15 @@ def report(results: dict) -> str:
     return "\n".join(out)
 
 
-def write_markdown(path: Path, text: str) -> None:
-    """Replace the block between the bench markers of ``path`` (append one if missing)."""
-    block = f"{BEGIN}\n{text}\n{END}"
+def write_markdown(path: Path, text: str, block: str) -> None:
+    """Replace the block ``block`` between its markers in ``path`` (append it if missing)."""
+    begin, end = f"<!-- bench:{block}:begin -->", f"<!-- bench:{block}:end -->"
+    section = f"{begin}\n{text}\n{end}"
     old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if BEGIN in old and END in old:
-        new = old[:old.index(BEGIN)] + block + old[old.index(END) + len(END):]
+    if begin in old and end in old:
+        new = old[:old.index(begin)] + section + old[old.index(end) + len(end):]
     else:
-        new = old + ("\n" if old else "") + block + "\n"
+        new = old + ("\n" if old else "") + section + "\n"
     from cdkg.graph.store import atomic_write
 
     atomic_write(path, new.encode("utf-8"))
@@ -359,9 +359,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-corpus", action="store_true", help="skip timing `make run` on data/documents")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument("--from-json", type=Path, help="only print (and --markdown) the results of an earlier run")
     parser.add_argument("--markdown", type=Path, help="rewrite the results block of this Markdown file")
+    parser.add_argument("--block", help="name of that block (default: 'full' with --full, else 'default')")
     parser.add_argument("--work", type=Path, help="scratch folder (default a temporary one)")
     args = parser.parse_args(argv)
+    if args.from_json:
+        text = report(json.loads(args.from_json.read_text(encoding="utf-8")))
+        print(text)
+        if args.markdown:
+            write_markdown(args.markdown, text, args.block or ("full" if args.full else "default"))
+        return 0
     sizes = args.sizes if args.sizes is not None else (
         [100, 1000, 10000] if args.full else [100] if args.quick else [100, 1000])
     triples = args.triples if args.triples is not None else (
@@ -396,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     if args.markdown:
-        write_markdown(args.markdown, text)
+        write_markdown(args.markdown, text, args.block or ("full" if args.full else "default"))
     return 0
 
 
