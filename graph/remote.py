@@ -297,8 +297,9 @@ def push(endpoint: Endpoint, quads: Iterable[ox.Quad], graphs: list[str] | None 
     return PushReport(len(by_graph), sent, requests)
 
 
-def progress_printer(stream=sys.stderr) -> Callable[[str], None]:
+def progress_printer(stream=None) -> Callable[[str], None]:
     """A progress callback: one self-overwriting line on a terminal, nothing otherwise."""
+    stream = stream if stream is not None else sys.stderr   # the current stderr, not the one at import
     if not stream.isatty():
         return lambda line: None
     return lambda line: print("\r" + line, end="", file=stream, flush=True)
