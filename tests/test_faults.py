@@ -310,3 +310,17 @@ def test_two_clean_builds_write_the_same_bytes(base, tmp_path):
     docs, out = base
     again = build(docs, tmp_path / "again", quiet=True)
     assert snapshot(tmp_path / "again") == snapshot(out) and again.triples == snapshot(out)[2]
+
+
+def test_no_change_rebuild_keeps_outputs_and_a_changed_store_is_dumped_again(capsys, base, tmp_path):
+    from cdkg.graph.build import build
+
+    docs, out = base
+    work = tmp_path / "build"
+    shutil.copytree(out, work)
+    before = snapshot(work)
+    report = build(docs, work, quiet=True)
+    assert report.extracted == 0 and snapshot(work) == before and report.inferred > 0
+    assert cdkg(capsys, "link", ROOT / "data" / "linked" / "memberships.ttl", "--store", work / "store")[0] == 0
+    build(docs, work, quiet=True)
+    assert "graph/linked/memberships" in (work / "graph.trig").read_text(encoding="utf-8")
