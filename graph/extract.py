@@ -123,7 +123,7 @@ class _Context:
             return e
         if m.kind == "role":
             state = m.attrs.get("state")
-            if state is not None:
+            if state is not None and m.attrs.get("role") in set(triggers()["head_roles"]):
                 return self.heads.get(state.entry.iri)
         return None
 
@@ -343,7 +343,8 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
             # participants: persons and "the two sides" in the sentence
             if ev.attrs.get("event_kind") in ("talks", "visit", "meeting", "summit", "conference", "session"):
                 for m in sent:
-                    if m.kind in ("person", "role") and abs(m.first - ev.first) <= 25:
+                    named = m.kind == "role" and any(o.kind == "person" and 0 < o.first - m.last <= 3 for o in sent)
+                    if m.kind in ("person", "role") and not named and abs(m.first - ev.first) <= 25:
                         p = ctx.entity(m)
                         if p is not None:
                             ctx.add(p, "participatedIn", e, *_span(a, ev, m) if abs(m.end - ev.start) < _MAX_EVIDENCE
@@ -380,14 +381,20 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
                 anchor = s1 if ins.last < s0 else ins.last
                 dated = [(d0, d1, d) for (d0, d1, d) in a.dates if anchor < d0 <= anchor + 5 and not d.end_value
                          and not any(a.clause_break(k) for k in range(anchor + 1, d0 + 1))]
+                if not dated and ins.first > s1:
+                    # "وقعت مصر والسعودية، أمس الأحد، مذكرة تفاهم" / "signed on 8 May 2015 an agreement"
+                    dated = [(d0, d1, d) for (d0, d1, d) in a.dates if s1 < d0 and d1 < ins.first and not d.end_value]
+                if not dated:
+                    # "Earlier, on 8 May 2015, the two governments signed an agreement"
+                    before = [(d0, d1, d) for (d0, d1, d) in a.dates if first <= d0 and d1 < min(s0, ins.first)
+                              and min(s0, ins.first) - d1 <= 8 and not d.end_value and len(d.value) >= 7]
+                    dated = before[-1:]
                 if dated:
                     d0, d1, d = dated[0]
-                    ctx.add(e, "date", (d.value, d.datatype), *_span(a, (min(s0, ins.first) if ins.last < s0
-                                                                        else ins.first, d1))
-                            if ins.last < s0 else _span(a, (s0, s1), (d0, d1)), 0.85, "signed-on-date")
+                    ctx.add(e, "date", (d.value, d.datatype), *_span(a, (d0, d1), (s0, s1)), 0.8, "signed-on-date")
                 for ev in events:
-                    during = _positions(a, "rel:during", max(first, min(s0, ev.first) - 4), ev.first - 1)
-                    if abs(ev.first - s1) <= 6 and during:
+                    during = _positions(a, "rel:during", max(first, ev.first - 4), ev.first - 1)
+                    if during and (abs(ev.first - s1) <= 6 or 0 < ev.first - ins.last <= 8):
                         ev_e = ctx.event(ev)
                         ctx.add(e, "adoptedAt", ev_e, *_span(a, (s0, s1), ev), 0.7, "signed-during-event")
                         if ev_e.iri in ctx.event_dates:
@@ -418,6 +425,16 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
                 states = [m for m in sent if m.kind == "entity" and m.type == "State" and 0 < m.first - s1 <= 4]
                 for st in states:
                     ctx.add(ctx.lexical(st), "partyTo", e, *_span(a, (s0, s1), st), 0.75, "adopted-by-state")
+                if ins.first > s1 and not adopters and not states:
+                    # "Putin and Xi adopted a joint statement": the heads' states are its parties
+                    for m in sent:
+                        if m.kind == "person" and 0 < s0 - m.last <= 12:
+                            p = ctx.entity(m)
+                            for state_iri, head in ctx.heads.items():
+                                if head == p:
+                                    state = ctx.entities.get(state_iri)
+                                    if state is not None:
+                                        ctx.add(state, "partyTo", e, *_span(a, m, (s0, s1)), 0.7, "adopted-by-heads")
 
         # calls, welcomes and principles, said by the statement (or the states) the text reports
         speakers = None
@@ -440,6 +457,8 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
             has_statement = ctx.main_statement is not None
             local = [ctx.entity(m) for m in instruments if not m.generic]
             subjects = speaker_for(first, last) if has_statement else [x for x in local if x]
+            if not subjects and not has_statement:
+                subjects = speaker_for(first, last)  # "أكد الجانبان على ... سيادة الدول": the states say it
             for p in principles:
                 for sp in subjects:
                     ctx.add(sp, "promotesPrinciple", ctx.lexical(p), *_span(a, p), 0.7, "principle-in-statement")
@@ -452,7 +471,7 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
             sides = [m for m in sent if m.kind == "sides" and 0 < s0 - m.last <= 4]
             if orgs and (states or sides):
                 subjects = ctx.sides() if sides and (not states or sides[-1].first > states[-1].first) \
-                    else [ctx.lexical(states[-1])]
+                    else [ctx.lexical(m) for m in _coordinated(states)]
                 for subject in subjects:
                     ctx.add(subject, "memberOf", ctx.lexical(orgs[0]),
                             *_span(a, (s0, s1), orgs[0]), 0.8, "state-member-of-org")
@@ -598,4 +617,15 @@ def _listed(a: Analysis, targets: list[Mention], instruments: list[Mention]) -> 
         if m.first > prev.last and m.first - prev.last <= 2 and m not in out:
             out.append(m)
             prev = m
+    return out
+
+
+def _coordinated(states: list[Mention]) -> list[Mention]:
+    """The last state and those listed right before it ("مصر والسعودية", "Russia and China")."""
+    out = [states[-1]]
+    for m in reversed(states[:-1]):
+        if out[0].first - m.last <= 2:
+            out.insert(0, m)
+        else:
+            break
     return out

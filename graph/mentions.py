@@ -140,6 +140,11 @@ class Analysis:
         return [m for m in self.mentions if m.first >= first and m.last <= last]
 
 
+def _is_definite(norm: str) -> bool:
+    """An Arabic word with the article, alone or after a prefix (ال، وال، بال، لل...)."""
+    return norm.startswith(("ال", "وال", "بال", "لل", "فال", "كال", "ولل"))
+
+
 def _gaps(text: str, tokens: list[Token]) -> list[str]:
     gaps, prev = [], 0
     for t in tokens:
@@ -262,6 +267,9 @@ class _Builder:
             if tok.norm in ("and", "и") and i + 1 < len(tokens) and (
                     t["instruments"].at(tokens, i + 1) or t["events"].at(tokens, i + 1)):
                 break
+            if tok.norm in ("في", "in", "в", "at") and self.entity_at.get(i + 1) is not None \
+                    and self.entity_at[i + 1].type == "Place":
+                break  # "... signed the Agreement on X in Moscow": the place is not in the title
             conn = t["connectors"].at(tokens, i)
             if conn:
                 opened = True
@@ -276,7 +284,8 @@ class _Builder:
                 continue
             mod = t["modifiers"].at(tokens, i)
             # "خطة منظمة ..." (construct state) continues; "الخطة مجالات ..." does not
-            bare = tok.is_arabic and tok.norm == tok.key and not definite
+            bare = tok.is_arabic and not definite and not _is_definite(tok.norm) \
+                and not tok.norm.startswith(("ب", "ل", "ك"))
             li = tok.is_arabic and tok.norm.startswith("ل") and not tok.norm.startswith("ال")
             if opened or mod or tok.norm.isdigit() or bare or li or (not tok.is_arabic and tok.norm[:1].isalpha()
                                                                      and self.doc.text[tok.start].isupper()):
@@ -341,7 +350,7 @@ class _Builder:
                 tok = tokens[j]
                 if ent is not None and ent.type in ("Person",):
                     break
-                if ent is None and not (tok.is_arabic and (tok.norm.startswith(("ال", "ل")) or tok.norm == tok.key)) \
+                if ent is None and not (tok.is_arabic and (tok.norm.startswith(("ال", "ل")) or not _is_definite(tok.norm))) \
                         and not (not tok.is_arabic and self.doc.text[tok.start].isupper()):
                     break
                 if ent is not None:

@@ -156,3 +156,33 @@ def test_evaluate_cli_reports_misses_and_extras():
     report = json.loads(proc.stdout)
     assert report["overall"]["f1"] >= 0.85
     assert len(report["documents"]) == 2
+
+
+def _facts(records, relation):
+    return [(r["subject"].get("wikidata") or r["subject"]["label"],
+             r["object"].get("wikidata") or r["object"].get("label") or r["object"].get("value"))
+            for r in records if r["relation"] == relation]
+
+
+def test_arabic_memorandum_fixture(pipeline):
+    records, _ = _records(pipeline, FIXTURES / "eg-sa-memorandum.ar.txt", published="2024-03-04")
+    signed = _facts(records, "signed")
+    assert {s for s, _ in signed} == {"Q79", "Q851"}
+    assert {o for _, o in signed} == {"مذكرة تفاهم للتعاون في مجال الأمن السيبراني"}
+    assert _facts(records, "date") == [("مذكرة تفاهم للتعاون في مجال الأمن السيبراني", "2024-03-03")]
+    meeting = [o for _, o in _facts(records, "adoptedAt")]
+    assert meeting and [o for s, o in _facts(records, "heldIn") if s == meeting[0]] == ["Q85"]  # Cairo
+    assert sorted(_facts(records, "memberOf")) == [("Q79", "Q7172"), ("Q851", "Q7172")]
+    principles = {o for _, o in _facts(records, "promotesPrinciple")}
+    assert len(principles) == 2
+
+
+def test_english_statement_fixture(pipeline):
+    records, _ = _records(pipeline, FIXTURES / "ru-cn-statement.en.txt", published="2021-06-28")
+    assert ("Q7747", "Q159") in _facts(records, "headOf")
+    assert {s for s, _ in _facts(records, "partyTo")} == {"Q159", "Q148"}
+    agreement = [r for r in records if r["relation"] == "date" and r["object"]["value"] == "2015-05-08"]
+    assert agreement and agreement[0]["subject"]["label"].endswith("International Information Security")
+    lavrov_talks = [o for s, o in _facts(records, "participatedIn")]
+    assert "Q7747" not in {s for s, _ in _facts(records, "participatedIn")}
+    assert lavrov_talks
