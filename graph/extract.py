@@ -69,8 +69,9 @@ class _Context:
             top = [iri for iri, _ in states.most_common(2)]
             self.pair = [self.lexical(next(m for m in ms if m.entry and m.entry.iri == iri)) for iri in top]
         self.instruments = [m for m in ms if m.kind == "instrument"]
-        self.main_statement = next((m for m in self.instruments if m.type in ("JointStatement", "Declaration")
-                                    and not m.generic), None)
+        statements = [m for m in self.instruments if m.type in ("JointStatement", "Declaration")
+                      and not m.attrs.get("anaphoric")]
+        self.main_statement = next((m for m in statements if not m.generic), statements[0] if statements else None)
 
     # -- entities ----------------------------------------------------------------------
     def remember(self, entity: Entity) -> Entity:
@@ -100,9 +101,12 @@ class _Context:
             return self.lexical(m)
         if m.kind == "instrument":
             target = self.antecedent(m) if m.generic else self.canonical(m)
+            if target is None and m.generic and not m.attrs.get("anaphoric") and m.type in (
+                    "JointStatement", "Declaration"):
+                target = self.statement_anchor(m)
             if target is None:
                 return None
-            words = target.attrs.get("content", ())
+            words = target.attrs.get("content", ()) or (self.doc.sha,)
             return self.remember(Entity(mint("instrument", target.type, title_key(words)), target.type,
                                         target.text, self.lang, minted=True))
         if m.kind == "forum":
@@ -136,7 +140,8 @@ class _Context:
                 continue
             ow = set(other.attrs.get("content", ()))
             if words and ow and len(words & ow) >= 0.8 * min(len(words), len(ow)):
-                if (len(ow), -other.first) > (len(best.attrs.get("content", ())), -best.first):
+                if (len(ow), len(other.text), -other.first) > (len(best.attrs.get("content", ())), len(best.text),
+                                                                 -best.first):
                     best = other
         return best
 
@@ -148,6 +153,10 @@ class _Context:
             return self.canonical(before[-1])
         after = [o for o in same if o.first > m.first and self.a.tokens[o.first].start - self.a.tokens[m.last].end < 1500]
         return self.canonical(after[0]) if after else None
+
+    def statement_anchor(self, m: Mention) -> Mention:
+        """An untitled joint statement or declaration stands for itself, one per document."""
+        return next(o for o in self.instruments if o.type == m.type and o.generic and not o.attrs.get("anaphoric"))
 
     def sides(self) -> list[Entity]:
         return list(self.pair)
@@ -472,9 +481,15 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
             if orgs and (states or sides):
                 subjects = ctx.sides() if sides and (not states or sides[-1].first > states[-1].first) \
                     else [ctx.lexical(m) for m in _coordinated(states)]
+                listed = [orgs[0]]
+                for m in sent:
+                    if m.kind == "entity" and m.type in ("InternationalOrganization", "Forum") \
+                            and 0 < m.first - listed[-1].last <= 2:
+                        listed.append(m)
                 for subject in subjects:
-                    ctx.add(subject, "memberOf", ctx.lexical(orgs[0]),
-                            *_span(a, (s0, s1), orgs[0]), 0.8, "state-member-of-org")
+                    for org in listed:
+                        ctx.add(subject, "memberOf", ctx.lexical(org),
+                                *_span(a, (s0, s1), org), 0.8, "state-member-of-org")
 
         # hosting: host ... ORG/EVENT, the host being the state named in the sentence
         for (s0, s1) in _positions(a, "rel:hosts", first, last):

@@ -344,7 +344,8 @@ class _Builder:
             # an event's name: adjectives and genitives up to the first clause break, a stop or
             # a relative pronoun ("القمة السنوية لرؤساء دول منظمة شنغهاي للتعاون")
             while j < len(tokens) and j - i < 10 and not self.clause_break(j) and self.same_sentence(i, j):
-                if t["stops"].at(tokens, j) or t["rel:held"].at(tokens, j) or t["rel:during"].at(tokens, j):
+                if t["stops"].at(tokens, j) or t["rel:held"].at(tokens, j) or t["rel:during"].at(tokens, j) \
+                        or t["function"].at(tokens, j):
                     break
                 ent = self.entity_at.get(j)
                 tok = tokens[j]
@@ -430,7 +431,9 @@ class _Builder:
                 if q == name_first and self.clause_break(q) and not hon and not (state and self.gaps[q].strip() in "،,"):
                     break
                 if q in self.entity_at:
-                    if self.entity_at[q].type == "Person" and q == name_first:
+                    if self.entity_at[q].type == "Person":
+                        # the lexicon knows this person ("سوبراهمانيام جايشانكار"): the role attaches there
+                        name_first = q
                         name_last = self.entity_at[q].last
                     break
                 if any(t[name].at(tokens, q) for name in ("stops", "function", "roles", "instruments", "events", "forums",
@@ -441,6 +444,9 @@ class _Builder:
                 if tok.norm.isdigit():
                     break
                 if tok.is_arabic:
+                    if tok.norm in ("بن", "ابن", "بنت", "ال", "أبو", "ابو") and q != name_first:
+                        name_last = q
+                        continue
                     if tok.norm != tok.key or len(tok.norm) < 3:
                         break
                 elif not self.doc.text[tok.start].isupper():

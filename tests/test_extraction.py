@@ -186,3 +186,13 @@ def test_english_statement_fixture(pipeline):
     lavrov_talks = [o for s, o in _facts(records, "participatedIn")]
     assert "Q7747" not in {s for s, _ in _facts(records, "participatedIn")}
     assert lavrov_talks
+
+
+def test_russian_news_fixture(pipeline):
+    records, result = _records(pipeline, FIXTURES / "ru-kz-agreement.ru.txt")
+    assert result.doc.language == "ru"
+    assert {s for s, _ in _facts(records, "signed")} == {"Q159", "Q232"}
+    assert {s for s, _ in _facts(records, "partyTo")} == {"Q159", "Q232"}
+    assert sorted(_facts(records, "memberOf")) == sorted(
+        [(s, o) for s in ("Q159", "Q232") for o in ("Q485207", "Q318693")])  # SCO, CSTO
+    assert {o for s, o in _facts(records, "heldIn")} == {"Q649"}
