@@ -139,10 +139,10 @@ class _Context:
             if other is m or other.generic or other.type != m.type:
                 continue
             ow = set(other.attrs.get("content", ()))
-            if words and ow and len(words & ow) >= 0.8 * min(len(words), len(ow)):
-                if (len(ow), len(other.text), -other.first) > (len(best.attrs.get("content", ())), len(best.text),
-                                                                 -best.first):
-                    best = other
+            overlap = words and ow and len(words & ow) >= 0.8 * min(len(words), len(ow))
+            if overlap and (len(ow), len(other.text), -other.first) > (
+                    len(best.attrs.get("content", ())), len(best.text), -best.first):
+                best = other
         return best
 
     def antecedent(self, m: Mention) -> Mention | None:
@@ -248,16 +248,6 @@ def _span(a: Analysis, *items) -> tuple[int, int]:
     return min(starts), max(ends)
 
 
-def _clause(a: Analysis, i: int, first: int, last: int) -> tuple[int, int]:
-    lo = i
-    while lo > first and not a.clause_break(lo):
-        lo -= 1
-    hi = i + 1
-    while hi <= last and not a.clause_break(hi):
-        hi += 1
-    return lo, hi - 1
-
-
 def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
     """All facts of one document, deduplicated, in a deterministic order."""
     a = analyze(doc, gazetteer)
@@ -318,7 +308,7 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
     for (first, last) in a.sentences:
         sent = [m for m in ms if first <= m.first and m.last <= last]
         events = [m for m in sent if m.kind == "event"]
-        expanded[first] = _expand_plural_events(a, events, ms)
+        expanded[first] = _expand_plural_events(a, events)
         for ev in expanded[first]:
             _event_details(a, ev, sent, last)
             ctx.event(ev)
@@ -376,7 +366,7 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
 
         # signing
         for (s0, s1) in _positions(a, "rel:signed", first, last):
-            targets = _listed(a, [m for m in instruments if _near(m, s0, s1, a, first, last)], instruments)
+            targets = _listed([m for m in instruments if _near(m, s0, s1, a)], instruments)
             for ins in targets:
                 e = ctx.entity(ins)
                 if e is None:
@@ -412,7 +402,7 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
 
         # adoption
         for (s0, s1) in _positions(a, "rel:adopted", first, last):
-            targets = _listed(a, [m for m in sent if m.kind == "instrument" and _near(m, s0, s1, a, first, last)],
+            targets = _listed([m for m in sent if m.kind == "instrument" and _near(m, s0, s1, a)],
                               instruments)
             for ins in targets:
                 e = ctx.entity(ins)
@@ -510,7 +500,6 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
 
         # proposals: PERSON/STATE proposed FORUM/INSTRUMENT/EVENT
         for (s0, s1) in _positions(a, "rel:proposed", first, last):
-            lo, hi = _clause(a, s0, first, last)
             agents = [m for m in sent if m.kind in ("person", "role") and abs(m.first - s0) <= 10]
             objs = [m for m in sent if m.kind in ("forum", "instrument") and s1 < m.first <= s1 + 25]
             if agents and objs:
@@ -526,7 +515,7 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
     return DocumentFacts(doc=doc, facts=facts, entities=ctx.entities, analysis=a)
 
 
-def _near(m: Mention, s0: int, s1: int, a: Analysis, first: int, last: int) -> bool:
+def _near(m: Mention, s0: int, s1: int, a: Analysis) -> bool:
     """An instrument the trigger speaks of: right after it, or just before it in the same clause."""
     if m.first > s1:
         return m.first - s1 <= 12
@@ -576,7 +565,7 @@ def _parties(a: Analysis, ctx: _Context, ins: Mention, sent: list[Mention]):
     return [(s, None) for s in ctx.sides()]
 
 
-def _expand_plural_events(a: Analysis, events: list[Mention], ms: list[Mention]) -> list[Mention]:
+def _expand_plural_events(a: Analysis, events: list[Mention]) -> list[Mention]:
     """"قمتي طشقند عامي 2004 و2016" is two summits: one event per year, labelled by place and year."""
     out = []
     t = triggers()
@@ -622,7 +611,7 @@ def _event_details(a: Analysis, ev: Mention, sent: list[Mention], last: int) -> 
                 break
 
 
-def _listed(a: Analysis, targets: list[Mention], instruments: list[Mention]) -> list[Mention]:
+def _listed(targets: list[Mention], instruments: list[Mention]) -> list[Mention]:
     """Targets plus the instruments listed after them ("X، وY، وZ")."""
     out = list(targets)
     if not out:

@@ -136,8 +136,6 @@ class Analysis:
         """True when punctuation separates token ``i - 1`` from token ``i``."""
         return bool(_CLAUSE_PUNCT.search(self.gaps[i]))
 
-    def in_sentence(self, first: int, last: int) -> list[Mention]:
-        return [m for m in self.mentions if m.first >= first and m.last <= last]
 
 
 def _is_definite(norm: str) -> bool:
