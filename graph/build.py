@@ -26,7 +26,7 @@ from cdkg.graph.extract import extract_facts
 from cdkg.graph.inference import materialize
 from cdkg.graph.lexicon import load_lexicon
 from cdkg.graph.gazetteer import Gazetteer
-from cdkg.graph.provenance import document_graph, document_iri
+from cdkg.graph.provenance import document_iri, document_triples
 from cdkg.graph.store import Store, atomic_write
 from cdkg.namespaces import ID, LEXICON_GRAPH, ONTOLOGY_GRAPH
 from cdkg.paths import ONTOLOGY_TTL, ROOT, lexicon_dir
@@ -56,7 +56,6 @@ class BuildReport:
                  f"({self.inferred} inferred) in {self.seconds:.2f} s",
                  f"  graph:  {self.out / 'graph.trig'}",
                  f"  store:  {self.out / 'store'}"]
-        lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
 
@@ -111,7 +110,8 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
         if stale:
             store.remove_graphs(stale)
         report.removed = len(stale)
-        if full or str(ONTOLOGY_GRAPH) not in store.graph_names():
+        names = store.graph_names()
+        if full or str(ONTOLOGY_GRAPH) not in names or str(LEXICON_GRAPH) not in names:
             ontology = Graph().parse(ONTOLOGY_TTL, format="turtle")
             store.replace_graphs({str(ONTOLOGY_GRAPH): _stable(ontology), str(LEXICON_GRAPH): _stable(lex.graph)})
         facts_by_doc = dict(manifest.get("facts", {})) if not full else {}
@@ -128,7 +128,7 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
             result = extract_facts(doc, gazetteer)
             if not result.facts:
                 report.warnings.append(f"{doc.path}: no facts found (no recognizable entities?)")
-            store.replace_graphs({iri: document_graph(result)})
+            store.replace_graphs({iri: document_triples(result)})
             facts_by_doc[iri] = len(result.facts)
             report.extracted += 1
             if not quiet and bar is None:

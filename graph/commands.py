@@ -51,6 +51,8 @@ def _build(args) -> int:
     report = build(documents=Path(args.documents) if args.documents else documents_dir(),
                    out=Path(args.out) if args.out else build_dir(), lexicon=args.lexicon,
                    quiet=args.quiet)
+    for warning in report.warnings:
+        print(f"cdkg: warning: {warning}", file=sys.stderr)
     if not args.quiet:
         print(report.summary())
     return 0

@@ -19,7 +19,7 @@ from cdkg.graph.extract import DocumentFacts, Fact
 from cdkg.graph.resolve import Entity
 from cdkg.namespaces import CDO, DCTERMS, ID, OA, PROV, RDF, RDFS, SKOS, XSD
 
-__all__ = ["document_iri", "run_iri", "document_graph", "run_graph"]
+__all__ = ["document_iri", "run_iri", "document_graph", "document_triples", "run_graph"]
 
 _CONTEXT = 32
 _DATATYPES = {"xsd:date": XSD.date, "xsd:gYear": XSD.gYear, "xsd:gYearMonth": XSD.gYearMonth}
@@ -63,9 +63,28 @@ def _claim_iri(doc_sha: str, fact: Fact) -> URIRef:
 
 def document_graph(result: DocumentFacts) -> Graph:
     """The named graph of one document: its metadata, minted entities, facts and claims."""
+    g = Graph()
+    for triple in document_triples(result):
+        g.add(triple)
+    return g
+
+
+class _Triples(list):
+    """A plain list of triples with rdflib's ``add`` and ``+=`` (the build needs no graph index)."""
+
+    def add(self, triple) -> None:
+        self.append(triple)
+
+    def __iadd__(self, other):
+        self.extend(other)
+        return self
+
+
+def document_triples(result: DocumentFacts) -> list[tuple]:
+    """The triples of :func:`document_graph`, as a list (what the build writes to the store)."""
     doc = result.doc
     text = doc.text
-    g = Graph()
+    g = _Triples()
     d = document_iri(doc.sha)
     lang = doc.language
     g.add((d, RDF.type, CDO.Document))
