@@ -21,7 +21,7 @@ from pathlib import Path
 import networkx as nx
 
 from cdkg.visualize.files import write_atomic
-from cdkg.visualize.metrics import MAX_VIEW_NODES, apply_metrics, limit_nodes, write_metrics_csv
+from cdkg.visualize.metrics import MAX_VIEW_NODES, apply_metrics, limit_edges, limit_nodes, write_metrics_csv
 from cdkg.visualize.metrics import min_weight as drop_light_edges
 from cdkg.visualize.projections import STANDARD_VIEWS, GraphIndex, open_graph, project, read_index
 from cdkg.visualize.pyvis_html import write_view
@@ -34,7 +34,7 @@ def view_graph(graph, kind: str, query=None, *, min_weight: float | None = None,
                max_nodes: int = MAX_VIEW_NODES, index: GraphIndex | None = None) -> nx.Graph:
     """The projection ``kind`` (or of ``query``), thresholded, capped to ``max_nodes``, with metrics."""
     projected = project(graph, kind, query=query, index=index)
-    return apply_metrics(limit_nodes(drop_light_edges(projected, min_weight), max_nodes))
+    return apply_metrics(limit_edges(limit_nodes(drop_light_edges(projected, min_weight), max_nodes)))
 
 
 def _index_page(entries: list[tuple[str, list[Path]]]) -> str:

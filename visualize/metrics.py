@@ -35,6 +35,8 @@ EXACT_BETWEENNESS_NODES = 1500
 BETWEENNESS_SAMPLE = 400
 #: The default cap on the nodes of an interactive view (see :func:`limit_nodes`).
 MAX_VIEW_NODES = 5000
+#: Above this many edges a page grows past tens of MB and the browser stalls; the lightest go.
+MAX_VIEW_EDGES = 20000
 
 METRICS = ("degree", "betweenness", "eigenvector")
 CSV_COLUMNS = ("id", "label_en", "label_ar", "type", "degree", "weighted_degree", "betweenness", "eigenvector", "community")
@@ -117,6 +119,36 @@ def min_weight(graph: nx.Graph, threshold: float) -> nx.Graph:
     reduced.remove_edges_from([(u, v) for u, v, w in graph.edges(data="weight", default=1) if w < threshold])
     reduced.remove_nodes_from([n for n in graph if graph.degree(n) and not reduced.degree(n)])
     reduced.graph["reduced"] = f"edges with weight < {threshold:g} hidden"
+    return reduced
+
+
+def limit_edges(graph: nx.Graph, max_edges: int = MAX_VIEW_EDGES) -> nx.Graph:
+    """Keep the heaviest edges when a dense projection has too many to draw.
+
+    The smallest minimum weight that leaves at most ``max_edges`` edges is applied; where weights
+    tie, the heaviest ``max_edges`` edges in a stable order are kept. ``graph.graph["reduced"]``
+    says what was dropped.
+
+    Examples
+    --------
+    >>> g = nx.complete_graph(5)
+    >>> for u, v in g.edges: g.edges[u, v]["weight"] = 1 + (u == 0)
+    >>> small = limit_edges(g, 4)
+    >>> small.number_of_edges(), small.graph["reduced"]
+    (4, 'showing the 4 of 10 edges with weight >= 2')
+    """
+    if graph.number_of_edges() <= max_edges:
+        return graph
+    weights = sorted(((w, str(u), str(v), u, v) for u, v, w in graph.edges(data="weight", default=1)),
+                     key=lambda x: (-x[0], x[1], x[2]))
+    kept = weights[:max_edges]
+    floor = kept[-1][0]
+    if sum(1 for w in weights if w[0] >= floor) <= max_edges:
+        kept = [w for w in weights if w[0] >= floor]
+    reduced = graph.edge_subgraph([(u, v) for *_, u, v in kept]).copy()
+    note = f"showing the {reduced.number_of_edges()} of {graph.number_of_edges()} edges with weight >= {floor:g}"
+    previous = graph.graph.get("reduced")
+    reduced.graph["reduced"] = f"{previous}; {note}" if previous else note
     return reduced
 
 
