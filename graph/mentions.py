@@ -302,6 +302,9 @@ class _Builder:
                 i += 1
                 continue
             n, type_ = hit
+            if i > 0 and tokens[i - 1].norm.isdigit() and not self.clause_break(i):
+                i += n  # "18 وثيقة مشتركة", "5 agreements": a count, not an instrument
+                continue
             trig_last = i + n - 1
             last = self.title_end(i, trig_last)
             start = _trigger_start(tokens[i], self.doc.text)
