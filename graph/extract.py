@@ -530,7 +530,8 @@ def _parties(a: Analysis, ctx: _Context, ins: Mention, sent: list[Mention]):
     """Who signed an instrument: the parties its title names ("بين A و B"), else the states
     of the sentence (outside instrument titles), else the document's two sides."""
     inner = [m for m in sent if ins.first < m.first and m.last <= ins.last]
-    between = [i for i in range(ins.first, ins.last + 1) if a.tokens[i].norm in ("بين", "between", "между")]
+    between_words = set(triggers()["between"])
+    between = [i for i in range(ins.first, ins.last + 1) if a.tokens[i].norm in between_words]
     if between:
         after = [m for m in inner if m.first > between[0]]
         if any(phrase_tables()["collectives"].at(a.tokens, i) for i in range(between[0] + 1, min(ins.last, between[0] + 3) + 1)):

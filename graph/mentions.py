@@ -138,6 +138,11 @@ class Analysis:
 
 
 
+def normalize_char_string(word: str) -> str:
+    """A trigger word in the normalized form tokens carry."""
+    return "".join(normalize_char(c) for c in word)
+
+
 def _is_definite(norm: str) -> bool:
     """An Arabic word with the article, alone or after a prefix (ال، وال، بال، لل...)."""
     return norm.startswith(("ال", "وال", "بال", "لل", "فال", "كال", "ولل"))
@@ -205,6 +210,9 @@ class _Builder:
             for i in range(a, b + 1):
                 self.sentence_of[i] = s
         self.tables = phrase_tables()
+        words = triggers()
+        self.name_particles = {normalize_char_string(w) for w in words["name_particles"]}
+        self.and_words = {normalize_char_string(w) for w in words["and"]}
         self.lexical = gazetteer.find(self.text, self.tokens)
         self.entity_at: dict[int, Mention] = {}
         self.mentions: list[Mention] = []
@@ -255,14 +263,14 @@ class _Builder:
                     quotes += 1
                     if quoted or quotes > 1:
                         break
-                if tok.norm in ("و", "and", "и") or t["collectives"].at(tokens, i) or tok.norm.isdigit() \
+                if tok.norm in self.and_words or t["collectives"].at(tokens, i) or tok.norm.isdigit() \
                         or (tok.norm.startswith("و") and t["org_heads"].at(tokens, i)):
                     break
 
             if tok.norm.startswith("و") and tok.is_arabic and (
                     t["instruments"].at(tokens, i) or t["events"].at(tokens, i)):
                 break
-            if tok.norm in ("and", "и") and i + 1 < len(tokens) and (
+            if tok.norm in self.and_words and i + 1 < len(tokens) and (
                     t["instruments"].at(tokens, i + 1) or t["events"].at(tokens, i + 1)):
                 break
             if tok.norm in ("في", "in", "в", "at") and self.entity_at.get(i + 1) is not None \
@@ -445,7 +453,7 @@ class _Builder:
                 if tok.norm.isdigit():
                     break
                 if tok.is_arabic:
-                    if tok.norm in ("بن", "ابن", "بنت", "ال", "أبو", "ابو") and q != name_first:
+                    if tok.norm in self.name_particles and q != name_first:
                         name_last = q
                         continue
                     if tok.norm != tok.key or len(tok.norm) < 3:
