@@ -1,16 +1,16 @@
 """Dates in Arabic, English and Russian text, with their exact spans in the original text.
 
-Finds full dates ("19 نوفمبر/تشرين الثاني 2021", "November 19, 2021", "19 ноября 2021 года"),
-months, year ranges ("للفترة 2022-2026"), years alone, and words relative to the publication
+Finds full dates ("3 أكتوبر/تشرين الأول 2019", "November 19, 2021", "19 ноября 2021 года"),
+months, year ranges ("للفترة 2019-2021"), years alone, and words relative to the publication
 date (اليوم، أمس / today, yesterday / сегодня). Month and relative words come from
 ``data/patterns/dates.json``.
 
->>> [(d.value, d.end_value) for d in find_dates("للفترة ٢٠٢٢-٢٠٢٦")]
-[('2022', '2026')]
+>>> [(d.value, d.end_value) for d in find_dates("للفترة ٢٠١٩-٢٠٢١")]
+[('2019', '2021')]
 >>> [d.value for d in find_dates("signed on November 19, 2021 and in 2009")]
 ['2021-11-19', '2009']
->>> [d.value for d in find_dates("اليوم الجمعة", published="2021-11-19")]
-['2021-11-19']
+>>> [d.value for d in find_dates("أمس الأحد", published="2019-10-07")]
+['2019-10-06']
 """
 
 from __future__ import annotations

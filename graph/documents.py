@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from cdkg.errors import CdkgError
@@ -112,6 +113,7 @@ def detect_language(text: str) -> str:
     return max(counts, key=lambda k: (counts[k], k == "en"))
 
 
+@lru_cache(maxsize=1)
 def _furniture_patterns() -> list[re.Pattern]:
     path = _PATTERNS_DIR / "furniture.json"
     lines = json.loads(path.read_text(encoding="utf-8"))["lines"]

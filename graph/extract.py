@@ -69,6 +69,8 @@ class _Context:
             top = [iri for iri, _ in states.most_common(2)]
             self.pair = [self.lexical(next(m for m in ms if m.entry and m.entry.iri == iri)) for iri in top]
         self.instruments = [m for m in ms if m.kind == "instrument"]
+        self.head_roles = set(triggers()["head_roles"])
+        self.lexical_entries = {m.entry.iri: m.entry for m in ms if m.entry is not None}
         statements = [m for m in self.instruments if m.type in ("JointStatement", "Declaration")
                       and not m.attrs.get("anaphoric")]
         self.main_statement = next((m for m in statements if not m.generic), statements[0] if statements else None)
@@ -127,7 +129,7 @@ class _Context:
             return e
         if m.kind == "role":
             state = m.attrs.get("state")
-            if state is not None and m.attrs.get("role") in set(triggers()["head_roles"]):
+            if state is not None and m.attrs.get("role") in self.head_roles:
                 return self.heads.get(state.entry.iri)
         return None
 
@@ -195,8 +197,7 @@ class _Context:
         return found
 
     def _contains(self, a: str, b: str) -> bool:
-        lex = {m.entry.iri: m.entry for m in self.a.mentions if m.entry}
-        ea, eb = lex.get(a), lex.get(b)
+        ea, eb = self.lexical_entries.get(a), self.lexical_entries.get(b)
         return bool((ea and ea.container == b) or (eb and eb.container == a))
 
     # -- facts -------------------------------------------------------------------------
@@ -256,7 +257,7 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
     head_roles = set(t["head_roles"])
     ms = a.mentions
 
-    # 1. heads of state: "الرئيس الروسي فلاديمير بوتين", "رئيس جمهورية أوزبكستان، فخامة شوكت ..."
+    # 1. heads of state: "الرئيس المصري <name>", "رئيس جمهورية <state>، فخامة <name>", "Chinese President <name>"
     for idx, m in enumerate(ms):
         if m.kind == "person" and m.entry is None and m.attrs.get("state") is not None \
                 and m.attrs.get("role") in head_roles:
@@ -303,7 +304,7 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
         return [s for s in dict.fromkeys(states) if s]
 
     # 2. events: their place and date from their name or clause, so that mentions of one
-    #    event ("القمة السنوية ... التي عقدت في دوشنبه", "قمة دوشانبي") resolve to one IRI
+    #    event ("القمة ... التي عقدت في <city>", later "قمة <city>") resolve to one IRI
     expanded: dict[int, list[Mention]] = {}
     for (first, last) in a.sentences:
         sent = [m for m in ms if first <= m.first and m.last <= last]
@@ -567,7 +568,7 @@ def _parties(a: Analysis, ctx: _Context, ins: Mention, sent: list[Mention]):
 
 
 def _expand_plural_events(a: Analysis, events: list[Mention]) -> list[Mention]:
-    """"قمتي طشقند عامي 2004 و2016" is two summits: one event per year, labelled by place and year."""
+    """"قمتي <city> عامي <year> و<year>" is two summits: one event per year, labelled by place and year."""
     out = []
     t = triggers()
     for ev in events:

@@ -2,7 +2,7 @@
 
 Lexicon entities come from the gazetteer; instruments, events, forums and organizations not
 in the lexicon are found by their own words (``data/patterns/triggers.json``) with their full
-titles; persons by the lexicon or by a role before a name ("الرئيس الروسي فلاديمير بوتين",
+titles; persons by the lexicon or by a role before a name ("الرئيس الفرنسي <name>",
 "Foreign Minister Sergey Lavrov"); dates by :mod:`cdkg.graph.dates`.
 """
 
@@ -213,6 +213,7 @@ class _Builder:
         words = triggers()
         self.name_particles = {normalize_char_string(w) for w in words["name_particles"]}
         self.and_words = {normalize_char_string(w) for w in words["and"]}
+        self.locatives = {normalize_char_string(w) for w in words["locatives"]}
         self.lexical = gazetteer.find(self.text, self.tokens)
         self.entity_at: dict[int, Mention] = {}
         self.mentions: list[Mention] = []
@@ -250,7 +251,7 @@ class _Builder:
         last, opened, i = after, free, after + 1
         quoted = any(q in self.gaps[first] for q in _QUOTES)
         head = tokens[first].norm
-        definite = head.startswith(("ال", "وال", "بال", "لل", "فال", "كال"))
+        definite = _is_definite(head)
         quotes = 0
         while i < len(tokens) and i - first < limit and self.same_sentence(i, first):
             if self.clause_break(i) or i in self.full_date_starts:
@@ -273,7 +274,7 @@ class _Builder:
             if tok.norm in self.and_words and i + 1 < len(tokens) and (
                     t["instruments"].at(tokens, i + 1) or t["events"].at(tokens, i + 1)):
                 break
-            if tok.norm in ("في", "in", "в", "at") and self.entity_at.get(i + 1) is not None \
+            if tok.norm in self.locatives and self.entity_at.get(i + 1) is not None \
                     and self.entity_at[i + 1].type == "Place":
                 break  # "... signed the Agreement on X in Moscow": the place is not in the title
             conn = t["connectors"].at(tokens, i)
@@ -311,7 +312,7 @@ class _Builder:
                 continue
             n, type_ = hit
             if i > 0 and tokens[i - 1].norm.isdigit() and not self.clause_break(i):
-                i += n  # "18 وثيقة مشتركة", "5 agreements": a count, not an instrument
+                i += n  # "12 وثيقة مشتركة", "5 agreements": a count, not an instrument
                 continue
             trig_last = i + n - 1
             last = self.title_end(i, trig_last)
@@ -351,7 +352,7 @@ class _Builder:
             last = i + n - 1
             j = last + 1
             # an event's name: adjectives and genitives up to the first clause break, a stop or
-            # a relative pronoun ("القمة السنوية لرؤساء دول منظمة شنغهاي للتعاون")
+            # a relative pronoun ("القمة السنوية لرؤساء دول <organization>")
             while j < len(tokens) and j - i < 10 and not self.clause_break(j) and self.same_sentence(i, j):
                 if t["stops"].at(tokens, j) or t["rel:held"].at(tokens, j) or t["rel:during"].at(tokens, j) \
                         or t["function"].at(tokens, j):
@@ -417,7 +418,7 @@ class _Builder:
             n, role = hit
             j = i + n
             state = None
-            # the state: an adjective/name right after the role ("الرئيس الروسي", "رئيس جمهورية أوزبكستان")
+            # the state: an adjective/name right after the role ("الرئيس الفرنسي", "رئيس جمهورية <state>")
             # or just before it ("Russian President")
             ent = self.entity_at.get(j)
             if ent is not None and ent.type == "State":

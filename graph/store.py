@@ -315,11 +315,6 @@ class Store:
             except (OSError, RuntimeError) as exc:
                 raise CdkgError(f"replace_graphs: {str(exc).splitlines()[0]}") from exc
 
-    @staticmethod
-    def _data_term(term) -> str:
-        if isinstance(term, BNode):
-            return "_:b" + re.sub(r"[^A-Za-z0-9]", "_", str(term))
-        return sparql_term(term)
 
     def remove_graphs(self, iris: Iterable[str]) -> None:
         """Remove the named graphs (a missing one is ignored), in one transaction."""
