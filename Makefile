@@ -28,8 +28,8 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,docs]'
+	$(PY) -m pip install -qq --upgrade pip
+	$(PY) -m pip install -qq -e '.[test,docs]'
 	@touch $(STAMP)
 
 # Debian packages the tests use: a JRE for the HermiT reasoner, chromium for the views,

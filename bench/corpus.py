@@ -2,7 +2,7 @@
 
 Documents (Arabic and English) are written from varied templates whose slots are filled with
 states, organizations, places, persons, principles and topics drawn from the lexicon
-(`cdkg.graph.lexicon.load_lexicon`) and month names from ``data/patterns/dates.json``, with
+(`cdkg.graph.text.lexicon.load_lexicon`) and month names from ``data/patterns/dates.json``, with
 noise (filler sentences, stray punctuation, page furniture lines). Graphs are N-Quads with one
 named graph per document holding plain facts and ``cdo:Claim`` s with Web Annotation evidence,
 plus the real lexicon and ontology graphs, so the library queries find what they look for.
@@ -28,8 +28,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from cdkg.graph.lexicon import Entry, load_lexicon
-from cdkg.paths import ROOT
+from cdkg.graph.text.lexicon import Entry, load_lexicon
+from cdkg.paths import patterns_dir
 
 __all__ = ["Vocabulary", "vocabulary", "document_text", "write_documents", "write_graph"]
 
@@ -66,7 +66,7 @@ def _bilingual(entries: list[Entry]) -> list[Entry]:
 def vocabulary(lexicon: Path | None = None) -> Vocabulary:
     """The template vocabulary from the lexicon folder (default data/lexicon) and date patterns."""
     lex = load_lexicon(lexicon)
-    data = json.loads((ROOT / "data" / "patterns" / "dates.json").read_text(encoding="utf-8"))
+    data = json.loads((patterns_dir() / "dates.json").read_text(encoding="utf-8"))
     months: dict[str, list[str]] = {}
     for lang in ("ar", "en"):
         names: dict[int, str] = {}

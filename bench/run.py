@@ -4,8 +4,8 @@ For each corpus size (synthetic documents, `cdkg.bench.corpus`) it runs ``cdkg b
 process and reports documents/s, triples/s, the no-change rebuild and peak memory, then draws
 every standard view from the built store. For each graph size (synthetic N-Quads in the build's
 shape, plus the real lexicon, ontology and inferences) it times every library query on the
-embedded Oxigraph store (`cdkg.graph.store.Store`) and on rdflib's in-memory store
-(`cdkg.graph.store.ReferenceStore`) in the same run, the rdflib side capped by a timeout per query.
+embedded Oxigraph store (`cdkg.graph.store.store.Store`) and on rdflib's in-memory store
+(`cdkg.graph.store.store.ReferenceStore`) in the same run, the rdflib side capped by a timeout per query.
 It also times the ``make run`` steps on the project's own corpus.
 
 Run ``python -m cdkg.bench.run`` (default: 10^2 and 10^3 documents, 10^5 triples, a few minutes),
@@ -31,7 +31,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from cdkg.paths import ROOT
+from cdkg.paths import SOURCE_ROOT as ROOT
 
 TARGET_DOCS_PER_S = 200
 TARGET_QUERY_MS = 100
@@ -114,7 +114,7 @@ def _cdkg(*args: str, timeout: float = 3600) -> tuple[float, float]:
 def bench_build(count: int, work: Path, seed: int) -> BuildResult:
     """Generate ``count`` documents, build them, rebuild with no change; time and measure each."""
     from cdkg.bench.corpus import write_documents
-    from cdkg.graph.store import Store
+    from cdkg.graph.store.store import Store
 
     docs, out = work / f"docs-{count}", work / f"build-{count}"
     write_documents(docs, count, seed=seed)
@@ -128,11 +128,11 @@ def bench_build(count: int, work: Path, seed: int) -> BuildResult:
 
 def _extract_seconds(docs: Path, limit: int = 300) -> float:
     """Seconds per document of extraction alone (read, mentions, facts, RDF), in this process."""
-    from cdkg.graph.documents import list_documents, read_document
-    from cdkg.graph.extract import extract_facts
-    from cdkg.graph.gazetteer import Gazetteer
-    from cdkg.graph.lexicon import load_lexicon
-    from cdkg.graph.provenance import document_graph
+    from cdkg.graph.text.documents import list_documents, read_document
+    from cdkg.graph.facts.extract import extract_facts
+    from cdkg.graph.text.gazetteer import Gazetteer
+    from cdkg.graph.text.lexicon import load_lexicon
+    from cdkg.graph.facts.provenance import document_graph
 
     gazetteer = Gazetteer(load_lexicon())
     paths = list_documents(docs)[:limit]
@@ -144,7 +144,7 @@ def _extract_seconds(docs: Path, limit: int = 300) -> float:
 
 def bench_views(store_dir: Path, work: Path) -> list[dict]:
     """Time and size of every standard view (English page) drawn from a built store."""
-    from cdkg.visualize.build import view_graph
+    from cdkg.visualize.views import view_graph
     from cdkg.visualize.projections import STANDARD_VIEWS, read_index
     from cdkg.visualize.pyvis_html import write_view
     from cdkg.visualize.source import open_graph
@@ -228,9 +228,9 @@ def bench_queries(triples: int, work: Path, seed: int, repeats: int, timeout: fl
     import rdflib
 
     from cdkg.bench.corpus import write_graph
-    from cdkg.graph.inference import materialize
-    from cdkg.graph.lexicon import load_lexicon
-    from cdkg.graph.store import ReferenceStore, Store
+    from cdkg.graph.store.inference import materialize
+    from cdkg.graph.text.lexicon import load_lexicon
+    from cdkg.graph.store.store import ReferenceStore, Store
     from cdkg.namespaces import LEXICON_GRAPH, ONTOLOGY_GRAPH
     from cdkg.paths import ONTOLOGY_TTL
     from cdkg.queries.library import library
@@ -341,7 +341,7 @@ def write_markdown(path: Path, text: str, block: str) -> None:
         new = old[:old.index(begin)] + section + old[old.index(end) + len(end):]
     else:
         new = old + ("\n" if old else "") + section + "\n"
-    from cdkg.graph.store import atomic_write
+    from cdkg.graph.store.store import atomic_write
 
     atomic_write(path, new.encode("utf-8"))
 

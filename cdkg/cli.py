@@ -18,7 +18,7 @@ from cdkg.errors import CdkgError
 #: Modules that add subcommands, in the order they appear in ``cdkg --help``.
 COMMAND_MODULES = (
     "cdkg.graph.commands",
-    "cdkg.graph.server_commands",
+    "cdkg.graph.store.commands",
     "cdkg.ontology.commands",
     "cdkg.queries.commands",
     "cdkg.visualize.commands",

@@ -47,7 +47,7 @@ def _extract(args) -> int:
 
 
 def _build(args) -> int:
-    from cdkg.graph.build import build
+    from cdkg.graph.store.build import build
     report = build(documents=Path(args.documents) if args.documents else documents_dir(),
                    out=Path(args.out) if args.out else build_dir(), lexicon=args.lexicon,
                    quiet=args.quiet)
@@ -59,7 +59,7 @@ def _build(args) -> int:
 
 
 def _evaluate(args) -> int:
-    from cdkg.graph.evaluate import Score, load_gold, score_document
+    from cdkg.graph.facts.evaluate import Score, load_gold, score_document
     from cdkg.graph.pipeline import Pipeline
     gold_dir = Path(args.gold)
     if not gold_dir.is_dir():
@@ -106,7 +106,7 @@ def _score_json(s) -> dict:
 
 def register(subparsers) -> None:
     """Add ``extract``, ``build``, ``evaluate`` and ``lexicon-import`` to ``cdkg``."""
-    from cdkg.graph import lexicon_import
+    from cdkg.graph.store import lexicon_import
     p = subparsers.add_parser("extract", help="print the facts read from documents",
                               description="Read documents and print one fact per line with its evidence.")
     p.add_argument("files", nargs="+", metavar="FILE")

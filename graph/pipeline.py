@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cdkg.graph.documents import read_document
-from cdkg.graph.extract import DocumentFacts, extract_facts
-from cdkg.graph.gazetteer import Gazetteer
-from cdkg.graph.lexicon import Lexicon, load_lexicon
+from cdkg.graph.text.documents import read_document
+from cdkg.graph.facts.extract import DocumentFacts, extract_facts
+from cdkg.graph.text.gazetteer import Gazetteer
+from cdkg.graph.text.lexicon import Lexicon, load_lexicon
 
 __all__ = ["Pipeline"]
 

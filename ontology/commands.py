@@ -21,7 +21,7 @@ def _relative(path: Path) -> str:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from cdkg.ontology.build import build_owl
+    from cdkg.ontology.generate import build_owl
 
     owl, count = build_owl(args.ttl, args.out)
     print(f"{_relative(owl)}: {count} triples written (RDF/XML, from {_relative(args.ttl or paths.ONTOLOGY_TTL)})")
@@ -29,7 +29,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from cdkg.ontology.build import owl_is_current
+    from cdkg.ontology.generate import owl_is_current
     from cdkg.ontology.reasoner import check
 
     if args.ontology is None and not owl_is_current():
@@ -53,8 +53,8 @@ def _docs(args: argparse.Namespace) -> int:
 
 
 def _qc(args: argparse.Namespace) -> int:
-    from cdkg.ontology.build import load_ontology
-    from cdkg.ontology.qc import run_qc
+    from cdkg.ontology.generate import load_ontology
+    from cdkg.ontology.quality import run_qc
 
     results = run_qc(load_ontology(args.ttl))
     for result in results:
@@ -65,7 +65,7 @@ def _qc(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from cdkg.ontology.build import load_ontology
+    from cdkg.ontology.generate import load_ontology
     from cdkg.ontology.rdf_files import load_union
     from cdkg.ontology.shacl import load_shapes, validate
 

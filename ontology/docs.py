@@ -19,13 +19,13 @@ from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from cdkg import paths
 from cdkg.errors import CdkgError
-from cdkg.ontology.build import load_ontology
+from cdkg.ontology.generate import load_ontology
 from cdkg.ontology.rdf_files import write_atomic
 
 __all__ = ["DOCS_DIR", "docs_graph", "make_docs", "remote_loads"]
 
 #: Where the generated documentation goes.
-DOCS_DIR = paths.ROOT / "docs" / "ontology"
+DOCS_DIR = paths.SOURCE_ROOT / "docs" / "ontology"
 
 _REMOTE_SRC = re.compile(r"""<(script|img|iframe)\b[^>]*\bsrc\s*=\s*["']https?://[^>]*>(?:\s*</\1>)?""", re.I)
 _REMOTE_LINK = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']https?://[^>]*>""", re.I)

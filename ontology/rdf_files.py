@@ -81,7 +81,7 @@ def load_union(path: Path) -> rdflib.Graph:
 
 def write_atomic(path: Path, data: str | bytes) -> Path:
     """Write *data* to *path* through a temporary file in the same folder, then rename it."""
-    from cdkg.graph.store import atomic_write
+    from cdkg.graph.store.store import atomic_write
 
     path = Path(path)
     atomic_write(path, data.encode("utf-8") if isinstance(data, str) else data)

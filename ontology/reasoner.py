@@ -22,7 +22,7 @@ from rdflib import OWL, RDF, RDFS, URIRef
 
 from cdkg import paths
 from cdkg.errors import CdkgError
-from cdkg.ontology.build import load_ontology, owl_is_current, owl_xml
+from cdkg.ontology.generate import load_ontology, owl_is_current, owl_xml
 from cdkg.ontology.rdf_files import load_union
 
 __all__ = ["ReasonerReport", "check", "disjointness_conflicts", "cardinality_conflicts"]

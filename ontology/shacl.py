@@ -12,7 +12,7 @@ import rdflib
 
 from cdkg import paths
 from cdkg.errors import CdkgError
-from cdkg.ontology.build import load_ontology
+from cdkg.ontology.generate import load_ontology
 from cdkg.ontology.rdf_files import load_union
 
 __all__ = ["INFERENCE", "load_shapes", "validate", "failing_shapes"]

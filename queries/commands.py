@@ -19,7 +19,7 @@ from rdflib import Literal, URIRef
 
 from cdkg import paths
 from cdkg.errors import CdkgError
-from cdkg.graph.store import EXPORT_FORMATS, QueryResult, Store, atomic_write, sparql_term
+from cdkg.graph.store.store import EXPORT_FORMATS, QueryResult, Store, atomic_write, sparql_term
 from cdkg.queries import library as lib
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
@@ -150,7 +150,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_infer(args) -> int:
-    from cdkg.graph.inference import materialize
+    from cdkg.graph.store.inference import materialize
 
     with Store.open(args.store or paths.build_dir() / "store") as store:
         count = materialize(store, args.ontology)

@@ -9,7 +9,7 @@ A library query is plain SPARQL with comment lines on top::
 A parameter has a type (``iri``, ``string``, ``lang``, ``date``, ``year``, ``integer``,
 ``decimal``) and a default; a default that is not a value of its type (``all states``) means the
 parameter is left unbound, and the query then answers for everything. Values given on the command
-line are turned into RDF terms and bound through a ``VALUES`` block (`cdkg.graph.store.with_values`),
+line are turned into RDF terms and bound through a ``VALUES`` block (`cdkg.graph.store.store.with_values`),
 never pasted into the query.
 
 Run ``python -m cdkg.queries.library --write-expected`` to rewrite the expected results of every
@@ -31,7 +31,7 @@ from rdflib.namespace import XSD
 
 from cdkg import paths
 from cdkg.errors import CdkgError
-from cdkg.graph.store import QueryResult, atomic_write, sparql_term
+from cdkg.graph.store.store import QueryResult, atomic_write, sparql_term
 
 __all__ = [
     "Param", "LibraryQuery", "library", "find", "parse_header", "term_for", "bindings_for",
@@ -54,7 +54,7 @@ PREFIXES = {
 }
 PARAM_TYPES = ("iri", "string", "lang", "date", "year", "integer", "decimal")
 EXPECTED_DIR = paths.QUERIES_DIR / "expected"
-SAMPLE_TRIG = paths.ROOT / "tests" / "fixtures" / "sample.trig"
+SAMPLE_TRIG = paths.SOURCE_ROOT / "tests" / "fixtures" / "sample.trig"
 
 
 @dataclass
@@ -271,8 +271,8 @@ def write_expected(source, fixture: str, names: list[str] | None = None) -> list
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m cdkg.queries.library --write-expected [--trig FILE --fixture NAME]``."""
-    from cdkg.graph.inference import materialize
-    from cdkg.graph.store import Store
+    from cdkg.graph.store.inference import materialize
+    from cdkg.graph.store.store import Store
 
     parser = argparse.ArgumentParser(prog="python -m cdkg.queries.library")
     parser.add_argument("--write-expected", action="store_true", help="rewrite queries/expected/*.tsv")
@@ -289,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_inference:
             materialize(store)
         for path in write_expected(store, args.fixture, args.names or None):
-            print(path.relative_to(paths.ROOT))
+            print(path.relative_to(paths.SOURCE_ROOT))
     return 0
 
 
@@ -309,7 +309,7 @@ class EndpointSource:
               use_default_graph_as_union: bool = True, name: str = "sparql") -> QueryResult:
         import rdflib
         from SPARQLWrapper import JSON, N3, SPARQLWrapper
-        from cdkg.graph.store import with_values
+        from cdkg.graph.store.store import with_values
 
         text = with_values(sparql, bindings)
         client = SPARQLWrapper(self.url)

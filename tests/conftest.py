@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cdkg.paths import ROOT
+from cdkg.paths import SOURCE_ROOT as ROOT
 
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -28,7 +28,7 @@ class CorpusBuild:
 @pytest.fixture(scope="session")
 def corpus_build(tmp_path_factory) -> CorpusBuild:
     """``cdkg build`` of the corpus documents into a temporary folder, once per session."""
-    from cdkg.graph.build import build
+    from cdkg.graph.store.build import build
 
     out = tmp_path_factory.mktemp("corpus-build")
     report = build(documents=DOCUMENTS, out=out, quiet=True)

@@ -236,7 +236,7 @@ def sparqlwrapper_select(url: str, query: str, user: str | None = None,
     """Run a SELECT with SPARQLWrapper (the client researchers use); variables and rdflib rows."""
     from SPARQLWrapper import DIGEST, JSON, POST, SPARQLWrapper
 
-    from cdkg.graph.remote import json_term
+    from cdkg.graph.store.remote import json_term
 
     client = SPARQLWrapper(url)
     client.setQuery(query)

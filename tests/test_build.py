@@ -10,12 +10,12 @@ import pytest
 import rdflib
 
 from cdkg.cli import build_parser
-from cdkg.graph.build import build
-from cdkg.graph.lexicon import load_lexicon
-from cdkg.graph.store import Store
+from cdkg.graph.store.build import build
+from cdkg.graph.text.lexicon import load_lexicon
+from cdkg.graph.store.store import Store
 from cdkg.namespaces import CDO, LEXICON_GRAPH, ONTOLOGY_GRAPH
 from cdkg.ontology.shacl import validate
-from cdkg.paths import ROOT
+from cdkg.paths import SOURCE_ROOT as ROOT
 
 
 def _union(trig):

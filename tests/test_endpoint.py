@@ -18,7 +18,7 @@ from SPARQLWrapper import CSV, JSON, POST, TSV, XML, SPARQLWrapper
 sys.path.insert(0, str(Path(__file__).parent))
 from servers import CDKG, CdkgServe, normal_rows, sparqlwrapper_select  # noqa: E402
 
-from cdkg.graph.store import Store  # noqa: E402
+from cdkg.graph.store.store import Store  # noqa: E402
 from cdkg.paths import QUERIES_DIR  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

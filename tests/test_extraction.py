@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from cdkg.graph.documents import read_document
-from cdkg.graph.evaluate import Score, load_gold, score_document
+from cdkg.graph.text.documents import read_document
+from cdkg.graph.facts.evaluate import Score, load_gold, score_document
 from cdkg.graph.commands import fact_record
 
-from cdkg.paths import ROOT
+from cdkg.paths import SOURCE_ROOT as ROOT
 
 DOCUMENTS = ROOT / "data" / "documents"
 GOLD = ROOT.parent / "shared" / "corpus" / "gold"
@@ -66,7 +66,7 @@ def test_spelling_variants_resolve_to_one_iri(pipeline):
 
 def test_dushanbe_spellings_are_one_place(pipeline):
     lex = pipeline.lexicon
-    from cdkg.graph.gazetteer import Gazetteer
+    from cdkg.graph.text.gazetteer import Gazetteer
     g = Gazetteer(lex)
     a = g.find("عقدت في دوشنبه")
     b = g.find("قمة دوشانبي")

@@ -23,8 +23,8 @@ import pytest
 
 from cdkg.bench.corpus import vocabulary, write_documents
 from cdkg.cli import main
-from cdkg.graph.store import Store
-from cdkg.paths import ROOT
+from cdkg.graph.store.store import Store
+from cdkg.paths import SOURCE_ROOT as ROOT
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ def _sentence(lang: str) -> str:
 
 @pytest.mark.parametrize("encoding", ["cp1256", "utf-16", "utf-16-le"])
 def test_legacy_encodings_are_read_not_refused(tmp_path, encoding):
-    from cdkg.graph.build import build
+    from cdkg.graph.store.build import build
 
     docs = tmp_path / "documents"
     docs.mkdir()
@@ -305,7 +305,7 @@ def test_kill_9_during_build_keeps_the_previous_graph_and_the_next_build_complet
 
 
 def test_two_clean_builds_write_the_same_bytes(base, tmp_path):
-    from cdkg.graph.build import build
+    from cdkg.graph.store.build import build
 
     docs, out = base
     again = build(docs, tmp_path / "again", quiet=True)
@@ -313,7 +313,7 @@ def test_two_clean_builds_write_the_same_bytes(base, tmp_path):
 
 
 def test_no_change_rebuild_keeps_outputs_and_a_changed_store_is_dumped_again(capsys, base, tmp_path):
-    from cdkg.graph.build import build
+    from cdkg.graph.store.build import build
 
     docs, out = base
     work = tmp_path / "build"

@@ -22,9 +22,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from cdkg.errors import CdkgError
-from cdkg.graph.lexicon_import import COUNTRY_COLUMNS, import_reference
+from cdkg.graph.store.lexicon_import import COUNTRY_COLUMNS, import_reference
 from cdkg.namespaces import CDO, ID, SCHEMA, WD
-from cdkg.paths import ROOT
+from cdkg.paths import SOURCE_ROOT as ROOT
 
 LEXICON = ROOT / "data" / "lexicon"
 REFERENCE = ROOT.parent / "shared" / "reference"
@@ -293,7 +293,7 @@ def test_the_converter_regenerates_the_generated_files_byte_identically(tmp_path
     assert sorted(path.name for path in written) == ["countries.ttl", "organizations.ttl"]
     for path in written:
         assert path.read_bytes() == (LEXICON / path.name).read_bytes(), (
-            f"{path.name} is out of date: run python -m cdkg.graph.lexicon_import "
+            f"{path.name} is out of date: run cdkg lexicon-import "
             f"--reference ../shared/reference --out data/lexicon"
         )
     assert not list(tmp_path.glob(".*.tmp")), "temporary files left behind"
@@ -303,7 +303,7 @@ def test_the_converter_regenerates_the_generated_files_byte_identically(tmp_path
 def test_the_converter_runs_as_a_module(tmp_path):
     shutil.copy(LEXICON / "places.ttl", tmp_path / "places.ttl")
     result = subprocess.run(
-        [sys.executable, "-m", "cdkg.graph.lexicon_import", "--reference", str(REFERENCE), "--out", str(tmp_path)],
+        [sys.executable, "-m", "cdkg.graph.store.lexicon_import", "--reference", str(REFERENCE), "--out", str(tmp_path)],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr
@@ -328,7 +328,7 @@ def test_a_table_with_a_missing_column_fails_with_one_line_naming_file_and_colum
     assert not out.exists(), "nothing is written when a table is bad"
 
     result = subprocess.run(
-        [sys.executable, "-m", "cdkg.graph.lexicon_import", "--reference", str(tmp_path), "--out", str(out)],
+        [sys.executable, "-m", "cdkg.graph.store.lexicon_import", "--reference", str(tmp_path), "--out", str(out)],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 2

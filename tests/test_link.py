@@ -14,8 +14,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from servers import CDKG  # noqa: E402
 
-from cdkg.graph.link import main as convert, memberships_turtle  # noqa: E402
-from cdkg.graph.store import Store  # noqa: E402
+from cdkg.graph.store.link import main as convert, memberships_turtle  # noqa: E402
+from cdkg.graph.store.store import Store  # noqa: E402
 from cdkg.namespaces import ID, OWL, linked_graph  # noqa: E402
 from cdkg.paths import QUERIES_DIR  # noqa: E402
 

@@ -18,8 +18,8 @@ from cdkg import paths
 from cdkg.cli import main
 from cdkg.errors import CdkgError
 from cdkg.namespaces import CDO, ORG, PROV, SCHEMA
-from cdkg.ontology.build import build_owl, load_ontology, owl_is_current
-from cdkg.ontology.qc import run_qc
+from cdkg.ontology.generate import build_owl, load_ontology, owl_is_current
+from cdkg.ontology.quality import run_qc
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ontology"
 SAMPLE = Path(__file__).parent / "fixtures" / "sample.trig"
@@ -268,7 +268,7 @@ def test_docs_document_every_term_and_load_nothing_remote(tmp_path, capsys):
 
 
 def test_committed_docs_cover_every_term():
-    html = (paths.ROOT / "docs" / "ontology" / "index.html").read_text(encoding="utf-8")
+    html = (paths.SOURCE_ROOT / "docs" / "ontology" / "index.html").read_text(encoding="utf-8")
     assert _documented_terms(html) == set(CDO.__annotations__), "run `cdkg ontology docs` and commit"
 
 

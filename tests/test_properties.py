@@ -17,19 +17,19 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cdkg.graph.dates import find_dates
-from cdkg.graph.documents import Document, detect_language
-from cdkg.graph.extract import extract_facts
-from cdkg.graph.normalize import normalize, tokenize
-from cdkg.paths import ROOT
+from cdkg.graph.text.dates import find_dates
+from cdkg.graph.text.documents import Document, detect_language
+from cdkg.graph.facts.extract import extract_facts
+from cdkg.graph.text.normalize import normalize, tokenize
+from cdkg.paths import SOURCE_ROOT as ROOT
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @lru_cache(maxsize=1)
 def _gazetteer():
-    from cdkg.graph.gazetteer import Gazetteer
-    from cdkg.graph.lexicon import load_lexicon
+    from cdkg.graph.text.gazetteer import Gazetteer
+    from cdkg.graph.text.lexicon import load_lexicon
 
     return Gazetteer(load_lexicon())
 
@@ -37,7 +37,7 @@ def _gazetteer():
 @lru_cache(maxsize=1)
 def _words() -> list[str]:
     """Words and phrases the pipeline knows: some lexicon labels, trigger words, month names."""
-    from cdkg.graph.lexicon import load_lexicon
+    from cdkg.graph.text.lexicon import load_lexicon
 
     words: set[str] = set()
     for entry in list(load_lexicon().entries.values())[::7]:
@@ -135,7 +135,7 @@ def test_dates_are_valid_iso_values_at_spans_inside_the_text(text, published):
 @SETTINGS
 @given(any_text)
 def test_extraction_evidence_is_the_text_at_its_offsets(text):
-    from cdkg.graph.provenance import document_graph
+    from cdkg.graph.facts.provenance import document_graph
     from cdkg.namespaces import OA
 
     result = extract_facts(_document(text), _gazetteer())

@@ -16,8 +16,8 @@ from rdflib import Literal, URIRef
 
 from cdkg import cli
 from cdkg.errors import CdkgError
-from cdkg.graph.inference import materialize
-from cdkg.graph.store import ReferenceStore, Store
+from cdkg.graph.store.inference import materialize
+from cdkg.graph.store.store import ReferenceStore, Store
 from cdkg.queries import library as lib
 from cdkg.namespaces import ID
 

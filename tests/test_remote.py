@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from servers import (CDKG, OXIGRAPH, VIRTUOSO, VIRTUOSO_INI, CdkgServe, OxigraphServer,  # noqa: E402
                      VirtuosoServer, count_quads, normal_rows, sparqlwrapper_select)
 
-from cdkg.graph.remote import Endpoint  # noqa: E402
+from cdkg.graph.store.remote import Endpoint  # noqa: E402
 from cdkg.paths import QUERIES_DIR  # noqa: E402
 
 pytestmark = pytest.mark.server

@@ -18,8 +18,8 @@ import networkx as nx
 import pytest
 
 from cdkg.errors import CdkgError
-from cdkg.paths import ROOT
-from cdkg.visualize.build import view_graph, write_standard_views
+from cdkg.paths import SOURCE_ROOT as ROOT
+from cdkg.visualize.views import view_graph, write_standard_views
 from cdkg.visualize.metrics import limit_nodes, min_weight, node_metrics, write_metrics_csv
 from cdkg.visualize.projections import STANDARD_VIEWS, open_graph, project, project_rows, read_index
 from cdkg.visualize.pyvis_html import REMOTE_REFERENCE, render_view, script_json

@@ -48,7 +48,7 @@ def _note(line: str) -> None:
 
 def run(args) -> int:
     """Write the view(s) the arguments ask for and list the files written."""
-    from cdkg.visualize.build import open_graph, view_graph, write_standard_views
+    from cdkg.visualize.views import open_graph, view_graph, write_standard_views
     from cdkg.visualize.pyvis_html import write_view
 
     if args.kind is None and args.query is None:

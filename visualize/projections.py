@@ -9,7 +9,7 @@ when rows name a ``?via`` (the instruments two states share), ``via`` and ``via_
 
 Examples
 --------
->>> from cdkg.paths import ROOT
+>>> from cdkg.paths import SOURCE_ROOT as ROOT
 >>> graph = open_graph(trig=ROOT / "tests/fixtures/views/small.trig")
 >>> g = project(graph, "cooperation")
 >>> g.number_of_nodes(), g.number_of_edges()

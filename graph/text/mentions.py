@@ -3,7 +3,7 @@
 Lexicon entities come from the gazetteer; instruments, events, forums and organizations not
 in the lexicon are found by their own words (``data/patterns/triggers.json``) with their full
 titles; persons by the lexicon or by a role before a name ("الرئيس الفرنسي <name>",
-"Foreign Minister Sergey Lavrov"); dates by :mod:`cdkg.graph.dates`.
+"Foreign Minister Sergey Lavrov"); dates by :mod:`cdkg.graph.text.dates`.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from cdkg.graph.dates import DateMention, find_dates
-from cdkg.graph.documents import Document
-from cdkg.graph.gazetteer import Gazetteer
-from cdkg.graph.lexicon import Entry
-from cdkg.graph.normalize import Token, normalize_char, token_key, tokenize
-from cdkg.paths import ROOT
+from cdkg.graph.text.dates import DateMention, find_dates
+from cdkg.graph.text.documents import Document
+from cdkg.graph.text.gazetteer import Gazetteer
+from cdkg.graph.text.lexicon import Entry
+from cdkg.graph.text.normalize import Token, normalize_char, token_key, tokenize
+from cdkg.paths import patterns_dir
 
 __all__ = ["Mention", "Analysis", "Phrases", "analyze", "triggers"]
 
@@ -31,7 +31,7 @@ _MAX_TITLE = 25
 @lru_cache(maxsize=1)
 def triggers() -> dict:
     """The trigger words of ``data/patterns/triggers.json``."""
-    return json.loads((ROOT / "data" / "patterns" / "triggers.json").read_text(encoding="utf-8"))
+    return json.loads((patterns_dir() / "triggers.json").read_text(encoding="utf-8"))
 
 
 def _keys(phrase: str) -> tuple[str, ...]:

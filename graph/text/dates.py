@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cdkg.graph.normalize import normalize
-from cdkg.paths import ROOT
+from cdkg.graph.text.normalize import normalize
+from cdkg.paths import patterns_dir
 
 __all__ = ["DateMention", "find_dates"]
 
@@ -51,7 +51,7 @@ def _norm(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _patterns():
-    data = json.loads((ROOT / "data" / "patterns" / "dates.json").read_text(encoding="utf-8"))
+    data = json.loads((patterns_dir() / "dates.json").read_text(encoding="utf-8"))
     months = {_norm(k): v for lang in data["months"].values() for k, v in lang.items()}
     relative = {_norm(k): v for lang in data["relative"].values() for k, v in lang.items()}
     weekdays = [_norm(w) for lang in data["weekdays"].values() for w in lang]

@@ -22,7 +22,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from cdkg import paths
 from cdkg.errors import CdkgError
-from cdkg.graph.store import Store, sparql_term
+from cdkg.graph.store.store import Store, sparql_term
 from cdkg.namespaces import CDO, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
 __all__ = ["Axioms", "axioms_from", "load_axioms", "rules", "materialize"]

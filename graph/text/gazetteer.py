@@ -1,6 +1,6 @@
 """Dictionary matching of lexicon labels in documents (Aho-Corasick over token keys).
 
-Labels and text are both reduced to sequences of token keys (see :mod:`cdkg.graph.normalize`),
+Labels and text are both reduced to sequences of token keys (see :mod:`cdkg.graph.text.normalize`),
 so "بالأمم المتحدة" finds the label "الأمم المتحدة" and "России" finds "Россия". The automaton
 runs in time linear in the text whatever the size of the lexicon.
 """
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from cdkg.graph.lexicon import ENTRY_TYPES, Entry, Lexicon
-from cdkg.graph.normalize import Token, tokenize
+from cdkg.graph.text.lexicon import ENTRY_TYPES, Entry, Lexicon
+from cdkg.graph.text.normalize import Token, tokenize
 
 __all__ = ["Gazetteer", "Match"]
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from cdkg.graph.documents import Document
-from cdkg.graph.gazetteer import Gazetteer
-from cdkg.graph.mentions import Analysis, Mention, analyze, phrase_tables, triggers
-from cdkg.graph.resolve import Entity, mint, name_skeleton, title_key
+from cdkg.graph.text.documents import Document
+from cdkg.graph.text.gazetteer import Gazetteer
+from cdkg.graph.text.mentions import Analysis, Mention, analyze, phrase_tables, triggers
+from cdkg.graph.facts.resolve import Entity, mint, name_skeleton, title_key
 
 __all__ = ["Fact", "extract_facts", "DocumentFacts"]
 

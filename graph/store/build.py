@@ -21,15 +21,15 @@ from rdflib.compare import to_canonical_graph
 
 from cdkg import __version__
 from cdkg.errors import CdkgError
-from cdkg.graph.documents import list_documents, read_document
-from cdkg.graph.extract import extract_facts
-from cdkg.graph.inference import materialize
-from cdkg.graph.lexicon import load_lexicon
-from cdkg.graph.gazetteer import Gazetteer
-from cdkg.graph.provenance import document_iri, document_triples
-from cdkg.graph.store import Store, atomic_write
+from cdkg.graph.text.documents import list_documents, read_document
+from cdkg.graph.facts.extract import extract_facts
+from cdkg.graph.store.inference import materialize
+from cdkg.graph.text.lexicon import load_lexicon
+from cdkg.graph.text.gazetteer import Gazetteer
+from cdkg.graph.facts.provenance import document_iri, document_triples
+from cdkg.graph.store.store import Store, atomic_write
 from cdkg.namespaces import ID, LEXICON_GRAPH, ONTOLOGY_GRAPH
-from cdkg.paths import ONTOLOGY_TTL, ROOT, lexicon_dir
+from cdkg.paths import CODE_DIRS, ONTOLOGY_TTL, lexicon_dir, patterns_dir
 
 __all__ = ["build", "BuildReport"]
 
@@ -62,13 +62,13 @@ class BuildReport:
 def _fingerprint(lexicon: Path) -> str:
     """Changes when anything that shapes extraction changes: tool, lexicon, patterns, ontology."""
     h = hashlib.sha256(__version__.encode())
-    for folder in (lexicon, ROOT / "data" / "patterns"):
+    for folder in (lexicon, patterns_dir()):
         for path in sorted(folder.glob("*")):
             if path.is_file():
                 h.update(path.name.encode())
                 h.update(path.read_bytes())
     h.update(ONTOLOGY_TTL.read_bytes())
-    for module in sorted((ROOT / "graph").glob("*.py")):
+    for module in sorted(p for d in CODE_DIRS for p in d.rglob("*.py")):
         h.update(module.read_bytes())
     return h.hexdigest()[:16]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from cdkg.graph.normalize import tokenize
+from cdkg.graph.text.normalize import tokenize
 from cdkg.namespaces import ID
 
 __all__ = ["Entity", "mint", "name_skeleton", "title_key"]

@@ -15,7 +15,7 @@ Parsing uses pyoxigraph, which never resolves XML external entities and never lo
 JSON-LD contexts: nothing is fetched, and a file that would need it is rejected.
 
 The module also converts the reference memberships table into a dataset in Wikidata's shape
-(``python -m cdkg.graph.link --memberships CSV --out data/linked/memberships.ttl``).
+(``python -m cdkg.graph.store.link --memberships CSV --out data/linked/memberships.ttl``).
 """
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ def link_file(path: Path, store: Path, name: str | None = None, rdf_format: str 
     The file is parsed completely before the store is opened, and the graph is replaced in one
     transaction, so a malformed file leaves the store as it was.
     """
-    from cdkg.graph.store import Store, from_ox
+    from cdkg.graph.store.store import Store, from_ox
 
     path = Path(path)
     graph = str(linked_graph(dataset_name(path, name)))
@@ -306,7 +306,7 @@ def memberships_turtle(memberships: Path, countries: Path, organizations: Path) 
             raise CdkgError(f"{memberships}:{number}: unknown state {row['iso2']!r} or organization {row['org_key']!r}")
         by_state.setdefault(row["iso2"], []).append(row)
     out = [f"# Memberships in Wikidata's shape, generated from {memberships.name} by "
-           "`python -m cdkg.graph.link`; do not edit by hand.\n"
+           "`python -m cdkg.graph.store.link`; do not edit by hand.\n"
            "# Entities without a QID in the reference tables get an IRI under\n"
            f"# {LOCAL_BASE} and are aligned by their ISO code (wdt:P297).", PREFIXES]
     org_iri = {key: entity_iri(row["wikidata"], "org", key) for key, row in orgs.items()}
@@ -386,14 +386,14 @@ def statement(row: dict[str, str], org: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line of the converter: ``--memberships CSV --out TTL``."""
-    parser = argparse.ArgumentParser(prog="python -m cdkg.graph.link",
+    parser = argparse.ArgumentParser(prog="python -m cdkg.graph.store.link",
                                      description="Write the memberships table as Turtle in Wikidata's shape.")
     parser.add_argument("--memberships", type=Path, required=True)
     parser.add_argument("--countries", type=Path, help="default: countries.csv beside --memberships")
     parser.add_argument("--organizations", type=Path, help="default: organizations.csv beside --memberships")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    from cdkg.graph.store import atomic_write
+    from cdkg.graph.store.store import atomic_write
 
     try:
         text = memberships_turtle(args.memberships,

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> import tempfile
->>> from cdkg.paths import ROOT
+>>> from cdkg.paths import SOURCE_ROOT as ROOT
 >>> graph = open_graph(trig=ROOT / "tests/fixtures/views/small.trig")
 >>> g = view_graph(graph, "cooperation", min_weight=2)
 >>> g.number_of_edges(), g.graph["reduced"]

@@ -16,14 +16,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from cdkg.errors import CdkgError
-from cdkg.paths import ROOT
+from cdkg.paths import patterns_dir
 
 __all__ = ["Document", "read_document", "decode", "detect_language", "list_documents"]
 
 MAX_BYTES = 20 * 1024 * 1024
 DOCUMENT_SUFFIXES = (".txt", ".md")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.S)
-_PATTERNS_DIR = ROOT / "data" / "patterns"
+_PATTERNS_DIR = patterns_dir()
 
 
 @dataclass

@@ -62,7 +62,7 @@ def register(subparsers) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     """``cdkg serve``: run until interrupted."""
-    from cdkg.graph.endpoint import serve_forever
+    from cdkg.graph.store.endpoint import serve_forever
 
     serve_forever(args.store or default_store(), host=args.host, port=args.port,
                   allow_update=args.allow_update, timeout=args.timeout, limit=args.limit)
@@ -71,7 +71,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_push(args: argparse.Namespace) -> int:
     """``cdkg push``: print a summary line; errors name the endpoint."""
-    from cdkg.graph import remote
+    from cdkg.graph.store import remote
 
     if (args.user is None) != (args.password is None):
         raise CdkgError(f"{args.endpoint}: give both --user and --password")
@@ -93,7 +93,7 @@ def run_push(args: argparse.Namespace) -> int:
 
 def run_link(args: argparse.Namespace) -> int:
     """``cdkg link``: print what was imported and aligned."""
-    from cdkg.graph.link import link_file
+    from cdkg.graph.store.link import link_file
 
     report = link_file(args.file, store=args.store or default_store(), name=args.name,
                        rdf_format=args.format)

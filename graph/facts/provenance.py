@@ -15,8 +15,8 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 
 from cdkg import __version__
-from cdkg.graph.extract import DocumentFacts, Fact
-from cdkg.graph.resolve import Entity
+from cdkg.graph.facts.extract import DocumentFacts, Fact
+from cdkg.graph.facts.resolve import Entity
 from cdkg.namespaces import CDO, DCTERMS, ID, OA, PROV, RDF, RDFS, SKOS, XSD
 
 __all__ = ["document_iri", "run_iri", "document_graph", "document_triples", "run_graph"]

@@ -1,0 +1,1 @@
+"""Fact rules, one module per family, registered in one list."""
