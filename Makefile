@@ -59,7 +59,7 @@ docs: install
 	$(CDKG) ontology docs
 
 bench: install
-	$(PY) -m cdkg.bench.run
+	$(CDKG) bench run
 
 clean:
 	rm -rf $(BUILD)

@@ -28,6 +28,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from cdkg.files import atomic_open
 from cdkg.graph.text.lexicon import Entry, load_lexicon
 from cdkg.paths import patterns_dir
 
@@ -288,30 +289,20 @@ def write_graph(path: Path, triples: int, seed: int = 0, lexicon: Path | None = 
     written, n = 0, 0
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as out:
+    with atomic_open(path) as out:
         while written < triples:
             quads = _document_quads(n, rng, vocab, run)
             out.writelines(quads)
             written += len(quads)
             n += 1
-    tmp.replace(path)
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write a synthetic corpus or graph for the benchmarks.")
-    parser.add_argument("--documents", type=int, help="number of documents to write into --out (a folder)")
-    parser.add_argument("--triples", type=int, help="number of triples to write into --out (a .nq file)")
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
+def run(args: argparse.Namespace) -> int:
+    """``cdkg bench corpus``: write the documents or the graph and say how many."""
     if args.documents:
         print(f"{len(write_documents(args.out, args.documents, args.seed))} documents in {args.out}")
     if args.triples:
         print(f"{write_graph(args.out, args.triples, args.seed)} quads in {args.out}")
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

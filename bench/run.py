@@ -8,7 +8,7 @@ embedded Oxigraph store (`cdkg.graph.store.store.Store`) and on rdflib's in-memo
 (`cdkg.graph.store.store.ReferenceStore`) in the same run, the rdflib side capped by a timeout per query.
 It also times the ``make run`` steps on the project's own corpus.
 
-Run ``python -m cdkg.bench.run`` (default: 10^2 and 10^3 documents, 10^5 triples, a few minutes),
+Run ``cdkg bench run`` (default: 10^2 and 10^3 documents, 10^5 triples, a few minutes),
 ``--full`` (adds 10^4 documents and 10^6 triples) or ``--quick``; ``--markdown docs/benchmarks.md``
 rewrites the results block of that file (``--from-json`` re-prints an earlier run).
 """
@@ -31,7 +31,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from cdkg.paths import SOURCE_ROOT as ROOT
+from cdkg.files import write_atomic
+from cdkg.paths import QUERIES_DIR
 
 TARGET_DOCS_PER_S = 200
 TARGET_QUERY_MS = 100
@@ -172,7 +173,7 @@ def bench_corpus_run(work: Path) -> dict:
     steps["build"], _ = _cdkg("build", "--out", str(out), "--quiet")
     query_seconds = 0.0
     for name in ("instruments-by-state", "co-party-pairs", "principles-by-instrument"):
-        if (ROOT / "queries" / f"{name}.rq").exists():
+        if (QUERIES_DIR / f"{name}.rq").exists():
             query_seconds += _cdkg("query", name, "--store", str(out / "store"))[0]
     steps["3 queries"] = query_seconds
     steps["view all"], _ = _cdkg("view", "all", "--out-dir", str(out / "views"), "--store", str(out / "store"))
@@ -341,29 +342,11 @@ def write_markdown(path: Path, text: str, block: str) -> None:
         new = old[:old.index(begin)] + section + old[old.index(end) + len(end):]
     else:
         new = old + ("\n" if old else "") + section + "\n"
-    from cdkg.graph.store.store import atomic_write
-
-    atomic_write(path, new.encode("utf-8"))
+    write_atomic(path, new)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cdkg.bench.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", help="document counts (default 100 1000)")
-    parser.add_argument("--triples", type=int, nargs="*", help="graph sizes in triples (default 100000)")
-    parser.add_argument("--full", action="store_true", help="10^2..10^4 documents, 10^5 and 10^6 triples")
-    parser.add_argument("--quick", action="store_true", help="100 documents, 10^5 triples, fewer repeats")
-    parser.add_argument("--repeats", type=int, default=5, help="timed runs per query (median)")
-    parser.add_argument("--timeout", type=float, help="seconds per rdflib query before giving up "
-                                                      "(default 10, 30 with --full)")
-    parser.add_argument("--no-reference", action="store_true", help="skip the rdflib side")
-    parser.add_argument("--no-corpus", action="store_true", help="skip timing `make run` on data/documents")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--json", type=Path, help="also write the raw results here")
-    parser.add_argument("--from-json", type=Path, help="only print (and --markdown) the results of an earlier run")
-    parser.add_argument("--markdown", type=Path, help="rewrite the results block of this Markdown file")
-    parser.add_argument("--block", help="name of that block (default: 'full' with --full, else 'default')")
-    parser.add_argument("--work", type=Path, help="scratch folder (default a temporary one)")
-    args = parser.parse_args(argv)
+def run(args: argparse.Namespace) -> int:
+    """``cdkg bench run``: measure, print the tables, and write them where asked."""
     if args.from_json:
         text = report(json.loads(args.from_json.read_text(encoding="utf-8")))
         print(text)
@@ -376,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         [100_000, 1_000_000] if args.full else [100_000])
     repeats = 3 if args.quick else args.repeats
     timeout = args.timeout or (30.0 if args.full else 10.0)
-    command = "python -m cdkg.bench.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = "cdkg " + " ".join(sys.argv[1:])
     results = {"date": time.strftime("%Y-%m-%d"), "command": command.strip(), "machine": machine(),
                "timeout": timeout, "builds": [], "graphs": []}
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="cdkg-bench-"))
@@ -407,6 +390,3 @@ def main(argv: list[str] | None = None) -> int:
         write_markdown(args.markdown, text, args.block or ("full" if args.full else "default"))
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,4 +1,4 @@
-"""Time and size of interactive views at 1,000 and 5,000 nodes (python -m cdkg.bench.views_bench).
+"""Time and size of interactive views at 1,000 and 5,000 nodes (``cdkg bench views``).
 
 A synthetic co-party-like graph (Barabási-Albert, 7 edges per new node: 5,000 nodes give about
 35,000 edges, close to the 37k of the issue's measurement) is given metrics, written as a view,
@@ -55,11 +55,8 @@ def measure(nodes: int, folder: Path, browser=None) -> dict:
     return result
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
-    parser.add_argument("--no-browser", action="store_true")
-    args = parser.parse_args(argv)
+def run(args: argparse.Namespace) -> int:
+    """``cdkg bench views``: one line per size."""
     with tempfile.TemporaryDirectory() as folder:
         if args.no_browser:
             results = [measure(n, Path(folder)) for n in args.sizes]
@@ -78,6 +75,3 @@ def main(argv=None) -> int:
               f"write {r['write_s']:.2f} s, {r['size_mb']:.1f} MB, open+settle in Chromium {settle}")
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "cdkg.ontology.commands",
     "cdkg.queries.commands",
     "cdkg.visualize.commands",
+    "cdkg.bench.commands",
 )
 
 

@@ -20,7 +20,7 @@ from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS
 from cdkg import paths
 from cdkg.errors import CdkgError
 from cdkg.ontology.generate import load_ontology
-from cdkg.ontology.rdf_files import write_atomic
+from cdkg.files import write_atomic
 
 __all__ = ["DOCS_DIR", "docs_graph", "make_docs", "remote_loads"]
 

@@ -13,7 +13,8 @@ from rdflib.compare import isomorphic, to_canonical_graph
 
 from cdkg import paths
 from cdkg.errors import CdkgError
-from cdkg.ontology.rdf_files import load_union, write_atomic
+from cdkg.files import write_atomic
+from cdkg.ontology.rdf_files import load_union
 
 __all__ = ["ONTOLOGY_IRI", "load_ontology", "owl_xml", "build_owl", "owl_is_current"]
 

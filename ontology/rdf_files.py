@@ -12,7 +12,7 @@ import rdflib
 
 from cdkg.errors import CdkgError
 
-__all__ = ["FORMATS", "rdf_format", "load_union", "write_atomic"]
+__all__ = ["FORMATS", "rdf_format", "load_union"]
 
 #: rdflib parser names by file suffix.
 FORMATS = {
@@ -77,12 +77,3 @@ def load_union(path: Path) -> rdflib.Graph:
     except Exception as exc:  # rdflib raises many parser-specific types
         message = " ".join(str(exc).split())[:300]
         raise CdkgError(f"{path}: not valid {fmt}: {message}") from exc
-
-
-def write_atomic(path: Path, data: str | bytes) -> Path:
-    """Write *data* to *path* through a temporary file in the same folder, then rename it."""
-    from cdkg.graph.store.store import atomic_write
-
-    path = Path(path)
-    atomic_write(path, data.encode("utf-8") if isinstance(data, str) else data)
-    return path

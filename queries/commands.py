@@ -19,7 +19,7 @@ from rdflib import Literal, URIRef
 
 from cdkg import paths
 from cdkg.errors import CdkgError
-from cdkg.graph.store.store import EXPORT_FORMATS, QueryResult, Store, atomic_write, sparql_term
+from cdkg.graph.store.store import EXPORT_FORMATS, QueryResult, Store, sparql_term
 from cdkg.queries import library as lib
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
@@ -39,8 +39,16 @@ def register(subparsers) -> None:
     _output_options(q)
     q.set_defaults(func=cmd_query)
 
-    ls = subparsers.add_parser("queries", help="list the query library with summaries")
+    ls = subparsers.add_parser("queries", help="list the query library with summaries",
+                               description="List the library; --write-expected rewrites the expected rows "
+                                           "of the tests (queries/expected/NAME.FIXTURE.tsv, developer task).")
     ls.add_argument("--format", choices=("table", "md"), default="table")
+    ls.add_argument("--write-expected", action="store_true",
+                    help="run every query (or NAMES) on --trig and rewrite queries/expected/*.FIXTURE.tsv")
+    ls.add_argument("--trig", type=Path, default=None, help="graph for --write-expected (default: the sample)")
+    ls.add_argument("--fixture", default="sample", help="name used in the expected file names (default sample)")
+    ls.add_argument("--no-inference", action="store_true", help="do not materialize inferences first")
+    ls.add_argument("names", nargs="*", metavar="NAME", help="with --write-expected: only these queries")
     ls.set_defaults(func=cmd_queries)
 
     s = subparsers.add_parser("sparql", help="run an ad-hoc SPARQL query ('-' reads it from stdin)")
@@ -122,12 +130,29 @@ def cmd_sparql(args) -> int:
 
 
 def cmd_queries(args) -> int:
+    if args.write_expected:
+        return _write_expected(args)
+    if args.names:
+        raise CdkgError("queries: NAME arguments go with --write-expected")
     rows = []
     for name, query in lib.library().items():
         params = ", ".join(f"{p.name} ({p.type}, {p.default or 'none'})" for p in query.params)
         rows.append((name, query.summary, params))
     header = ["query", "summary", "params"]
     print(_markdown(header, rows) if args.format == "md" else _table(header, rows, width=90))
+    return 0
+
+
+def _write_expected(args) -> int:
+    """``cdkg queries --write-expected``: the rows of every library query on a fixture graph, as files."""
+    from cdkg.graph.store.inference import materialize
+
+    with Store.in_memory() as store:
+        store.load_file(args.trig or lib.SAMPLE_TRIG)
+        if not args.no_inference:
+            materialize(store)
+        for path in lib.write_expected(store, args.fixture, args.names or None):
+            print(path)
     return 0
 
 

@@ -12,16 +12,14 @@ parameter is left unbound, and the query then answers for everything. Values giv
 line are turned into RDF terms and bound through a ``VALUES`` block (`cdkg.graph.store.store.with_values`),
 never pasted into the query.
 
-Run ``python -m cdkg.queries.library --write-expected`` to rewrite the expected results of every
-query on the sample fixture (``queries/expected/<name>.sample.tsv``); review them before committing.
+Run ``cdkg queries --write-expected`` to rewrite the expected results of every query on the sample
+fixture (``queries/expected/<name>.sample.tsv``); review them before committing.
 """
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +29,8 @@ from rdflib.namespace import XSD
 
 from cdkg import paths
 from cdkg.errors import CdkgError
-from cdkg.graph.store.store import QueryResult, atomic_write, sparql_term
+from cdkg.files import write_atomic
+from cdkg.graph.store.store import QueryResult, sparql_term
 
 __all__ = [
     "Param", "LibraryQuery", "library", "find", "parse_header", "term_for", "bindings_for",
@@ -264,37 +263,9 @@ def write_expected(source, fixture: str, names: list[str] | None = None) -> list
             continue
         lines = to_tsv_rows(run(query, source))
         path = expected_path(name, fixture)
-        atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
+        write_atomic(path, "\n".join(lines) + "\n")
         written.append(path)
     return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m cdkg.queries.library --write-expected [--trig FILE --fixture NAME]``."""
-    from cdkg.graph.store.inference import materialize
-    from cdkg.graph.store.store import Store
-
-    parser = argparse.ArgumentParser(prog="python -m cdkg.queries.library")
-    parser.add_argument("--write-expected", action="store_true", help="rewrite queries/expected/*.tsv")
-    parser.add_argument("--trig", type=Path, default=SAMPLE_TRIG, help="graph to run on (default: the sample)")
-    parser.add_argument("--fixture", default="sample", help="name used in the expected file names")
-    parser.add_argument("--no-inference", action="store_true", help="do not materialize inferences first")
-    parser.add_argument("names", nargs="*", help="only these queries")
-    args = parser.parse_args(argv)
-    if not args.write_expected:
-        parser.print_help()
-        return 2
-    with Store.in_memory() as store:
-        store.load_file(args.trig)
-        if not args.no_inference:
-            materialize(store)
-        for path in write_expected(store, args.fixture, args.names or None):
-            print(path.relative_to(paths.SOURCE_ROOT))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 # --- remote endpoints ------------------------------------------------------------------------------

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cdkg.paths import SOURCE_ROOT as ROOT
-
+ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 GOLD = CORPUS / "gold"

@@ -2,7 +2,7 @@
 
 These tests read the Turtle files with rdflib directly, so they check the data itself, whatever
 loader the pipeline uses. The reference tables live beside the repository (``../shared/reference``);
-tests that need them are skipped, with the reason, when that folder is absent.
+tests that need them are skipped, with the reason, when that folder is absent, and fail in CI.
 """
 
 from __future__ import annotations
@@ -24,11 +24,13 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from cdkg.errors import CdkgError
 from cdkg.graph.store.lexicon_import import COUNTRY_COLUMNS, import_reference
 from cdkg.namespaces import CDO, ID, SCHEMA, WD
-from cdkg.paths import SOURCE_ROOT as ROOT
 
+sys.path.insert(0, str(Path(__file__).parent))
+from servers import CDKG  # noqa: E402
+from shared_folder import GOLD, REFERENCE, needs_shared  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
 LEXICON = ROOT / "data" / "lexicon"
-REFERENCE = ROOT.parent / "shared" / "reference"
-GOLD = ROOT.parent / "shared" / "corpus" / "gold"
 LANGUAGES = ("en", "ar", "ru")
 LABELS = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
 ORG = "http://www.w3.org/ns/org#"
@@ -42,10 +44,7 @@ KINDS = {
     "topic": {CDO.Topic},
 }
 
-needs_reference = pytest.mark.skipif(
-    not (REFERENCE / "countries.csv").is_file(),
-    reason=f"reference tables not found at {REFERENCE} (the CI layout puts shared/ beside the repository)",
-)
+needs_reference = needs_shared(REFERENCE / "countries.csv")
 
 
 def lexicon_files() -> list[Path]:
@@ -254,7 +253,7 @@ def test_overlapping_principles_are_mapped(lexicon):
         assert lexicon.value(concept, SKOS.inScheme) is not None, concept
 
 
-@pytest.mark.skipif(not GOLD.is_dir(), reason=f"gold facts not found at {GOLD}")
+@needs_shared(GOLD)
 def test_every_named_thing_in_the_gold_facts_resolves_to_a_lexicon_entity_with_its_qid(lexicon):
     """States, places, persons, principles and organizations of the reference facts are in the lexicon,
     under any spelling the gold gives for states and places, and with the QID the gold gives."""
@@ -300,10 +299,10 @@ def test_the_converter_regenerates_the_generated_files_byte_identically(tmp_path
 
 
 @needs_reference
-def test_the_converter_runs_as_a_module(tmp_path):
+def test_the_converter_runs_as_a_subcommand(tmp_path):
     shutil.copy(LEXICON / "places.ttl", tmp_path / "places.ttl")
     result = subprocess.run(
-        [sys.executable, "-m", "cdkg.graph.store.lexicon_import", "--reference", str(REFERENCE), "--out", str(tmp_path)],
+        [CDKG, "lexicon-import", "--reference", str(REFERENCE), "--out", str(tmp_path)],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr
@@ -328,7 +327,7 @@ def test_a_table_with_a_missing_column_fails_with_one_line_naming_file_and_colum
     assert not out.exists(), "nothing is written when a table is bad"
 
     result = subprocess.run(
-        [sys.executable, "-m", "cdkg.graph.store.lexicon_import", "--reference", str(tmp_path), "--out", str(out)],
+        [CDKG, "lexicon-import", "--reference", str(tmp_path), "--out", str(out)],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 2

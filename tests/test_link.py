@@ -13,8 +13,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from servers import CDKG  # noqa: E402
+from shared_folder import REFERENCE, needs_shared  # noqa: E402
 
-from cdkg.graph.store.link import main as convert, memberships_turtle  # noqa: E402
+from cdkg.cli import main as cdkg_main  # noqa: E402
+from cdkg.graph.store.memberships import memberships_turtle  # noqa: E402
 from cdkg.graph.store.store import Store  # noqa: E402
 from cdkg.namespaces import ID, OWL, linked_graph  # noqa: E402
 from cdkg.paths import QUERIES_DIR  # noqa: E402
@@ -22,7 +24,6 @@ from cdkg.paths import QUERIES_DIR  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "fixtures" / "sample.trig"
 MEMBERSHIPS = ROOT / "data" / "linked" / "memberships.ttl"
-REFERENCE = Path("/work/shared/reference")
 JOIN = (QUERIES_DIR / "sco-members-agreements.rq").read_text(encoding="utf-8")
 SCO_GRAPH = str(linked_graph("memberships"))
 
@@ -33,6 +34,11 @@ def store(tmp_path) -> Path:
     with Store.open(folder) as target:
         target.load_file(SAMPLE, format="trig")
     return folder
+
+
+def convert(*args: str) -> int:
+    """``cdkg memberships-import ARGS`` in this process; its exit status."""
+    return cdkg_main(["memberships-import", *args])
 
 
 def link(*args: str) -> subprocess.CompletedProcess:
@@ -207,7 +213,7 @@ def write_reference(folder: Path) -> Path:
 def test_converter_writes_wikidata_shaped_statements(tmp_path):
     memberships = write_reference(tmp_path)
     out = tmp_path / "out" / "memberships.ttl"
-    assert convert(["--memberships", str(memberships), "--out", str(out)]) == 0
+    assert convert("--memberships", str(memberships), "--out", str(out)) == 0
     store = ox.Store()
     store.load(path=str(out), format=ox.RdfFormat.TURTLE)
     rows = {tuple(str(s[v]) if s[v] is not None else None for v in ("state", "start", "end", "role"))
@@ -232,11 +238,11 @@ def test_converter_writes_wikidata_shaped_statements(tmp_path):
 def test_converter_rejects_unknown_states(tmp_path):
     memberships = write_reference(tmp_path)
     memberships.write_text(memberships.read_text() + "ORG,ZZ,member,2020,,,\n", encoding="utf-8")
-    assert convert(["--memberships", str(memberships), "--out", str(tmp_path / "x.ttl")]) == 2
+    assert convert("--memberships", str(memberships), "--out", str(tmp_path / "x.ttl")) == 2
     assert not (tmp_path / "x.ttl").exists()
 
 
-@pytest.mark.skipif(not (REFERENCE / "memberships.csv").exists(), reason="reference tables not beside the checkout")
+@needs_shared(REFERENCE / "memberships.csv")
 def test_committed_dataset_is_what_the_converter_writes():
     text = memberships_turtle(REFERENCE / "memberships.csv", REFERENCE / "countries.csv",
                               REFERENCE / "organizations.csv")

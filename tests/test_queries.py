@@ -1,8 +1,8 @@
 """The query library: expected rows on the sample (and the corpus build when the lead's fixture
 exists), the same rows on Oxigraph and rdflib, quality checks that find planted defects, the CLI.
 
-Regenerate the expected files with ``python -m cdkg.queries.library --write-expected`` (sample) or
-``python -m cdkg.queries.library --write-expected --trig build/graph.trig --fixture corpus``.
+Regenerate the expected files with ``cdkg queries --write-expected`` (sample) or
+``cdkg queries --write-expected --trig build/graph.trig --fixture corpus``.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def test_library_has_the_questions_of_the_issue():
 def test_query_returns_expected_rows_on_sample(sample, name):
     store, _, _ = sample
     expected = lib.expected_path(name, "sample")
-    assert expected.is_file(), f"missing {expected}; run python -m cdkg.queries.library --write-expected"
+    assert expected.is_file(), f"missing {expected}; run cdkg queries --write-expected"
     got = lib.to_tsv_rows(lib.run(LIBRARY[name], store))
     assert got == expected.read_text(encoding="utf-8").splitlines()
     if not name.startswith("qc/") and "linked" not in LIBRARY[name].tags:  # the sample has no linked dataset

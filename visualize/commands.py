@@ -39,6 +39,9 @@ def register(subparsers) -> None:
                         help=f"above this many nodes keep the best connected ones (default {MAX_VIEW_NODES})")
     parser.add_argument("--metrics-csv", type=Path, help="where to write node metrics (default next to the HTML)")
     parser.add_argument("--png", type=Path, help="also draw a static picture (.png or .svg) of the view")
+    parser.add_argument("--screenshot", type=Path, metavar="PNG",
+                        help="also open the page in headless Chromium (network cut off) and save a screenshot; "
+                             "exit 1 if the page made requests, raised script errors or opened dialogs")
     parser.set_defaults(func=run)
 
 
@@ -59,8 +62,8 @@ def run(args) -> int:
         raise CdkgError(f"{args.query}: no such query file")
     graph = open_graph(trig=args.trig, store=args.store)
     if args.kind == "all":
-        if args.query is not None:
-            raise CdkgError("--query: draws one view; use it without `all`")
+        if args.query is not None or args.screenshot is not None:
+            raise CdkgError("--query and --screenshot: one view each; use them without `all`")
         out_dir = args.out_dir or build_dir() / "views"
         for path in write_standard_views(graph, out_dir, size_by=args.size_by, min_weight=args.min_weight,
                                          max_nodes=args.max_nodes, notes=_note):
@@ -83,4 +86,16 @@ def run(args) -> int:
         if args.png.suffix.lower() not in (".png", ".svg"):
             raise CdkgError(f"{args.png}: a static picture is .png or .svg")
         print(draw_static(view, args.png, kind, args.lang, args.size_by))
+    if args.screenshot is not None:
+        return _screenshot(out, args.screenshot)
     return 0
+
+
+def _screenshot(html: Path, png: Path) -> int:
+    """Screenshot a written page; 1 when it tried the network, raised errors or opened dialogs."""
+    from cdkg.visualize.screenshot import screenshot
+
+    report = screenshot(html, png)
+    print(f"{png}: settled in {report.settle_seconds:.1f} s, {len(report.blocked)} requests blocked, "
+          f"{len(report.errors)} script errors")
+    return 1 if report.blocked or report.errors or report.dialogs else 0

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from cdkg.visualize.files import write_atomic
+from cdkg.files import write_atomic
 
 #: Seed of Louvain and of sampled betweenness, so a view is the same each time it is built.
 SEED = 42

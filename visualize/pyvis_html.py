@@ -19,7 +19,7 @@ import networkx as nx
 from pyvis.network import Network
 
 from cdkg import __version__
-from cdkg.visualize.files import write_atomic
+from cdkg.files import write_atomic
 from cdkg.visualize.metrics import METRICS
 from cdkg.visualize.styles import CLASS_STYLES, RELATION_NAMES, VIEW_TITLES, style_of
 

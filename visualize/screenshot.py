@@ -1,8 +1,8 @@
 """Open a view in headless Chromium with the network cut off, wait until it settles, screenshot it.
 
-Used by the tests and to make the README pictures::
+Used by the tests and to make the README pictures (``cdkg view KIND --screenshot PNG``)::
 
-    python -m cdkg.visualize.screenshot build/views/cooperation-ar.html docs/img/view-cooperation-ar.png
+    cdkg view cooperation --lang ar --screenshot docs/img/view-cooperation-ar.png
 
 Chromium is the Debian package (``/usr/bin/chromium``) driven by Playwright; no browser is
 downloaded. Every request that is not ``file://`` or ``data:`` is aborted and counted.
@@ -10,10 +10,10 @@ downloaded. Every request that is not ``file://`` or ``data:`` is aborted and co
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from cdkg.files import write_atomic
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -70,37 +70,31 @@ def open_offline(browser, html: str | Path, width: int = 1400, height: int = 900
 
 
 def screenshot(html: str | Path, png: str | Path, width: int = 1400, height: int = 900) -> PageReport:
-    """Save a picture of a settled view (written to a temp name, then renamed)."""
+    """Save a picture of a settled view, atomically.
+
+    Parameters
+    ----------
+    html : str or Path
+        The view page to open (offline: every request that is not ``file://`` or ``data:`` is aborted).
+    png : str or Path
+        Where to write the PNG.
+    width, height : int
+        The viewport in CSS pixels.
+
+    Returns
+    -------
+    PageReport
+        Requests blocked, script errors and dialogs while the page was open, and its settle time.
+    """
     from playwright.sync_api import sync_playwright
 
-    png = Path(png)
-    png.parent.mkdir(parents=True, exist_ok=True)
-    temporary = png.with_name(f".{png.stem}.tmp.png")
     with sync_playwright() as playwright:
         browser = launch(playwright)
         try:
             page, report = open_offline(browser, html, width, height)
             page.wait_for_timeout(300)
-            page.screenshot(path=str(temporary))
+            picture = page.screenshot()
         finally:
             browser.close()
-    temporary.replace(png)
+    write_atomic(png, picture)
     return report
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Screenshot each HTML view given to the PNG given after it."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("html", type=Path)
-    parser.add_argument("png", type=Path)
-    parser.add_argument("--width", type=int, default=1400)
-    parser.add_argument("--height", type=int, default=900)
-    args = parser.parse_args(argv)
-    report = screenshot(args.html, args.png, args.width, args.height)
-    print(f"{args.png}: settled in {report.settle_seconds:.1f} s, {len(report.blocked)} requests blocked, "
-          f"{len(report.errors)} script errors")
-    return 1 if report.blocked or report.errors or report.dialogs else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

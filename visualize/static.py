@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from cdkg.visualize.files import write_atomic  # noqa: E402
+from cdkg.files import write_atomic  # noqa: E402
 from cdkg.visualize.styles import VIEW_TITLES, style_of  # noqa: E402
 
 #: matplotlib 3.11 lays out complex scripts (Arabic joining, right-to-left) by itself.

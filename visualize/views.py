@@ -20,7 +20,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from cdkg.visualize.files import write_atomic
+from cdkg.files import write_atomic
 from cdkg.visualize.metrics import MAX_VIEW_NODES, apply_metrics, limit_edges, limit_nodes, write_metrics_csv
 from cdkg.visualize.metrics import min_weight as drop_light_edges
 from cdkg.visualize.projections import STANDARD_VIEWS, GraphIndex, open_graph, project, read_index

@@ -27,7 +27,8 @@ from cdkg.graph.store.inference import materialize
 from cdkg.graph.text.lexicon import load_lexicon
 from cdkg.graph.text.gazetteer import Gazetteer
 from cdkg.graph.facts.provenance import document_iri, document_triples
-from cdkg.graph.store.store import Store, atomic_write
+from cdkg.files import write_atomic
+from cdkg.graph.store.store import Store
 from cdkg.namespaces import ID, LEXICON_GRAPH, ONTOLOGY_GRAPH
 from cdkg.paths import CODE_DIRS, ONTOLOGY_TTL, lexicon_dir, patterns_dir
 
@@ -147,7 +148,7 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
         report.documents = len(wanted)
         report.facts = sum(v for k, v in facts_by_doc.items() if k in wanted)
         report.triples = len(store)
-        atomic_write(manifest_path, json.dumps(
+        write_atomic(manifest_path, json.dumps(
             {"fingerprint": fingerprint, "tool": __version__,
              "triples": report.triples, "inferred": report.inferred,
              "documents": {iri: d.name for iri, d in sorted(wanted.items())},

@@ -1,4 +1,5 @@
-"""Subcommands ``cdkg serve``, ``cdkg push`` and ``cdkg link``: the graph beyond this machine's files."""
+"""Subcommands ``cdkg serve``, ``cdkg push``, ``cdkg link`` and ``cdkg memberships-import``: the graph beyond
+this machine's files."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def default_store() -> Path:
 
 
 def register(subparsers) -> None:
-    """Add ``serve``, ``push`` and ``link`` to ``cdkg``."""
+    """Add ``serve``, ``push``, ``link`` and ``memberships-import`` to ``cdkg``."""
     serve = subparsers.add_parser(
         "serve", help="serve the graph over the SPARQL 1.1 Protocol on loopback",
         description="Serve the store over the SPARQL 1.1 Protocol (query at /query, update at "
@@ -59,6 +60,16 @@ def register(subparsers) -> None:
     link.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
     link.set_defaults(func=run_link)
 
+    members = subparsers.add_parser(
+        "memberships-import", help="write the reference memberships table as Turtle in Wikidata's shape",
+        description="Convert ../shared/reference/memberships.csv into data/linked/memberships.ttl, "
+                    "the example dataset for `cdkg link` (developer task).")
+    members.add_argument("--memberships", type=Path, required=True, help="memberships.csv")
+    members.add_argument("--countries", type=Path, help="default: countries.csv beside --memberships")
+    members.add_argument("--organizations", type=Path, help="default: organizations.csv beside --memberships")
+    members.add_argument("--out", type=Path, required=True, help="Turtle file to write")
+    members.set_defaults(func=run_memberships_import)
+
 
 def run_serve(args: argparse.Namespace) -> int:
     """``cdkg serve``: run until interrupted."""
@@ -99,4 +110,12 @@ def run_link(args: argparse.Namespace) -> int:
                        rdf_format=args.format)
     print(f"linked {args.file}: {report.triples} triples into <{report.graph}>, "
           f"{report.aligned} entities aligned with the lexicon")
+    return 0
+
+
+def run_memberships_import(args: argparse.Namespace) -> int:
+    """``cdkg memberships-import``: say what was written."""
+    from cdkg.graph.store.memberships import write_memberships
+
+    print(f"wrote {write_memberships(args.memberships, args.out, args.countries, args.organizations)}")
     return 0

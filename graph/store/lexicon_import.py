@@ -5,25 +5,23 @@ generated; the hand-written files (aliases, places, persons, principles, topics)
 and are never touched. Output is deterministic (rows in CSV order, no timestamps), so re-running
 it on the same tables gives byte-identical files that diff cleanly in review.
 
-Run it as ``python -m cdkg.graph.store.lexicon_import --reference ../shared/reference --out data/lexicon``.
+Run it as ``cdkg lexicon-import --reference ../shared/reference --out data/lexicon`` (``make lexicon``).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import os
 import re
-import sys
-import tempfile
 from pathlib import Path
 
 from cdkg.errors import CdkgError
+from cdkg.files import write_atomic
 
 __all__ = [
     "COUNTRY_COLUMNS", "ORGANIZATION_COLUMNS", "FORUM_KEYS",
     "import_reference", "countries_turtle", "organizations_turtle",
-    "read_table", "natural_name", "turtle_string", "main",
+    "read_table", "natural_name", "turtle_string", "add_arguments", "run",
 ]
 
 #: Columns ``countries.csv`` must have (others are ignored).
@@ -304,19 +302,6 @@ def place_index(places_ttl: Path) -> dict[str, str]:
     return index
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def import_reference(
     reference_dir: Path | str, out_dir: Path | str, places_ttl: Path | str | None = None
 ) -> list[Path]:
@@ -336,13 +321,13 @@ def import_reference(
     )
     written = []
     for name, text in (("countries.ttl", countries), ("organizations.ttl", organizations)):
-        write_atomic(out_dir / name, text)
+        write_atomic(out_dir / name, text, newline="\n")
         written.append(out_dir / name)
     return written
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The converter's options, shared by ``python -m`` and any CLI subcommand wrapping it."""
+    """The options of ``cdkg lexicon-import``."""
     parser.add_argument("--reference", type=Path, required=True,
                         help="folder with countries.csv and organizations.csv")
     parser.add_argument("--out", type=Path, required=True,
@@ -356,22 +341,3 @@ def run(args: argparse.Namespace) -> int:
     for path in import_reference(args.reference, args.out, args.places):
         print(f"wrote {path}")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: ``python -m cdkg.graph.store.lexicon_import``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m cdkg.graph.store.lexicon_import",
-        description="Generate the lexicon's countries.ttl and organizations.ttl from the reference CSVs.",
-    )
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    try:
-        return run(args)
-    except CdkgError as exc:
-        print(f"lexicon_import: error: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

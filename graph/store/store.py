@@ -23,9 +23,7 @@ same bound query runs identically on Oxigraph, on rdflib and on a remote SPARQL 
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +34,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from cdkg.errors import CdkgError
+from cdkg.files import write_atomic
 
 __all__ = [
     "Store", "ReferenceStore", "QueryResult", "with_values", "sparql_term",
@@ -404,7 +403,7 @@ class Store:
                 "CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
             data = ox.serialize(triples, format=oxfmt,
                                 **({"prefixes": _PREFIXES} if fmt == "ttl" else {}))
-        atomic_write(path, data)
+        write_atomic(path, data)
         return path
 
 
@@ -420,20 +419,6 @@ _PREFIXES = {
     "oa": "http://www.w3.org/ns/oa#",
     "wd": "http://www.wikidata.org/entity/",
 }
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write *data* to *path* through a temporary file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 # --- the rdflib reference --------------------------------------------------------------------------
