@@ -50,7 +50,7 @@ lexicon: install
 	$(CDKG) lexicon-import --reference ../shared/reference --out data/lexicon
 
 evaluate: install
-	$(CDKG) evaluate --gold ../shared/corpus/gold
+	$(CDKG) evaluate --summary --gold ../shared/corpus/gold --gold ../shared/corpus/dev/gold --gold tests/corpus/tune/gold --gold tests/corpus/heldout/gold
 
 ontology: install
 	$(CDKG) ontology build
