@@ -42,14 +42,14 @@ def register(subparsers) -> None:
     parser.add_argument("--screenshot", type=Path, metavar="PNG",
                         help="also open the page in headless Chromium (network cut off) and save a screenshot; "
                              "exit 1 if the page made requests, raised script errors or opened dialogs")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=_run)
 
 
 def _note(line: str) -> None:
     print(f"cdkg view: {line}", file=sys.stderr)
 
 
-def run(args) -> int:
+def _run(args) -> int:
     """Write the view(s) the arguments ask for and list the files written."""
     from cdkg.visualize.views import open_graph
 

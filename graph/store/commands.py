@@ -31,7 +31,7 @@ def register(subparsers) -> None:
     serve.add_argument("--timeout", type=float, default=30.0, help="query timeout in seconds (default 30)")
     serve.add_argument("--limit", type=int, default=10000,
                        help="most result rows (or triples) one answer returns (default 10000)")
-    serve.set_defaults(func=run_serve)
+    serve.set_defaults(func=_serve)
 
     push = subparsers.add_parser(
         "push", help="send the graph, named graphs included, to a remote SPARQL store",
@@ -47,7 +47,7 @@ def register(subparsers) -> None:
     source.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
     source.add_argument("--file", type=Path, default=None, help="push a TriG or N-Quads file instead")
     push.add_argument("--batch", type=int, default=500, help="triples per INSERT request (default 500)")
-    push.set_defaults(func=run_push)
+    push.set_defaults(func=_push)
 
     link = subparsers.add_parser(
         "link", help="import an external RDF dataset into its own named graph and align it",
@@ -58,7 +58,7 @@ def register(subparsers) -> None:
     link.add_argument("--name", help="dataset name (default: the file name without extension)")
     link.add_argument("--format", help="turtle, nt, xml, json-ld, trig, nquads (default: from the extension)")
     link.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
-    link.set_defaults(func=run_link)
+    link.set_defaults(func=_link)
 
     members = subparsers.add_parser(
         "memberships-import", help="write the reference memberships table as Turtle in Wikidata's shape",
@@ -68,10 +68,10 @@ def register(subparsers) -> None:
     members.add_argument("--countries", type=Path, help="default: countries.csv beside --memberships")
     members.add_argument("--organizations", type=Path, help="default: organizations.csv beside --memberships")
     members.add_argument("--out", type=Path, required=True, help="Turtle file to write")
-    members.set_defaults(func=run_memberships_import)
+    members.set_defaults(func=_memberships_import)
 
 
-def run_serve(args: argparse.Namespace) -> int:
+def _serve(args: argparse.Namespace) -> int:
     """``cdkg serve``: run until interrupted."""
     from cdkg.graph.store.endpoint import serve_forever
 
@@ -80,7 +80,7 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_push(args: argparse.Namespace) -> int:
+def _push(args: argparse.Namespace) -> int:
     """``cdkg push``: print a summary line; errors name the endpoint."""
     from cdkg.graph.store import remote
 
@@ -102,7 +102,7 @@ def run_push(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_link(args: argparse.Namespace) -> int:
+def _link(args: argparse.Namespace) -> int:
     """``cdkg link``: print what was imported and aligned."""
     from cdkg.graph.store.link import link_file
 
@@ -113,7 +113,7 @@ def run_link(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_memberships_import(args: argparse.Namespace) -> int:
+def _memberships_import(args: argparse.Namespace) -> int:
     """``cdkg memberships-import``: say what was written."""
     from cdkg.graph.store.memberships import write_memberships
 

@@ -64,7 +64,17 @@ class Endpoint:
 
     @property
     def opener(self) -> urllib.request.OpenerDirector:
-        """An opener that answers basic or digest challenges with the given credentials."""
+        """An opener that answers basic or digest challenges with the given credentials.
+
+        Returns
+        -------
+        urllib.request.OpenerDirector
+
+        Examples
+        --------
+        >>> Endpoint("http://127.0.0.1:9/sparql", "dba", "secret").opener is not None
+        True
+        """
         if self._opener is None:
             handlers: list[urllib.request.BaseHandler] = []
             if self.user is not None:
@@ -76,11 +86,51 @@ class Endpoint:
         return self._opener
 
     def post(self, form: dict[str, str], accept: str = "*/*") -> bytes:
-        """POST a form (``query=`` or ``update=``); return the body or raise a one-line CdkgError."""
+        """POST a form (``query=`` or ``update=``); return the body or raise a one-line CdkgError.
+
+        Parameters
+        ----------
+        form : dict of str to str
+            ``{"query": ...}`` or ``{"update": ...}``.
+        accept : str
+            The ``Accept`` header.
+
+        Returns
+        -------
+        bytes
+            The body of the answer.
+
+        Examples
+        --------
+        >>> Endpoint("http://127.0.0.1:9/sparql").post({"update": "CLEAR ALL"})
+        Traceback (most recent call last):
+        ...
+        cdkg.errors.CdkgError: http://127.0.0.1:9/sparql: cannot reach the endpoint ([Errno 111] Connection refused)
+        """
         return self.request(form, accept)[1]
 
     def request(self, form: dict[str, str], accept: str = "*/*") -> tuple[str, bytes]:
-        """POST a form; the media type of the answer and its body, or a one-line CdkgError."""
+        """POST a form; the media type of the answer and its body, or a one-line CdkgError.
+
+        Parameters
+        ----------
+        form : dict of str to str
+            ``{"query": ...}`` or ``{"update": ...}``.
+        accept : str
+            The ``Accept`` header.
+
+        Returns
+        -------
+        tuple of (str, bytes)
+            The media type of the answer (``application/sparql-results+json``...) and its body.
+
+        Examples
+        --------
+        >>> Endpoint("http://127.0.0.1:9/sparql").request({"query": "ASK {}"})
+        Traceback (most recent call last):
+        ...
+        cdkg.errors.CdkgError: http://127.0.0.1:9/sparql: cannot reach the endpoint ([Errno 111] Connection refused)
+        """
         data = urllib.parse.urlencode(form).encode("utf-8")
         request = urllib.request.Request(self.url, data=data, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept})
@@ -100,6 +150,17 @@ class Endpoint:
         ----------
         text : str
             The update (``DROP SILENT GRAPH ...``, ``INSERT DATA ...``).
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> Endpoint("http://127.0.0.1:9/sparql").update("CLEAR ALL")
+        Traceback (most recent call last):
+        ...
+        cdkg.errors.CdkgError: http://127.0.0.1:9/sparql: cannot reach the endpoint ([Errno 111] Connection refused)
         """
         self.post({"update": text})
 
@@ -148,7 +209,18 @@ class Endpoint:
         self.close()
 
     def close(self) -> None:
-        """Nothing to release: every request opens and closes its own connection."""
+        """Nothing to release: every request opens and closes its own connection.
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> with Endpoint("http://127.0.0.1:9/sparql") as endpoint:
+        ...     endpoint.url
+        'http://127.0.0.1:9/sparql'
+        """
 
 
 def _http_problem(exc: urllib.error.HTTPError, user: str | None) -> str:
@@ -174,6 +246,23 @@ def read_quads(store: Path | None = None, file: Path | None = None) -> list[ox.Q
 
     The store is opened read-only, so a running ``cdkg serve`` or an open store elsewhere does
     not block a push; it sees what was last committed.
+
+    Parameters
+    ----------
+    store : Path, optional
+        A store folder written by ``cdkg build``.
+    file : Path, optional
+        A TriG or N-Quads file (taken instead of the store when given).
+
+    Returns
+    -------
+    list of pyoxigraph.Quad
+
+    Examples
+    --------
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> len(read_quads(file=SOURCE_ROOT / "tests" / "fixtures" / "sample.trig")) > 100
+    True
     """
     if file is not None:
         fmt = ox.RdfFormat.from_extension(file.suffix.lstrip(".")) if file.suffix else None
@@ -200,7 +289,23 @@ def _one_line(exc: BaseException) -> str:
 # --- batching ---------------------------------------------------------------------------
 
 def group_by_graph(quads: Iterable[ox.Quad]) -> dict[ox.NamedNode, list[ox.Triple]]:
-    """Triples per named graph, in a stable order; default-graph triples are left out."""
+    """Triples per named graph, in a stable order; default-graph triples are left out.
+
+    Parameters
+    ----------
+    quads : iterable of pyoxigraph.Quad
+
+    Returns
+    -------
+    dict of pyoxigraph.NamedNode to list of pyoxigraph.Triple
+        Sorted by graph IRI.
+
+    Examples
+    --------
+    >>> s, g = ox.NamedNode("http://e/s"), ox.NamedNode("http://e/g")
+    >>> [(k.value, len(v)) for k, v in group_by_graph([ox.Quad(s, s, s, g), ox.Quad(s, s, s)]).items()]
+    [('http://e/g', 1)]
+    """
     graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
     for quad in quads:
         if isinstance(quad.graph_name, ox.NamedNode):
@@ -214,6 +319,17 @@ def blank_node_groups(triples: list[ox.Triple]) -> list[list[ox.Triple]]:
     A triple without blank nodes is a group of its own; triples linked through blank nodes
     (directly or by a chain) form one group, so a batch boundary never cuts through them.
 
+    Parameters
+    ----------
+    triples : list of pyoxigraph.Triple
+
+    Returns
+    -------
+    list of list of pyoxigraph.Triple
+        In the order of their first triple.
+
+    Examples
+    --------
     >>> a, b, p = ox.BlankNode("a"), ox.BlankNode("b"), ox.NamedNode("http://e/p")
     >>> s = ox.NamedNode("http://e/s")
     >>> [len(g) for g in blank_node_groups([ox.Triple(s, p, a), ox.Triple(a, p, b),
@@ -244,6 +360,18 @@ def blank_node_groups(triples: list[ox.Triple]) -> list[list[ox.Triple]]:
 def batches(triples: list[ox.Triple], size: int = DEFAULT_BATCH) -> Iterator[list[ox.Triple]]:
     """Batches of about ``size`` triples made of whole blank-node groups.
 
+    Parameters
+    ----------
+    triples : list of pyoxigraph.Triple
+    size : int
+        About how many triples a batch holds (a larger blank-node group makes a larger batch).
+
+    Returns
+    -------
+    iterator of list of pyoxigraph.Triple
+
+    Examples
+    --------
     >>> p, s = ox.NamedNode("http://e/p"), ox.NamedNode("http://e/s")
     >>> [len(b) for b in batches([ox.Triple(s, p, ox.Literal(str(i))) for i in range(5)], 2)]
     [2, 2, 1]
@@ -261,6 +389,20 @@ def batches(triples: list[ox.Triple], size: int = DEFAULT_BATCH) -> Iterator[lis
 def insert_request(graph: ox.NamedNode, triples: list[ox.Triple]) -> str:
     """The SPARQL Update text that adds ``triples`` to ``graph``.
 
+    Parameters
+    ----------
+    graph : pyoxigraph.NamedNode
+        The target graph.
+    triples : list of pyoxigraph.Triple
+        One batch (whole blank-node groups).
+
+    Returns
+    -------
+    str
+        ``INSERT DATA`` without blank nodes, else ``INSERT { ... } WHERE {}``.
+
+    Examples
+    --------
     >>> g, s = ox.NamedNode("http://e/g"), ox.NamedNode("http://e/s")
     >>> print(insert_request(g, [ox.Triple(s, s, ox.Literal('say "hi"\\n', language="en"))]))
     INSERT DATA { GRAPH <http://e/g> {
@@ -290,6 +432,31 @@ def push(endpoint: Endpoint, quads: Iterable[ox.Quad], graphs: list[str] | None 
     """Replace each named graph on the server with the local one, in batches of ``batch`` triples.
 
     ``graphs`` restricts the push to these graph IRIs (an IRI the data lacks is an error).
+
+    Parameters
+    ----------
+    endpoint : Endpoint
+        The SPARQL Update endpoint.
+    quads : iterable of pyoxigraph.Quad
+        What to send (see `read_quads`); default-graph quads are left out.
+    graphs : list of str, optional
+        Only these graph IRIs.
+    batch : int
+        Triples per ``INSERT`` request.
+    progress : callable, optional
+        Called with one line of progress after each request.
+
+    Returns
+    -------
+    PushReport
+        Graphs, triples and requests sent.
+
+    Examples
+    --------
+    >>> push(Endpoint("http://127.0.0.1:9/update"), [], batch=0)
+    Traceback (most recent call last):
+    ...
+    cdkg.errors.CdkgError: http://127.0.0.1:9/update: --batch must be at least 1
     """
     if batch < 1:
         raise CdkgError(f"{endpoint.url}: --batch must be at least 1")
@@ -315,7 +482,23 @@ def push(endpoint: Endpoint, quads: Iterable[ox.Quad], graphs: list[str] | None 
 
 
 def progress_printer(stream=None) -> Callable[[str], None]:
-    """A progress callback: one self-overwriting line on a terminal, nothing otherwise."""
+    """A progress callback: one self-overwriting line on a terminal, nothing otherwise.
+
+    Parameters
+    ----------
+    stream : file, optional
+        Where to print (default: the current ``sys.stderr``).
+
+    Returns
+    -------
+    callable
+        Takes one line of progress.
+
+    Examples
+    --------
+    >>> import io
+    >>> progress_printer(io.StringIO())("push: 1/1")  # not a terminal: prints nothing
+    """
     stream = stream if stream is not None else sys.stderr   # the current stderr, not the one at import
     if not stream.isatty():
         return lambda line: None
