@@ -82,19 +82,19 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _push(args: argparse.Namespace) -> int:
     """``cdkg push``: print a summary line; errors name the endpoint."""
-    from cdkg.graph.store import remote
+    from cdkg.graph.store import push
+    from cdkg.graph.store.remote import Endpoint
 
     if (args.user is None) != (args.password is None):
         raise CdkgError(f"{args.endpoint}: give both --user and --password")
-    endpoint = remote.Endpoint(args.endpoint, args.user, args.password)
+    endpoint = Endpoint(args.endpoint, args.user, args.password)
     if args.file is not None:
-        quads = remote.read_quads(file=args.file)
+        quads = push.read_quads(file=args.file)
         source = args.file
     else:
         source = args.store or default_store()
-        quads = remote.read_quads(store=source)
-    report = remote.push(endpoint, quads, graphs=args.graph, batch=args.batch,
-                         progress=remote.progress_printer())
+        quads = push.read_quads(store=source)
+    report = push.push(endpoint, quads, graphs=args.graph, batch=args.batch, progress=push.progress_printer())
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(f"pushed {report.triples} triples in {report.graphs} named graphs from {source} "
