@@ -22,7 +22,7 @@ from cdkg.errors import CdkgError
 from cdkg.ontology.generate import load_ontology
 from cdkg.files import write_atomic
 
-__all__ = ["DOCS_DIR", "docs_graph", "make_docs", "remote_loads"]
+__all__ = ["DOCS_DIR", "make_docs", "remote_loads"]
 
 #: Where the generated documentation goes.
 DOCS_DIR = paths.SOURCE_ROOT / "docs" / "ontology"
@@ -57,14 +57,14 @@ def _import_pylode():
     return pylode
 
 
-def docs_graph(graph: rdflib.Graph, lang: str = "en") -> rdflib.Graph:
+def _docs_graph(graph: rdflib.Graph, lang: str = "en") -> rdflib.Graph:
     """A copy of the ontology for pyLODE with titles and labels in *lang* only.
 
     pyLODE shows one title per term and picks an arbitrary one among several languages, so the
     labels in other languages move to a ``skos:scopeNote`` ("Labels: ar «…» · ru «…»"), which it
     lists in each term's table.
 
-    >>> g = docs_graph(load_ontology())
+    >>> g = _docs_graph(load_ontology())
     >>> from cdkg.namespaces import CDO
     >>> sorted(str(label) for label in g.objects(CDO.State, RDFS.label))
     ['state']
@@ -103,7 +103,7 @@ def make_docs(out_dir: Path | None = None, ttl: Path | None = None) -> Path:
     """Write ``index.html`` documenting the ontology into *out_dir*; return its path."""
     out_dir = Path(out_dir) if out_dir is not None else DOCS_DIR
     pylode = _import_pylode()
-    graph = docs_graph(load_ontology(ttl))
+    graph = _docs_graph(load_ontology(ttl))
     try:
         html = pylode.OntPub(graph, sort_subjects=True).make_html()
     except pylode.PylodeError as exc:

@@ -26,7 +26,7 @@ from cdkg.namespaces import PREFIXES
 from cdkg.ontology.generate import load_ontology, owl_is_current, owl_xml
 from cdkg.ontology.rdf_files import load_union
 
-__all__ = ["ReasonerReport", "check", "disjointness_conflicts", "cardinality_conflicts"]
+__all__ = ["ReasonerReport", "check"]
 
 _CDO = PREFIXES["cdo"]
 
@@ -118,8 +118,8 @@ def check(data: Path | rdflib.Graph | None = None, ontology: Path | None = None)
                 ontology_graph = load_union(owl_path)
                 conflicts = []
                 if data_graph is not None:
-                    conflicts = disjointness_conflicts(ontology_graph, data_graph)
-                    conflicts += cardinality_conflicts(ontology_graph, data_graph)
+                    conflicts = _disjointness_conflicts(ontology_graph, data_graph)
+                    conflicts += _cardinality_conflicts(ontology_graph, data_graph)
                 return ReasonerReport(consistent=False, conflicts=conflicts, triples=triples)
             except owlready2.OwlReadyJavaError as exc:
                 first = next((line for line in str(exc).splitlines() if "Exception" in line), str(exc))
@@ -161,7 +161,7 @@ def _disjoint_pairs(ontology: rdflib.Graph) -> set[frozenset[URIRef]]:
     return {p for p in pairs if len(p) == 2}
 
 
-def disjointness_conflicts(ontology: rdflib.Graph, data: rdflib.Graph) -> list[str]:
+def _disjointness_conflicts(ontology: rdflib.Graph, data: rdflib.Graph) -> list[str]:
     """Individuals of *data* that fall into two disjoint classes of *ontology*.
 
     Types come from rdf:type and from the named domains and ranges of the properties used,
@@ -170,7 +170,7 @@ def disjointness_conflicts(ontology: rdflib.Graph, data: rdflib.Graph) -> list[s
     >>> from cdkg.namespaces import CDO, ID
     >>> data = rdflib.Graph()
     >>> _ = data.add((ID["x"], RDF.type, CDO.State)).add((ID["x"], RDF.type, CDO.Person))
-    >>> disjointness_conflicts(load_ontology(), data)  # doctest: +ELLIPSIS
+    >>> _disjointness_conflicts(load_ontology(), data)  # doctest: +ELLIPSIS
     ['<https://w3id.org/cdkg/id/x> is both cdo:Person (rdf:type cdo:Person) and cdo:State (rdf:type cdo:State)']
     """
     closure = _superclasses(ontology)
@@ -207,7 +207,7 @@ def _values(data: rdflib.Graph, node, prop, inverses) -> set:
     return found
 
 
-def cardinality_conflicts(ontology: rdflib.Graph, data: rdflib.Graph) -> list[str]:
+def _cardinality_conflicts(ontology: rdflib.Graph, data: rdflib.Graph) -> list[str]:
     """Individuals of a class defined with an exact or maximum qualified cardinality that exceed it.
 
     Looks at classes equivalent to an intersection holding such a restriction (as

@@ -58,7 +58,7 @@ def _sources(items: list[dict]) -> list[dict]:
     return [{"title": s["title"], "date": s["date"], "quote": s["quote"]} for s in items]
 
 
-def vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
+def _vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
     """vis-network node records: label in ``lang``, colour and shape by class, size by a metric."""
     nodes = []
     for node, data in graph.nodes(data=True):
@@ -83,7 +83,7 @@ def vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
     return nodes
 
 
-def vis_edges(graph: nx.Graph, directed: bool) -> list[dict]:
+def _vis_edges(graph: nx.Graph, directed: bool) -> list[dict]:
     """vis-network edge records: width by weight, relation names, shared instruments and sources."""
     edges = []
     for number, (u, v, data) in enumerate(graph.edges(data=True)):
@@ -109,7 +109,7 @@ def vis_edges(graph: nx.Graph, directed: bool) -> list[dict]:
     return edges
 
 
-def vis_options(node_count: int, edge_count: int) -> dict:
+def _vis_options(node_count: int, edge_count: int) -> dict:
     """Layout and physics that settle, then stop: fewer stabilization iterations as views grow."""
     big = node_count > 1000 or edge_count > 5000
     iterations = 400 if node_count <= 300 else 250 if node_count <= 1500 else 150
@@ -173,9 +173,9 @@ def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "de
     if size_by not in METRICS:
         raise ValueError(f"size_by must be one of {METRICS}, not {size_by!r}")
     net = Network(height="100vh", width="100%", cdn_resources="in_line", directed=False, heading="")
-    net.nodes = vis_nodes(graph, lang, size_by)
-    net.edges = vis_edges(graph, directed=view in DIRECTED_VIEWS)
-    net.options = vis_options(len(net.nodes), len(net.edges))
+    net.nodes = _vis_nodes(graph, lang, size_by)
+    net.edges = _vis_edges(graph, directed=view in DIRECTED_VIEWS)
+    net.options = _vis_options(len(net.nodes), len(net.edges))
     page = net.generate_html(name="view.html")
     page = _CDN_LINK.sub("", page)
     page = _CDN_SCRIPT.sub("", page)

@@ -30,12 +30,12 @@ MAX_LABELS = 40
 MARKERS = {"dot": "o", "square": "s", "star": "*", "diamond": "D", "triangle": "^", "triangleDown": "v", "hexagon": "h"}
 
 
-def display_text(text: str) -> str:
+def _display_text(text: str) -> str:
     """``text`` as matplotlib must receive it to show Arabic joined and right to left.
 
     Examples
     --------
-    >>> display_text("Russia")
+    >>> _display_text("Russia")
     'Russia'
     """
     if SHAPES_TEXT or not any("\u0600" <= char <= "\u06ff" for char in text):
@@ -56,7 +56,7 @@ def draw_static(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", 
     try:
         axes.set_axis_off()
         title = VIEW_TITLES.get(view, (view, view))[0 if lang == "en" else 1]
-        axes.set_title(display_text(title), fontsize=14, family="DejaVu Sans")
+        axes.set_title(_display_text(title), fontsize=14, family="DejaVu Sans")
         if graph.number_of_nodes():
             _draw(graph, axes, lang, size_by)
         figure.tight_layout()
@@ -90,12 +90,12 @@ def _draw(graph: nx.Graph, axes, lang: str, size_by: str) -> None:
                                node_shape=marker, node_size=[size[n] for n in members], edgecolors="#333333",
                                linewidths=0.4)
         handles.append(Line2D([], [], marker=marker, linestyle="", color=colour, markersize=9,
-                              label=display_text(english if lang == "en" else arabic)))
+                              label=_display_text(english if lang == "en" else arabic)))
     ranked = sorted(graph.nodes, key=lambda n: (-metric[n], str(n)))[:MAX_LABELS]
     labels = {}
     for node in ranked:
         data = graph.nodes[node]
-        labels[node] = display_text(data.get(f"label_{lang}") or data.get("label_en") or str(node))
+        labels[node] = _display_text(data.get(f"label_{lang}") or data.get("label_en") or str(node))
     spread = max((abs(y) for _, y in positions.values()), default=1.0) or 1.0
     below = {node: (x, y - 0.045 * spread) for node, (x, y) in positions.items()}
     nx.draw_networkx_labels(graph, below, labels=labels, ax=axes, font_size=9, font_family="DejaVu Sans",

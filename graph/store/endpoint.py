@@ -68,10 +68,10 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def accepted(header: str | None) -> list[str]:
+def _accepted(header: str | None) -> list[str]:
     """Media types of an Accept header, best first (q-values honoured, ties keep their order).
 
-    >>> accepted("text/csv;q=0.5, application/sparql-results+json, */*;q=0.1")
+    >>> _accepted("text/csv;q=0.5, application/sparql-results+json, */*;q=0.1")
     ['application/sparql-results+json', 'text/csv', '*/*']
     """
     ranked = []
@@ -89,9 +89,9 @@ def accepted(header: str | None) -> list[str]:
     return [media for _, _, media in sorted(ranked)]
 
 
-def choose(header: str | None, offered: dict, default):
+def _choose(header: str | None, offered: dict, default):
     """The first offered format the client accepts; ``default`` for wildcards; None if none fits."""
-    for media in accepted(header):
+    for media in _accepted(header):
         if media in offered:
             return offered[media]
         if media in ("*/*", "application/*", "text/*"):
@@ -101,7 +101,7 @@ def choose(header: str | None, offered: dict, default):
 
 # --- serializing a (possibly cut) answer ------------------------------------------------
 
-def json_term(term) -> dict:
+def _json_term(term) -> dict:
     """A term in the SPARQL 1.1 JSON results form."""
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
@@ -114,12 +114,12 @@ def json_term(term) -> dict:
         elif term.datatype.value != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
-    return {"type": "triple", "value": {"subject": json_term(term.subject),
-                                        "predicate": json_term(term.predicate),
-                                        "object": json_term(term.object)}}
+    return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                        "predicate": _json_term(term.predicate),
+                                        "object": _json_term(term.object)}}
 
 
-def xml_term(term) -> str:
+def _xml_term(term) -> str:
     """A term in the SPARQL XML results form."""
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
@@ -134,17 +134,17 @@ def xml_term(term) -> str:
     return f"<literal>{escape(str(term))}</literal>"
 
 
-def serialize_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
+def _serialize_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
     """SELECT rows (lists of pyoxigraph terms or None, in ``variables`` order) in one format.
 
     >>> rows = [[ox.NamedNode("http://e/a"), ox.Literal("سلام", language="ar")], [None, ox.Literal("1,2")]]
-    >>> serialize_select(["s", "o"], rows, "csv").decode().split("\\r\\n")
+    >>> _serialize_select(["s", "o"], rows, "csv").decode().split("\\r\\n")
     ['s,o', 'http://e/a,سلام', ',"1,2"', '']
-    >>> serialize_select(["s", "o"], rows, "tsv").decode().splitlines()[1].split("\\t")
+    >>> _serialize_select(["s", "o"], rows, "tsv").decode().splitlines()[1].split("\\t")
     ['<http://e/a>', '"سلام"@ar']
     """
     if fmt == "json":
-        bindings = [{v: json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
         return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
                           ensure_ascii=False).encode("utf-8")
     if fmt == "xml":
@@ -153,7 +153,7 @@ def serialize_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
         out.append("</head><results>")
         for row in rows:
             out.append("<result>")
-            out += [f"<binding name={quoteattr(v)}>{xml_term(t)}</binding>"
+            out += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
                     for v, t in zip(variables, row) if t is not None]
             out.append("</result>")
         out.append("</results></sparql>\n")
@@ -172,7 +172,7 @@ def serialize_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def serialize_ask(value: bool, fmt: str) -> bytes:
+def _serialize_ask(value: bool, fmt: str) -> bytes:
     """An ASK answer in one format (CSV/TSV: the bare word, as Oxigraph does)."""
     if fmt == "json":
         return json.dumps({"head": {}, "boolean": value}).encode()
@@ -235,19 +235,19 @@ class Front(ThreadingHTTPServer):
                                         f"or the engine failed ({' '.join(str(exc).split())[:200]})")
 
     def results_answer(self, response, accept: str | None) -> Answer:
-        fmt = choose(accept, RESULT_TYPES, "json")
+        fmt = _choose(accept, RESULT_TYPES, "json")
         if fmt is None:
             return Answer.text(406, "results available as application/sparql-results+json, "
                                     "application/sparql-results+xml, text/csv, text/tab-separated-values")
         parsed = ox.parse_query_results(response, ox.QueryResultsFormat.JSON)
         if isinstance(parsed, ox.QueryBoolean):
-            return Answer(200, RESULT_MEDIA[fmt], serialize_ask(bool(parsed), fmt))
+            return Answer(200, RESULT_MEDIA[fmt], _serialize_ask(bool(parsed), fmt))
         variables = [v.value for v in parsed.variables]
         rows = [[solution[v] for v in variables] for solution in islice(parsed, self.limit + 1)]
-        return self.cut(rows, lambda kept: serialize_select(variables, kept, fmt), RESULT_MEDIA[fmt])
+        return self.cut(rows, lambda kept: _serialize_select(variables, kept, fmt), RESULT_MEDIA[fmt])
 
     def graph_answer(self, response, accept: str | None) -> Answer:
-        fmt = choose(accept, GRAPH_TYPES, ox.RdfFormat.N_TRIPLES)
+        fmt = _choose(accept, GRAPH_TYPES, ox.RdfFormat.N_TRIPLES)
         if fmt is None:
             return Answer.text(406, "graphs available as " + ", ".join(GRAPH_TYPES))
         lines = list(islice((line for line in response if line.strip()), self.limit + 1))
@@ -349,14 +349,14 @@ class Handler(BaseHTTPRequestHandler):
 
 # --- the engine process and the whole server --------------------------------------------
 
-def free_loopback_port() -> int:
+def _free_loopback_port() -> int:
     """A port nothing listens on at 127.0.0.1 (for the private engine)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def snapshot(store: Path, into: Path) -> Path:
+def _snapshot(store: Path, into: Path) -> Path:
     """A consistent copy of ``store`` under ``into`` (hard links where the file system allows)."""
     target = into / "store"
     try:
@@ -389,7 +389,7 @@ class Server:
         self.front: Front | None = None
         self._thread: threading.Thread | None = None
         try:
-            location = store if allow_update else snapshot(store, self.workdir)
+            location = store if allow_update else _snapshot(store, self.workdir)
             self.engine_url = self.start_engine(location)
             try:
                 self.front = Front((host, port), self.engine_url, allow_update, timeout, limit)
@@ -404,7 +404,7 @@ class Server:
 
     def start_engine(self, location: Path) -> str:
         """Start ``oxigraph serve[-read-only]`` on a private port; wait until it answers."""
-        port = free_loopback_port()
+        port = _free_loopback_port()
         command = [str(OXIGRAPH), "serve" if self.allow_update else "serve-read-only",
                    "--location", str(location), "--bind", f"127.0.0.1:{port}",
                    "--timeout-s", f"{max(1, round(self.timeout))}"]

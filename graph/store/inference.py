@@ -25,7 +25,7 @@ from cdkg.errors import CdkgError
 from cdkg.graph.store.store import Store, sparql_term
 from cdkg.namespaces import CDO, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
-__all__ = ["Axioms", "axioms_from", "load_axioms", "rules", "materialize"]
+__all__ = ["Axioms", "axioms_from", "rules", "materialize"]
 
 _WORK_GRAPH = ID["graph/inferred-work"]
 _MAX_ROUNDS = 20
@@ -69,7 +69,7 @@ def axioms_from(graph: rdflib.Graph) -> Axioms:
     return axioms
 
 
-def load_axioms(store: Store, ontology: Path | rdflib.Graph | None = None) -> Axioms:
+def _load_axioms(store: Store, ontology: Path | rdflib.Graph | None = None) -> Axioms:
     """The axioms from *ontology* if given, else the store's ontology graph, else ``ontology/cdo.ttl``."""
     if isinstance(ontology, rdflib.Graph):
         return axioms_from(ontology)
@@ -172,7 +172,7 @@ def _count(store: Store, graph: URIRef) -> int:
 
 def materialize(store: Store, ontology: Path | rdflib.Graph | None = None) -> int:
     """Recompute the graph ``id:graph/inferred`` from the axioms; return its number of triples."""
-    updates = [_rule_update(template, where, _WORK_GRAPH) for _, template, where in rules(load_axioms(store, ontology))]
+    updates = [_rule_update(template, where, _WORK_GRAPH) for _, template, where in rules(_load_axioms(store, ontology))]
     store.update(f"DROP SILENT GRAPH {sparql_term(_WORK_GRAPH)}", name="inference")
     size = -1
     for _ in range(_MAX_ROUNDS):

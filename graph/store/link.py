@@ -77,7 +77,7 @@ def dataset_name(path: Path, name: str | None) -> str:
     return slug
 
 
-def parse_file(path: Path, rdf_format: str | None = None) -> list[ox.Triple]:
+def _parse_file(path: Path, rdf_format: str | None = None) -> list[ox.Triple]:
     """All triples of the file (named graphs of TriG/N-Quads are merged); one-line error if malformed."""
     key = (rdf_format or path.suffix.lstrip(".")).lower()
     fmt = FORMATS.get(key)
@@ -108,7 +108,7 @@ class Keys:
         return bool(self.qids & other.qids or self.iso2 & other.iso2 or self.iso3 & other.iso3)
 
 
-def external_keys(triples: list[ox.Triple]) -> dict[str, Keys]:
+def _external_keys(triples: list[ox.Triple]) -> dict[str, Keys]:
     """Keys of every IRI in the file, from the IRI itself and the triples about it."""
     keys: dict[str, Keys] = {}
 
@@ -144,7 +144,7 @@ SELECT ?entity ?same ?iso2 ?iso3 WHERE {{
 }}"""
 
 
-def lexicon_keys(store) -> dict[str, Keys]:
+def _lexicon_keys(store) -> dict[str, Keys]:
     """Keys of the lexicon's entities (from ``id:graph/lexicon`` in the store)."""
     keys: dict[str, Keys] = {}
     for entity, same, iso2, iso3 in store.query(LEXICON_KEYS, name="lexicon-keys").rows:
@@ -226,11 +226,11 @@ def link_file(path: Path, store: Path, name: str | None = None, rdf_format: str 
 
     path = Path(path)
     graph = str(linked_graph(dataset_name(path, name)))
-    triples = parse_file(path, rdf_format)
+    triples = _parse_file(path, rdf_format)
     if not (Path(store) / "CURRENT").exists():
         raise CdkgError(f"{store}: not an Oxigraph store folder (run `cdkg build` first)")
     with Store.open(store) as target:
-        pairs = alignments(lexicon_keys(target), external_keys(triples))
+        pairs = alignments(_lexicon_keys(target), _external_keys(triples))
         triples = skolemize(triples, graph.rsplit("/", 1)[1])
         rows = [tuple(from_ox(term) for term in (t.subject, t.predicate, t.object)) for t in triples]
         rows += [(URIRef(lex), OWL.sameAs, URIRef(ext)) for lex, ext in pairs]
