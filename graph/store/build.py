@@ -52,6 +52,20 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        """TODO
+
+        Returns
+        -------
+        str
+            One line of counts and seconds, then where the graph and the store are.
+
+        Examples
+        --------
+        >>> print(BuildReport(Path("build"), documents=2, extracted=2, facts=70, triples=9000).summary())
+        built build: 2 documents (2 extracted, 0 removed), 70 facts, 9000 triples (0 inferred) in 0.00 s
+          graph:  build/graph.trig
+          store:  build/store
+        """
         lines = [f"built {self.out}: {self.documents} documents ({self.extracted} extracted, "
                  f"{self.removed} removed), {self.facts} facts, {self.triples} triples "
                  f"({self.inferred} inferred) in {self.seconds:.2f} s",
@@ -81,7 +95,33 @@ def _stable(graph: Graph) -> Graph:
 
 
 def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: bool = False) -> BuildReport:
-    """Build (or update) the graph of ``documents`` into ``out`` (store, graph.trig, manifest)."""
+    """Build (or update) the graph of ``documents`` into ``out`` (store, graph.trig, manifest).
+
+    Parameters
+    ----------
+    documents : Path
+        The folder of documents (``.txt`` with ``.meta.json`` sidecars or front matter).
+    out : Path
+        The output folder: ``store/``, ``graph.trig``, ``manifest.json``.
+    lexicon : str or Path, optional
+        A lexicon folder instead of the packaged one.
+    quiet : bool
+        No progress bar.
+
+    Returns
+    -------
+    BuildReport
+        What was extracted, removed and written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> out = Path(tempfile.mkdtemp())
+    >>> report = build(SOURCE_ROOT / "tests" / "fixtures" / "documents", out, quiet=True)
+    >>> report.documents, (out / "graph.trig").is_file()
+    (4, True)
+    """
     started = time.perf_counter()
     lex_dir = Path(lexicon) if lexicon else lexicon_dir()
     paths = list_documents(documents)

@@ -12,12 +12,40 @@ from cdkg.errors import CdkgError
 
 
 def default_store() -> Path:
-    """The store ``cdkg build`` writes: ``<build>/store``."""
+    """The store ``cdkg build`` writes: ``<build>/store``.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> default_store().name
+    'store'
+    """
     return paths.build_dir() / "store"
 
 
 def register(subparsers) -> None:
-    """Add ``serve``, ``push``, ``link`` and ``memberships-import`` to ``cdkg``."""
+    """Add ``serve``, ``push``, ``link`` and ``memberships-import`` to ``cdkg``.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The subcommands of ``cdkg``.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(prog="cdkg")
+    >>> register(parser.add_subparsers())
+    >>> parser.parse_args(["push", "--endpoint", "http://127.0.0.1:7878/update"]).batch
+    500
+    """
     serve = subparsers.add_parser(
         "serve", help="serve the graph over the SPARQL 1.1 Protocol on loopback",
         description="Serve the store over the SPARQL 1.1 Protocol (query at /query, update at "

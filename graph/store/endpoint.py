@@ -185,7 +185,7 @@ def _serialize_ask(value: bool, fmt: str) -> bytes:
 # --- the HTTP front ---------------------------------------------------------------------
 
 @dataclass
-class Answer:
+class _Answer:
     """An HTTP response: status, content type, body and extra headers."""
 
     status: int
@@ -194,11 +194,11 @@ class Answer:
     headers: dict[str, str] | None = None
 
     @classmethod
-    def text(cls, status: int, message: str) -> "Answer":
+    def text(cls, status: int, message: str) -> "_Answer":
         return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
 
 
-class Front(ThreadingHTTPServer):
+class _Front(ThreadingHTTPServer):
     """The protocol server clients talk to; it forwards to the Oxigraph server at ``backend``."""
 
     daemon_threads = True
@@ -208,10 +208,10 @@ class Front(ThreadingHTTPServer):
         self.allow_update = allow_update
         self.timeout = timeout
         self.limit = limit
-        super().__init__(address, Handler)
+        super().__init__(address, _Handler)
 
     # queries -----------------------------------------------------------------------------
-    def run_query(self, form: list[tuple[str, str]], accept: str | None) -> Answer:
+    def run_query(self, form: list[tuple[str, str]], accept: str | None) -> _Answer:
         """Forward a query; cut the answer at ``limit``; re-serialize in the format asked for."""
         data = urllib.parse.urlencode(form).encode("utf-8")
         request = urllib.request.Request(
@@ -221,9 +221,9 @@ class Front(ThreadingHTTPServer):
         try:
             response = urllib.request.urlopen(request, timeout=self.timeout + 10)
         except urllib.error.HTTPError as exc:
-            return Answer.text(exc.code, exc.read().decode("utf-8", "replace"))
+            return _Answer.text(exc.code, exc.read().decode("utf-8", "replace"))
         except (urllib.error.URLError, OSError) as exc:
-            return Answer.text(503, f"query engine unavailable or too slow: {getattr(exc, 'reason', exc)}")
+            return _Answer.text(503, f"query engine unavailable or too slow: {getattr(exc, 'reason', exc)}")
         with response:
             kind = response.headers.get_content_type()
             try:
@@ -231,54 +231,54 @@ class Front(ThreadingHTTPServer):
                     return self.graph_answer(response, accept)
                 return self.results_answer(response, accept)
             except (SyntaxError, ValueError, OSError) as exc:
-                return Answer.text(503, f"query stopped: timeout of {self.timeout:g} s reached "
+                return _Answer.text(503, f"query stopped: timeout of {self.timeout:g} s reached "
                                         f"or the engine failed ({' '.join(str(exc).split())[:200]})")
 
-    def results_answer(self, response, accept: str | None) -> Answer:
+    def results_answer(self, response, accept: str | None) -> _Answer:
         fmt = _choose(accept, RESULT_TYPES, "json")
         if fmt is None:
-            return Answer.text(406, "results available as application/sparql-results+json, "
+            return _Answer.text(406, "results available as application/sparql-results+json, "
                                     "application/sparql-results+xml, text/csv, text/tab-separated-values")
         parsed = ox.parse_query_results(response, ox.QueryResultsFormat.JSON)
         if isinstance(parsed, ox.QueryBoolean):
-            return Answer(200, RESULT_MEDIA[fmt], _serialize_ask(bool(parsed), fmt))
+            return _Answer(200, RESULT_MEDIA[fmt], _serialize_ask(bool(parsed), fmt))
         variables = [v.value for v in parsed.variables]
         rows = [[solution[v] for v in variables] for solution in islice(parsed, self.limit + 1)]
         return self.cut(rows, lambda kept: _serialize_select(variables, kept, fmt), RESULT_MEDIA[fmt])
 
-    def graph_answer(self, response, accept: str | None) -> Answer:
+    def graph_answer(self, response, accept: str | None) -> _Answer:
         fmt = _choose(accept, GRAPH_TYPES, ox.RdfFormat.N_TRIPLES)
         if fmt is None:
-            return Answer.text(406, "graphs available as " + ", ".join(GRAPH_TYPES))
+            return _Answer.text(406, "graphs available as " + ", ".join(GRAPH_TYPES))
         lines = list(islice((line for line in response if line.strip()), self.limit + 1))
         triples = list(ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES))
         media = fmt.media_type + ("; charset=utf-8" if fmt != ox.RdfFormat.RDF_XML else "")
         return self.cut(triples, lambda kept: ox.serialize(kept, format=fmt) or b"", media)
 
-    def cut(self, items: list, render, media: str) -> Answer:
+    def cut(self, items: list, render, media: str) -> _Answer:
         """Keep at most ``limit`` items; say in a header when some were cut."""
         truncated = len(items) > self.limit
         headers = {"X-Cdkg-Limit": str(self.limit)}
         if truncated:
             headers["X-Cdkg-Truncated"] = "true"
-        return Answer(200, media, render(items[: self.limit]), headers)
+        return _Answer(200, media, render(items[: self.limit]), headers)
 
     # updates -----------------------------------------------------------------------------
-    def run_update(self, form: list[tuple[str, str]]) -> Answer:
+    def run_update(self, form: list[tuple[str, str]]) -> _Answer:
         """Forward an update when allowed; 403 otherwise."""
         if not self.allow_update:
-            return Answer.text(403, "this endpoint is read-only (start `cdkg serve --allow-update` "
+            return _Answer.text(403, "this endpoint is read-only (start `cdkg serve --allow-update` "
                                     "to accept SPARQL Update)")
         data = urllib.parse.urlencode(form).encode("utf-8")
         request = urllib.request.Request(f"{self.backend}/update", data=data, method="POST",
                                          headers={"Content-Type": "application/x-www-form-urlencoded"})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout + 10) as response:
-                return Answer(response.status, "text/plain", response.read())
+                return _Answer(response.status, "text/plain", response.read())
         except urllib.error.HTTPError as exc:
-            return Answer.text(exc.code, exc.read().decode("utf-8", "replace"))
+            return _Answer.text(exc.code, exc.read().decode("utf-8", "replace"))
         except (urllib.error.URLError, OSError) as exc:
-            return Answer.text(503, f"update engine unavailable: {getattr(exc, 'reason', exc)}")
+            return _Answer.text(503, f"update engine unavailable: {getattr(exc, 'reason', exc)}")
 
 
 QUERY_PATHS = {"/", "/query", "/sparql"}
@@ -286,17 +286,17 @@ UPDATE_PATHS = {"/update", "/sparql", "/"}
 GRAPH_PARAMS = {"default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"}
 
 
-class Handler(BaseHTTPRequestHandler):
+class _Handler(BaseHTTPRequestHandler):
     """SPARQL 1.1 Protocol: query by GET or POST (form or ``application/sparql-query``), update by POST."""
 
-    server: Front
+    server: _Front
     protocol_version = "HTTP/1.1"
     server_version = "cdkg-serve"
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         """Keep the terminal quiet; errors are in the answers."""
 
-    def send(self, answer: Answer) -> None:
+    def send(self, answer: _Answer) -> None:
         self.send_response(answer.status)
         self.send_header("Content-Type", answer.content_type)
         self.send_header("Content-Length", str(len(answer.body)))
@@ -311,12 +311,12 @@ class Handler(BaseHTTPRequestHandler):
         params = urllib.parse.parse_qsl(url.query, keep_blank_values=True)
         query = [value for key, value in params if key == "query"]
         if url.path not in QUERY_PATHS:
-            return self.send(Answer.text(404, "SPARQL endpoint at /query (update at /update)"))
+            return self.send(_Answer.text(404, "SPARQL endpoint at /query (update at /update)"))
         if "update" in dict(params):
-            return self.send(Answer.text(405, "SPARQL Update needs POST"))
+            return self.send(_Answer.text(405, "SPARQL Update needs POST"))
         if len(query) != 1:
             mode = "read-write" if self.server.allow_update else "read-only"
-            return self.send(Answer.text(200 if not query else 400,
+            return self.send(_Answer.text(200 if not query else 400,
                                          f"cdkg SPARQL endpoint ({mode}): GET or POST ?query=... at /query"))
         form = [("query", query[0])] + [(k, v) for k, v in params if k in GRAPH_PARAMS]
         self.send(self.server.run_query(form, self.headers.get("Accept")))
@@ -336,7 +336,7 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "application/x-www-form-urlencoded":
             form = urllib.parse.parse_qsl(body, keep_blank_values=True) + params
         else:
-            return self.send(Answer.text(415, "POST a form, application/sparql-query or application/sparql-update"))
+            return self.send(_Answer.text(415, "POST a form, application/sparql-query or application/sparql-update"))
         keys = {k for k, _ in form}
         if "update" in keys and url.path in UPDATE_PATHS:
             allowed = [(k, v) for k, v in form if k == "update" or k in GRAPH_PARAMS]
@@ -344,7 +344,7 @@ class Handler(BaseHTTPRequestHandler):
         if "query" in keys and url.path in QUERY_PATHS:
             allowed = [(k, v) for k, v in form if k == "query" or k in GRAPH_PARAMS]
             return self.send(self.server.run_query(allowed, self.headers.get("Accept")))
-        self.send(Answer.text(400, "no query or update in the request (query at /query, update at /update)"))
+        self.send(_Answer.text(400, "no query or update in the request (query at /query, update at /update)"))
 
 
 # --- the engine process and the whole server --------------------------------------------
@@ -386,13 +386,13 @@ class Server:
         self.store, self.allow_update, self.timeout, self.limit = store, allow_update, timeout, limit
         self.workdir = Path(tempfile.mkdtemp(prefix=".cdkg-serve-", dir=store.parent))
         self.engine: subprocess.Popen | None = None
-        self.front: Front | None = None
+        self.front: _Front | None = None
         self._thread: threading.Thread | None = None
         try:
             location = store if allow_update else _snapshot(store, self.workdir)
             self.engine_url = self.start_engine(location)
             try:
-                self.front = Front((host, port), self.engine_url, allow_update, timeout, limit)
+                self.front = _Front((host, port), self.engine_url, allow_update, timeout, limit)
             except OSError as exc:
                 raise CdkgError(f"{host}:{port}: cannot listen there ({exc.strerror or exc})") from None
         except BaseException:
@@ -403,7 +403,18 @@ class Server:
         self.update_url = f"http://{bound_host}:{bound_port}/update"
 
     def start_engine(self, location: Path) -> str:
-        """Start ``oxigraph serve[-read-only]`` on a private port; wait until it answers."""
+        """Start ``oxigraph serve[-read-only]`` on a private port; wait until it answers.
+
+        Parameters
+        ----------
+        location : Path
+            The store folder (or its snapshot) the engine serves.
+
+        Returns
+        -------
+        str
+            The engine's base URL on loopback.
+        """
         port = _free_loopback_port()
         command = [str(OXIGRAPH), "serve" if self.allow_update else "serve-read-only",
                    "--location", str(location), "--bind", f"127.0.0.1:{port}",
@@ -426,13 +437,24 @@ class Server:
         raise CdkgError(f"{self.store}: the query engine did not answer within 30 s")
 
     def serve_in_thread(self) -> "Server":
-        """Answer requests from a background thread (for notebooks and tests); ``close`` stops it."""
+        """Answer requests from a background thread (for notebooks and tests); ``close`` stops it.
+
+        Returns
+        -------
+        Server
+            Itself, serving.
+        """
         self._thread = threading.Thread(target=self.front.serve_forever, daemon=True)
         self._thread.start()
         return self
 
     def close(self) -> None:
-        """Stop the front and the engine; delete the snapshot."""
+        """Stop the front and the engine; delete the snapshot.
+
+        Returns
+        -------
+        None
+        """
         if self._thread is not None:
             self.front.shutdown()
             self._thread.join()
@@ -457,7 +479,34 @@ class Server:
 
 def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False,
                   timeout: float = 30.0, limit: int = 10000) -> None:
-    """Serve until Ctrl-C or SIGTERM, printing the endpoint URL first."""
+    """Serve until Ctrl-C or SIGTERM, printing the endpoint URL first.
+
+    Parameters
+    ----------
+    store : Path
+        The store folder.
+    host : str
+        The address to listen on (loopback unless told otherwise).
+    port : int
+        The port (0 picks a free one).
+    allow_update : bool
+        Accept SPARQL Update (writes go to the store itself); else a read-only snapshot is served.
+    timeout : float
+        Seconds a query may run.
+    limit : int
+        The most rows (or triples) one answer returns.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> serve_forever(Path("no/such/store"))
+    Traceback (most recent call last):
+    ...
+    cdkg.errors.CdkgError: no/such/store: not an Oxigraph store folder (run `cdkg build` first)
+    """
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"cdkg serve: warning: listening on {host}, not only on this machine", file=sys.stderr)
     server = Server(store, host, port, allow_update, timeout, limit)

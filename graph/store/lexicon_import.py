@@ -300,6 +300,28 @@ def import_reference(
     ``places_ttl`` (default ``out_dir/places.ttl``) gives the place IRIs organizations' HQ cities
     link to. Both tables are read and checked before anything is written, so a bad table leaves
     the existing files untouched. Returns the paths written.
+
+    Parameters
+    ----------
+    reference_dir : Path or str
+        The folder of ``countries.csv`` and ``organizations.csv`` (``../shared/reference``).
+    out_dir : Path or str
+        The lexicon folder to write into.
+    places_ttl : Path or str, optional
+        The places file for headquarters links (default: ``out_dir/places.ttl``).
+
+    Returns
+    -------
+    list of Path
+        The two files written; nothing is written when a table is bad.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import_reference(tempfile.mkdtemp(), tempfile.mkdtemp())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cdkg.errors.CdkgError: .../countries.csv: file not found
     """
     reference_dir, out_dir = Path(reference_dir), Path(out_dir)
     countries_csv = reference_dir / "countries.csv"
@@ -317,7 +339,25 @@ def import_reference(
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``cdkg lexicon-import``."""
+    """The options of ``cdkg lexicon-import``.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The ``cdkg lexicon-import`` parser.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> parser.parse_args(["--reference", "ref", "--out", "lex"]).places is None
+    True
+    """
     parser.add_argument("--reference", type=Path, required=True,
                         help="folder with countries.csv and organizations.csv")
     parser.add_argument("--out", type=Path, required=True,
@@ -327,7 +367,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the converter from parsed arguments and say what was written."""
+    """Run the converter from parsed arguments and say what was written.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed ``cdkg lexicon-import`` options.
+
+    Returns
+    -------
+    int
+        The exit status (0).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> run(argparse.Namespace(reference=Path("no/such"), out=Path("x"), places=None))
+    Traceback (most recent call last):
+    ...
+    cdkg.errors.CdkgError: no/such/countries.csv: file not found
+    """
     for path in import_reference(args.reference, args.out, args.places):
         print(f"wrote {path}")
     return 0

@@ -73,6 +73,27 @@ def memberships_turtle(memberships: Path, countries: Path, organizations: Path) 
     start and end, ``pq:P2868`` the role for observers, dialogue partners, associates and
     suspensions, ``pq:P1534`` (end cause) for withdrawals, a ``pr:P854`` reference per source.
     Membership rows also give the truthy ``wdt:P463``. States carry ``wdt:P297``/``wdt:P298``.
+
+    Parameters
+    ----------
+    memberships : Path
+        ``memberships.csv``.
+    countries : Path
+        ``countries.csv`` (names, ISO codes, QIDs).
+    organizations : Path
+        ``organizations.csv``.
+
+    Returns
+    -------
+    str
+        The Turtle text (deterministic: the same tables give the same bytes).
+
+    Examples
+    --------
+    >>> memberships_turtle(Path("m.csv"), Path("no/countries.csv"), Path("o.csv"))
+    Traceback (most recent call last):
+    ...
+    cdkg.errors.CdkgError: no/countries.csv: cannot read (No such file or directory)
     """
     states = {row["iso2"]: row for row in _read_csv(countries)}
     orgs = {row["key"]: row for row in _read_csv(organizations)}

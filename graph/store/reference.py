@@ -173,6 +173,12 @@ class ReferenceStore:
         Returns
         -------
         None
+
+        Examples
+        --------
+        >>> with ReferenceStore.in_memory() as ref:
+        ...     len(ref)
+        0
         """
         pass
 
