@@ -101,7 +101,7 @@ def register(subparsers) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     """``cdkg serve``: run until interrupted."""
-    from cdkg.graph.store.endpoint import serve_forever
+    from cdkg.graph.store.serve import serve_forever
 
     serve_forever(args.store or default_store(), host=args.host, port=args.port,
                   allow_update=args.allow_update, timeout=args.timeout, limit=args.limit)

@@ -269,6 +269,36 @@ class Store:
         target = ox.NamedNode(graph) if graph else None
         return list(self._ox.quads_for_pattern(None, None, None, target))
 
+    def backup(self, target: Path | str) -> Path:
+        """A consistent copy of the store in the new folder ``target`` (hard links where possible).
+
+        Parameters
+        ----------
+        target : Path or str
+            A folder that does not exist yet.
+
+        Returns
+        -------
+        Path
+            ``target``, a store folder `open` reads.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> with Store.open(folder / "a") as store:
+        ...     store.update('INSERT DATA { GRAPH <http://e/g> { <http://e/a> <http://e/p> "x" } }')
+        ...     copy = store.backup(folder / "b")
+        >>> len(Store.open(copy, read_only=True))
+        1
+        """
+        target = Path(target)
+        try:
+            self._ox.backup(str(target))
+        except OSError as exc:
+            raise CdkgError(f"{target}: cannot back the store up: {str(exc).splitlines()[0]}") from exc
+        return target
+
     def graph_names(self) -> set[str]:
         """The IRIs of the named graphs that hold at least one triple.
 
