@@ -94,6 +94,17 @@ class Server:
         -------
         str
             The engine's base URL on loopback.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from cdkg.graph.store.store import Store
+        >>> folder = Path(tempfile.mkdtemp()) / "store"
+        >>> Store.open(folder).close()
+        >>> server = Server(folder, port=0)  # starts the engine on a snapshot
+        >>> server.engine_url.startswith("http://127.0.0.1:")
+        True
+        >>> server.close()
         """
         port = _free_loopback_port()
         command = [str(OXIGRAPH), "serve" if self.allow_update else "serve-read-only",
@@ -123,6 +134,17 @@ class Server:
         -------
         Server
             Itself, serving.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from cdkg.graph.store.store import Store
+        >>> folder = Path(tempfile.mkdtemp()) / "store"
+        >>> Store.open(folder).close()
+        >>> from cdkg.graph.store.remote import Endpoint
+        >>> with Server(folder, port=0).serve_in_thread() as server:
+        ...     Endpoint(server.url).query("ASK { ?s ?p ?o }").boolean
+        False
         """
         self._thread = threading.Thread(target=self.front.serve_forever, daemon=True)
         self._thread.start()
@@ -134,6 +156,17 @@ class Server:
         Returns
         -------
         None
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from cdkg.graph.store.store import Store
+        >>> folder = Path(tempfile.mkdtemp()) / "store"
+        >>> Store.open(folder).close()
+        >>> server = Server(folder, port=0)
+        >>> server.close()
+        >>> server.engine.poll() is not None
+        True
         """
         if self._thread is not None:
             self.front.shutdown()
