@@ -41,6 +41,15 @@ _ASSETS = Path(__file__).resolve().parent
 def script_json(value) -> str:
     """JSON safe to embed in a ``<script>`` element: ``<``, ``>``, ``&``, ``'`` and line separators escaped.
 
+    Parameters
+    ----------
+    value : object
+        Anything ``json.dumps`` takes.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> script_json({"quote": "</script><img src=x onerror=alert(1)>"})
@@ -167,7 +176,36 @@ def _page_config(graph: nx.Graph, view: str, lang: str, size_by: str, title: str
 
 
 def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "degree", title: str | None = None) -> str:
-    """The HTML text of a view of ``graph`` (nodes must carry metrics, see ``apply_metrics``)."""
+    """The HTML text of a view of ``graph`` (nodes must carry metrics, see ``apply_metrics``).
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        A view with metrics on its nodes.
+    view : str
+        The view's kind (sets the title).
+    lang : str
+        ``ar`` or ``en``: the language the page opens in.
+    size_by : str
+        The metric that sizes the nodes (one of `METRICS`).
+    title : str, optional
+        A title instead of the view's.
+
+    Returns
+    -------
+    str
+        A whole HTML page with its scripts and styles inline.
+
+    Examples
+    --------
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> from cdkg.visualize.projections import open_graph, project
+    >>> graph = project(open_graph(trig=SOURCE_ROOT / "tests/fixtures/views/small.trig"), "cooperation")
+    >>> from cdkg.visualize.metrics import apply_metrics
+    >>> page = render_view(apply_metrics(graph), "cooperation", "ar")
+    >>> page.startswith("<!DOCTYPE html>") and 'dir="rtl"' in page
+    True
+    """
     if lang not in ("ar", "en"):
         raise ValueError(f"lang must be 'ar' or 'en', not {lang!r}")
     if size_by not in METRICS:
@@ -206,5 +244,30 @@ def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "de
 
 def write_view(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", size_by: str = "degree",
                title: str | None = None) -> Path:
-    """Render a view and write it to ``path`` atomically."""
+    """Render a view and write it to ``path`` atomically.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        A view with metrics on its nodes.
+    path : str or Path
+        The HTML file to write.
+    view, lang, size_by, title
+        As for `render_view`.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> from cdkg.visualize.projections import open_graph, project
+    >>> graph = project(open_graph(trig=SOURCE_ROOT / "tests/fixtures/views/small.trig"), "cooperation")
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cdkg.visualize.metrics import apply_metrics
+    >>> write_view(apply_metrics(graph), Path(tempfile.mkdtemp()) / "v.html", "cooperation").suffix
+    '.html'
+    """
     return write_atomic(path, render_view(graph, view, lang, size_by, title))

@@ -47,7 +47,36 @@ def _display_text(text: str) -> str:
 
 
 def draw_static(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", size_by: str = "degree") -> Path:
-    """Draw ``graph`` (with metrics on its nodes) to a PNG or SVG file, atomically."""
+    """Draw ``graph`` (with metrics on its nodes) to a PNG or SVG file, atomically.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        A view with metrics on its nodes.
+    path : str or Path
+        ``.png`` or ``.svg``.
+    view : str
+        The view's kind (sets the title).
+    lang : str
+        ``ar`` or ``en``.
+    size_by : str
+        The metric that sizes the nodes.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> from cdkg.visualize.projections import open_graph, project
+    >>> graph = project(open_graph(trig=SOURCE_ROOT / "tests/fixtures/views/small.trig"), "cooperation")
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cdkg.visualize.metrics import apply_metrics
+    >>> draw_static(apply_metrics(graph), Path(tempfile.mkdtemp()) / "v.svg", "cooperation").read_text()[:5]
+    '<?xml'
+    """
     path = Path(path)
     form = path.suffix.lstrip(".").lower() or "png"
     if form not in ("png", "svg"):
