@@ -93,6 +93,18 @@ def _docs_graph(graph: rdflib.Graph, lang: str = "en") -> rdflib.Graph:
 def remote_loads(html: str) -> list[str]:
     """Elements of *html* that would fetch something from the network when the page opens.
 
+    Parameters
+    ----------
+    html : str
+        A generated page.
+
+    Returns
+    -------
+    list of str
+        The offending elements (empty when the page works offline).
+
+    Examples
+    --------
     >>> remote_loads('<a href="https://schema.org/Person">x</a><script src="https://cdn.example/x.js"></script>')
     ['<script src="https://cdn.example/x.js"></script>']
     """
@@ -100,7 +112,27 @@ def remote_loads(html: str) -> list[str]:
 
 
 def make_docs(out_dir: Path | None = None, ttl: Path | None = None) -> Path:
-    """Write ``index.html`` documenting the ontology into *out_dir*; return its path."""
+    """Write ``index.html`` documenting the ontology into *out_dir*; return its path.
+
+    Parameters
+    ----------
+    out_dir : Path, optional
+        The folder (default ``docs/ontology`` of the checkout).
+    ttl : Path, optional
+        The ontology (default: the packaged ``cdo.ttl``).
+
+    Returns
+    -------
+    Path
+        ``out_dir/index.html``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> page = make_docs(Path(tempfile.mkdtemp()))
+    >>> page.name, remote_loads(page.read_text(encoding="utf-8"))
+    ('index.html', [])
+    """
     out_dir = Path(out_dir) if out_dir is not None else DOCS_DIR
     pylode = _import_pylode()
     graph = _docs_graph(load_ontology(ttl))

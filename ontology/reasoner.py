@@ -48,11 +48,31 @@ class ReasonerReport:
 
     @property
     def ok(self) -> bool:
-        """Consistent and every named class satisfiable."""
+        """Consistent and every named class satisfiable.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> ReasonerReport(consistent=True).ok, ReasonerReport(consistent=True, unsatisfiable=["cdo:X"]).ok
+        (True, False)
+        """
         return self.consistent and not self.unsatisfiable
 
     def text(self) -> str:
-        """A short human-readable report, one finding per line."""
+        """A short human-readable report, one finding per line.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> ReasonerReport(consistent=True, triples=10).text()
+        'consistent: no unsatisfiable classes (10 triples)'
+        """
         if not self.consistent:
             lines = [f"inconsistent: HermiT found no model of the ontology and data ({self.triples} triples)"]
             lines += [f"  likely cause: {c}" for c in self.conflicts] or [
@@ -91,6 +111,24 @@ def check(data: Path | rdflib.Graph | None = None, ontology: Path | None = None)
 
     A fresh owlready2 ``World`` is used each time so that checks do not leak into each other.
     Raises ``CdkgError`` when a file is unreadable or Java/HermiT fails.
+
+    Parameters
+    ----------
+    data : Path or rdflib.Graph, optional
+        Instance data to check with the ontology.
+    ontology : Path, optional
+        An ``.owl`` (RDF/XML) or ``.ttl`` file (default: the packaged ``cdo.owl``, regenerated if stale).
+
+    Returns
+    -------
+    ReasonerReport
+
+    Examples
+    --------
+    >>> check(Path("no/such.ttl"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cdkg.errors.CdkgError: ...
     """
     import owlready2  # imported here: loading it is slow and only this command needs it
 

@@ -21,7 +21,24 @@ into --out-dir). --query FILE.rq draws the rows of any SELECT giving ?source ?ta
 
 
 def register(subparsers) -> None:
-    """Add ``cdkg view`` to ``cdkg``."""
+    """Add ``cdkg view`` to ``cdkg``.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The subcommands of ``cdkg``.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser(prog="cdkg")
+    >>> register(parser.add_subparsers())
+    >>> parser.parse_args(["view", "cooperation", "--lang", "ar"]).lang
+    'ar'
+    """
     parser = subparsers.add_parser("view", help="write an offline interactive network view (HTML) of the graph",
                                     description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("kind", nargs="?", choices=(*STANDARD_VIEWS, "all"), metavar="KIND",

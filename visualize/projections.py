@@ -251,6 +251,34 @@ def _term_text(term) -> str:
     return str(term)
 
 
+def _add_edge(graph: nx.Graph, source: str, target: str, entry: dict, index: GraphIndex) -> None:
+    """One edge of a projection, from the rows that named it, with its sources, weight and dates."""
+    sources = index.between(source, target)
+    for via in entry["via"]:
+        sources = sources + index.between(source, via) + index.between(target, via)
+    sources = _unique_sources(sources)
+    if entry["weight"] is not None:
+        weight = entry["weight"]
+        weight = int(weight) if float(weight).is_integer() else weight
+    elif entry["via"]:
+        weight = len(entry["via"])
+    else:
+        weight = max(1, len(entry["relations"]))
+    via = sorted(entry["via"])
+    graph.add_edge(
+        source,
+        target,
+        tail=source,
+        weight=weight,
+        relations=sorted(entry["relations"]) or ["related"],
+        via=via,
+        via_labels=[{"ar": index.label(v, "ar"), "en": index.label(v, "en")} for v in via],
+        sources=sources[:MAX_SOURCES],
+        source_count=len(sources),
+        dates=_span([s["date"] for s in sources] + [d for v in via for d in index.dates.get(v, [])]),
+    )
+
+
 def project_rows(rows: list[dict], index: GraphIndex, name: str = "query") -> nx.Graph:
     """Turn query rows (``?source ?target`` and optional extras) into an annotated graph.
 
@@ -306,30 +334,7 @@ def project_rows(rows: list[dict], index: GraphIndex, name: str = "query") -> nx
                 raise CdkgError(f"{name}: row {number}: ?weight {str(row['weight'])!r} is not a number") from exc
         entry["rows"] = entry.get("rows", 0) + 1
     for (source, target), entry in sorted(edge_rows.items()):
-        sources = index.between(source, target)
-        for via in entry["via"]:
-            sources = sources + index.between(source, via) + index.between(target, via)
-        sources = _unique_sources(sources)
-        if entry["weight"] is not None:
-            weight = entry["weight"]
-            weight = int(weight) if float(weight).is_integer() else weight
-        elif entry["via"]:
-            weight = len(entry["via"])
-        else:
-            weight = max(1, len(entry["relations"]))
-        via = sorted(entry["via"])
-        graph.add_edge(
-            source,
-            target,
-            tail=source,
-            weight=weight,
-            relations=sorted(entry["relations"]) or ["related"],
-            via=via,
-            via_labels=[{"ar": index.label(v, "ar"), "en": index.label(v, "en")} for v in via],
-            sources=sources[:MAX_SOURCES],
-            source_count=len(sources),
-            dates=_span([s["date"] for s in sources] + [d for v in via for d in index.dates.get(v, [])]),
-        )
+        _add_edge(graph, source, target, entry, index)
     for node in graph.nodes:
         labels = dict(index.labels.get(node, {}))
         labels.update(given_labels.get(node, {}))

@@ -52,6 +52,13 @@ def view_graph(graph, kind: str, query=None, *, min_weight: float | None = None,
     Returns
     -------
     networkx.Graph
+
+    Examples
+    --------
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> graph = open_graph(trig=SOURCE_ROOT / "tests/fixtures/views/small.trig")
+    >>> view_graph(graph, "cooperation", max_nodes=2).number_of_nodes()
+    2
     """
     projected = project(graph, kind, query=query, index=index)
     return apply_metrics(limit_edges(limit_nodes(drop_light_edges(projected, min_weight), max_nodes)))
@@ -97,6 +104,14 @@ def write_standard_views(graph, out_dir: str | Path, *, size_by: str = "degree",
     -------
     list of Path
         Every file written, ``index.html`` last.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> graph = open_graph(trig=SOURCE_ROOT / "tests/fixtures/views/small.trig")
+    >>> write_standard_views(graph, tempfile.mkdtemp(), pictures=False)[-1].name
+    'index.html'
     """
     out_dir = Path(out_dir)
     index = read_index(graph)
