@@ -86,17 +86,17 @@ def register(subparsers) -> None:
     Parameters
     ----------
     subparsers : argparse._SubParsersAction
-        The subcommands of ``cdkg``.
+        Where ``ontology`` and ``validate`` go.
 
     Returns
     -------
     None
+        Both are added; ``ontology`` takes a further subcommand.
 
     Examples
     --------
-    >>> parser = argparse.ArgumentParser(prog="cdkg")
-    >>> register(parser.add_subparsers())
-    >>> parser.parse_args(["ontology", "qc"]).ontology_command
+    >>> from cdkg.cli import build_parser
+    >>> build_parser().parse_args(["ontology", "qc"]).ontology_command
     'qc'
     """
     ontology = subparsers.add_parser(

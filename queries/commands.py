@@ -29,23 +29,22 @@ _CELL_WIDTH = 60
 
 
 def register(subparsers) -> None:
-    """Add this area's subcommands to ``cdkg``.
+    """Add ``query``, ``queries``, ``sparql``, ``export`` and ``infer`` to ``cdkg``.
 
     Parameters
     ----------
     subparsers : argparse._SubParsersAction
-        The subcommands of ``cdkg``.
+        Where the query room's subcommands go.
 
     Returns
     -------
     None
+        Each subcommand's handler is set as its ``func``.
 
     Examples
     --------
-    >>> import argparse
-    >>> parser = argparse.ArgumentParser(prog="cdkg")
-    >>> register(parser.add_subparsers())
-    >>> parser.parse_args(["query", "co-party-pairs", "--param", "state=id:state/RU"]).param
+    >>> from cdkg.cli import build_parser
+    >>> build_parser().parse_args(["query", "co-party-pairs", "--param", "state=id:state/RU"]).param
     ['state=id:state/RU']
     """
     q = subparsers.add_parser("query", help="run a library query (or a .rq file)",

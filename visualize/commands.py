@@ -26,17 +26,17 @@ def register(subparsers) -> None:
     Parameters
     ----------
     subparsers : argparse._SubParsersAction
-        The subcommands of ``cdkg``.
+        Where ``view`` goes.
 
     Returns
     -------
     None
+        ``view`` is added, with its handler.
 
     Examples
     --------
-    >>> parser = argparse.ArgumentParser(prog="cdkg")
-    >>> register(parser.add_subparsers())
-    >>> parser.parse_args(["view", "cooperation", "--lang", "ar"]).lang
+    >>> from cdkg.cli import build_parser
+    >>> build_parser().parse_args(["view", "cooperation", "--lang", "ar"]).lang
     'ar'
     """
     parser = subparsers.add_parser("view", help="write an offline interactive network view (HTML) of the graph",

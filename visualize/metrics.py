@@ -260,6 +260,7 @@ def write_metrics_csv(graph: nx.Graph, path: str | Path) -> Path:
     Returns
     -------
     Path
+        ``path``, one row per node (columns `CSV_COLUMNS`).
 
     Examples
     --------

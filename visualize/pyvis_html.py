@@ -258,16 +258,18 @@ def write_view(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", s
     Returns
     -------
     Path
+        ``path``: one self-contained page that opens with no network.
 
     Examples
     --------
-    >>> from cdkg.paths import SOURCE_ROOT
-    >>> from cdkg.visualize.projections import open_graph, project
-    >>> graph = project(open_graph(trig=SOURCE_ROOT / "tests/fixtures/views/small.trig"), "cooperation")
     >>> import tempfile
     >>> from pathlib import Path
     >>> from cdkg.visualize.metrics import apply_metrics
-    >>> write_view(apply_metrics(graph), Path(tempfile.mkdtemp()) / "v.html", "cooperation").suffix
+    >>> from rdflib import URIRef
+    >>> from cdkg.visualize.projections import GraphIndex, project_rows
+    >>> rows = [{"source": URIRef("http://e/a"), "target": URIRef("http://e/b")}]
+    >>> graph = apply_metrics(project_rows(rows, GraphIndex()))
+    >>> write_view(graph, Path(tempfile.mkdtemp()) / "v.html", "cooperation").suffix
     '.html'
     """
     return write_atomic(path, render_view(graph, view, lang, size_by, title))

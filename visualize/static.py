@@ -65,16 +65,17 @@ def draw_static(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", 
     Returns
     -------
     Path
+        ``path``, a PNG or an SVG by its suffix.
 
     Examples
     --------
-    >>> from cdkg.paths import SOURCE_ROOT
-    >>> from cdkg.visualize.projections import open_graph, project
-    >>> graph = project(open_graph(trig=SOURCE_ROOT / "tests/fixtures/views/small.trig"), "cooperation")
     >>> import tempfile
-    >>> from pathlib import Path
     >>> from cdkg.visualize.metrics import apply_metrics
-    >>> draw_static(apply_metrics(graph), Path(tempfile.mkdtemp()) / "v.svg", "cooperation").read_text()[:5]
+    >>> from rdflib import URIRef
+    >>> from cdkg.visualize.projections import GraphIndex, project_rows
+    >>> rows = [{"source": URIRef("http://e/a"), "target": URIRef("http://e/b")}]
+    >>> graph = apply_metrics(project_rows(rows, GraphIndex()))
+    >>> draw_static(graph, Path(tempfile.mkdtemp()) / "v.svg", "cooperation").read_text()[:5]
     '<?xml'
     """
     path = Path(path)

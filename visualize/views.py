@@ -36,22 +36,17 @@ def view_graph(graph, kind: str, query=None, *, min_weight: float | None = None,
 
     Parameters
     ----------
-    graph : Store
-        What `open_graph` returned.
-    kind : str
-        A standard view, or the name of a query's view.
-    query : str or Path, optional
-        A ``.rq`` file whose rows give ``?source ?target``.
+    graph, kind, query, index
+        As for `cdkg.visualize.projections.project`.
     min_weight : float, optional
         Hide edges lighter than this.
     max_nodes : int
         Keep the best-connected nodes above this many.
-    index : GraphIndex, optional
-        Reused from an earlier view of the same graph.
 
     Returns
     -------
     networkx.Graph
+        The view, its nodes carrying their metrics.
 
     Examples
     --------
@@ -91,10 +86,8 @@ def write_standard_views(graph, out_dir: str | Path, *, size_by: str = "degree",
         The folder to write into.
     size_by : str
         The metric that sizes the nodes.
-    min_weight : float, optional
-        Hide edges lighter than this.
-    max_nodes : int
-        Keep the best-connected nodes above this many.
+    min_weight, max_nodes
+        As for `view_graph`.
     pictures : bool
         Also draw PNG pictures.
     notes : callable, optional

@@ -1,5 +1,5 @@
-"""Subcommands ``cdkg serve``, ``cdkg push``, ``cdkg link`` and ``cdkg memberships-import``: the graph beyond
-this machine's files."""
+"""Subcommands ``cdkg serve``, ``cdkg push``, ``cdkg link``, and the generators of package data
+``cdkg memberships-import`` and ``cdkg lexicon-import``: the graph beyond this machine's files."""
 
 from __future__ import annotations
 
@@ -27,23 +27,22 @@ def default_store() -> Path:
 
 
 def register(subparsers) -> None:
-    """Add ``serve``, ``push``, ``link`` and ``memberships-import`` to ``cdkg``.
+    """Add ``serve``, ``push``, ``link``, ``memberships-import`` and ``lexicon-import`` to ``cdkg``.
 
     Parameters
     ----------
     subparsers : argparse._SubParsersAction
-        The subcommands of ``cdkg``.
+        Where the store room's subcommands go (``cdkg.cli.build_parser`` passes its own).
 
     Returns
     -------
     None
+        The subcommands are added to ``subparsers``.
 
     Examples
     --------
-    >>> import argparse
-    >>> parser = argparse.ArgumentParser(prog="cdkg")
-    >>> register(parser.add_subparsers())
-    >>> parser.parse_args(["push", "--endpoint", "http://127.0.0.1:7878/update"]).batch
+    >>> from cdkg.cli import build_parser
+    >>> build_parser().parse_args(["push", "--endpoint", "http://127.0.0.1:7878/update"]).batch
     500
     """
     serve = subparsers.add_parser(
@@ -87,7 +86,11 @@ def register(subparsers) -> None:
     link.add_argument("--format", help="turtle, nt, xml, json-ld, trig, nquads (default: from the extension)")
     link.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
     link.set_defaults(func=_link)
+    _register_generators(subparsers)
 
+
+def _register_generators(subparsers) -> None:
+    """``memberships-import`` and ``lexicon-import``: package data written from ../shared/reference."""
     members = subparsers.add_parser(
         "memberships-import", help="write the reference memberships table as Turtle in Wikidata's shape",
         description="Convert ../shared/reference/memberships.csv into data/linked/memberships.ttl, "
@@ -97,6 +100,18 @@ def register(subparsers) -> None:
     members.add_argument("--organizations", type=Path, help="default: organizations.csv beside --memberships")
     members.add_argument("--out", type=Path, required=True, help="Turtle file to write")
     members.set_defaults(func=_memberships_import)
+
+    lexicon = subparsers.add_parser(
+        "lexicon-import", help="regenerate the countries and organizations lexicon files",
+        description="Write data/lexicon/countries.ttl and organizations.ttl from the reference tables "
+                    "(countries.csv, organizations.csv; developer task, make lexicon).")
+    lexicon.add_argument("--reference", type=Path, required=True,
+                         help="folder with countries.csv and organizations.csv")
+    lexicon.add_argument("--out", type=Path, required=True,
+                         help="lexicon folder to write countries.ttl and organizations.ttl into")
+    lexicon.add_argument("--places", type=Path, default=None,
+                         help="places Turtle file for HQ links (default: OUT/places.ttl)")
+    lexicon.set_defaults(func=_lexicon_import)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -146,4 +161,13 @@ def _memberships_import(args: argparse.Namespace) -> int:
     from cdkg.graph.store.memberships import write_memberships
 
     print(f"wrote {write_memberships(args.memberships, args.out, args.countries, args.organizations)}")
+    return 0
+
+
+def _lexicon_import(args: argparse.Namespace) -> int:
+    """``cdkg lexicon-import``: say what was written."""
+    from cdkg.graph.store.lexicon_import import import_reference
+
+    for path in import_reference(args.reference, args.out, args.places):
+        print(f"wrote {path}")
     return 0

@@ -51,7 +51,7 @@ def axioms_from(graph: rdflib.Graph) -> Axioms:
     Parameters
     ----------
     graph : rdflib.Graph
-        The ontology.
+        The ontology (its ``owl:inverseOf``, ``rdfs:subClassOf``... statements are read).
 
     Returns
     -------

@@ -10,7 +10,6 @@ Run it as ``cdkg lexicon-import --reference ../shared/reference --out data/lexic
 
 from __future__ import annotations
 
-import argparse
 import csv
 import re
 from pathlib import Path
@@ -23,7 +22,6 @@ from cdkg.namespaces import PREFIXES as NAMESPACES
 __all__ = [
     "COUNTRY_COLUMNS", "ORGANIZATION_COLUMNS", "FORUM_KEYS",
     "import_reference",
-    "add_arguments", "run",
 ]
 
 #: Columns ``countries.csv`` must have (others are ignored).
@@ -336,57 +334,3 @@ def import_reference(
         write_atomic(out_dir / name, text, newline="\n")
         written.append(out_dir / name)
     return written
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``cdkg lexicon-import``.
-
-    Parameters
-    ----------
-    parser : argparse.ArgumentParser
-        The ``cdkg lexicon-import`` parser.
-
-    Returns
-    -------
-    None
-
-    Examples
-    --------
-    >>> import argparse
-    >>> parser = argparse.ArgumentParser()
-    >>> add_arguments(parser)
-    >>> parser.parse_args(["--reference", "ref", "--out", "lex"]).places is None
-    True
-    """
-    parser.add_argument("--reference", type=Path, required=True,
-                        help="folder with countries.csv and organizations.csv")
-    parser.add_argument("--out", type=Path, required=True,
-                        help="lexicon folder to write countries.ttl and organizations.ttl into")
-    parser.add_argument("--places", type=Path, default=None,
-                        help="places Turtle file for HQ links (default: OUT/places.ttl)")
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run the converter from parsed arguments and say what was written.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed ``cdkg lexicon-import`` options.
-
-    Returns
-    -------
-    int
-        The exit status (0).
-
-    Examples
-    --------
-    >>> import argparse
-    >>> run(argparse.Namespace(reference=Path("no/such"), out=Path("x"), places=None))
-    Traceback (most recent call last):
-    ...
-    cdkg.errors.CdkgError: no/such/countries.csv: file not found
-    """
-    for path in import_reference(args.reference, args.out, args.places):
-        print(f"wrote {path}")
-    return 0

@@ -37,11 +37,12 @@ class ReferenceStore:
         Returns
         -------
         ReferenceStore
+            Over a new rdflib ``Dataset`` (its ``dataset`` attribute).
 
         Examples
         --------
-        >>> len(ReferenceStore.in_memory())
-        0
+        >>> type(ReferenceStore.in_memory().dataset).__name__
+        'Dataset'
         """
         return cls(rdflib.Dataset())
 
@@ -50,16 +51,8 @@ class ReferenceStore:
 
         Parameters
         ----------
-        path : Path or str
-            An RDF file.
-        graph : str, optional
-            The named graph for the triples of a triple format.
-        format : str, optional
-            The format, when the suffix does not say it.
-
-        Returns
-        -------
-        None
+        path, graph, format
+            As for `Store.load_file <cdkg.graph.store.store.Store.load_file>`.
 
         Examples
         --------
@@ -80,16 +73,12 @@ class ReferenceStore:
             raise CdkgError(f"{path}: cannot parse as {fmt}: {str(exc).splitlines()[0]}") from exc
 
     def replace_graphs(self, graphs: Mapping[str, Iterable]) -> None:
-        """Replace each named graph by the given triples, as `Store.replace_graphs` does.
+        """Replace each named graph by the given triples.
 
         Parameters
         ----------
-        graphs : mapping of str to iterable of (s, p, o)
-            Named graph IRI -> its new triples.
-
-        Returns
-        -------
-        None
+        graphs
+            As for `Store.replace_graphs <cdkg.graph.store.store.Store.replace_graphs>`.
 
         Examples
         --------
@@ -125,18 +114,12 @@ class ReferenceStore:
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None,
               use_default_graph_as_union: bool = True, name: str = "sparql") -> QueryResult:
-        """Run a query on rdflib, answering like `Store.query` (parameters through ``VALUES``).
+        """Run a query on rdflib (parameters through a ``VALUES`` block).
 
         Parameters
         ----------
-        sparql : str
-            The query.
-        bindings : mapping of str to rdflib term, optional
-            Parameters, bound as RDF terms.
-        use_default_graph_as_union : bool
-            Whether the default graph is the union of all named graphs.
-        name : str
-            The query's name in error messages.
+        sparql, bindings, use_default_graph_as_union, name
+            As for `Store.query <cdkg.graph.store.store.Store.query>`.
 
         Returns
         -------
@@ -169,10 +152,6 @@ class ReferenceStore:
 
     def close(self) -> None:
         """Nothing to release (the dataset lives in memory).
-
-        Returns
-        -------
-        None
 
         Examples
         --------

@@ -71,30 +71,6 @@ class Endpoint:
             self._opener = urllib.request.build_opener(*handlers)
         return self._opener
 
-    def post(self, form: dict[str, str], accept: str = "*/*") -> bytes:
-        """POST a form (``query=`` or ``update=``); return the body or raise a one-line CdkgError.
-
-        Parameters
-        ----------
-        form : dict of str to str
-            ``{"query": ...}`` or ``{"update": ...}``.
-        accept : str
-            The ``Accept`` header.
-
-        Returns
-        -------
-        bytes
-            The body of the answer.
-
-        Examples
-        --------
-        >>> Endpoint("http://127.0.0.1:9/sparql").post({"update": "CLEAR ALL"})
-        Traceback (most recent call last):
-        ...
-        cdkg.errors.CdkgError: http://127.0.0.1:9/sparql: cannot reach the endpoint ([Errno 111] Connection refused)
-        """
-        return self.request(form, accept)[1]
-
     def request(self, form: dict[str, str], accept: str = "*/*") -> tuple[str, bytes]:
         """POST a form; the media type of the answer and its body, or a one-line CdkgError.
 
@@ -137,10 +113,6 @@ class Endpoint:
         text : str
             The update (``DROP SILENT GRAPH ...``, ``INSERT DATA ...``).
 
-        Returns
-        -------
-        None
-
         Examples
         --------
         >>> Endpoint("http://127.0.0.1:9/sparql").update("CLEAR ALL")
@@ -148,7 +120,7 @@ class Endpoint:
         ...
         cdkg.errors.CdkgError: http://127.0.0.1:9/sparql: cannot reach the endpoint ([Errno 111] Connection refused)
         """
-        self.post({"update": text})
+        self.request({"update": text})
 
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None,
               use_default_graph_as_union: bool = True, name: str = "sparql") -> QueryResult:
@@ -156,19 +128,14 @@ class Endpoint:
 
         Parameters
         ----------
-        sparql : str
-            A SELECT, ASK, CONSTRUCT or DESCRIBE query.
-        bindings : mapping of str to rdflib term, optional
-            Parameters, bound through a ``VALUES`` block (never pasted into the text).
+        sparql, bindings, name
+            As for `Store.query <cdkg.graph.store.store.Store.query>`; bindings go in a ``VALUES`` block.
         use_default_graph_as_union : bool
             Ignored: the server decides what its default graph is.
-        name : str
-            The query's name in error messages.
 
         Returns
         -------
         QueryResult
-            Rows of rdflib terms for SELECT, a boolean for ASK, an rdflib graph for CONSTRUCT.
 
         Examples
         --------
@@ -196,10 +163,6 @@ class Endpoint:
 
     def close(self) -> None:
         """Nothing to release: every request opens and closes its own connection.
-
-        Returns
-        -------
-        None
 
         Examples
         --------

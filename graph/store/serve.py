@@ -97,14 +97,7 @@ class Server:
 
         Examples
         --------
-        >>> import tempfile
-        >>> from cdkg.graph.store.store import Store
-        >>> folder = Path(tempfile.mkdtemp()) / "store"
-        >>> Store.open(folder).close()
-        >>> server = Server(folder, port=0)  # starts the engine on a snapshot
-        >>> server.engine_url.startswith("http://127.0.0.1:")
-        True
-        >>> server.close()
+        The example of `serve_in_thread` starts the engine (on a snapshot of the store) and stops it.
         """
         port = _free_loopback_port()
         command = [str(OXIGRAPH), "serve" if self.allow_update else "serve-read-only",
@@ -153,20 +146,9 @@ class Server:
     def close(self) -> None:
         """Stop the front and the engine; delete the snapshot.
 
-        Returns
-        -------
-        None
-
         Examples
         --------
-        >>> import tempfile
-        >>> from cdkg.graph.store.store import Store
-        >>> folder = Path(tempfile.mkdtemp()) / "store"
-        >>> Store.open(folder).close()
-        >>> server = Server(folder, port=0)
-        >>> server.close()
-        >>> server.engine.poll() is not None
-        True
+        The example of `serve_in_thread` closes the server when its ``with`` block ends.
         """
         if self._thread is not None:
             self.front.shutdown()
@@ -208,10 +190,6 @@ def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_
         Seconds a query may run.
     limit : int
         The most rows (or triples) one answer returns.
-
-    Returns
-    -------
-    None
 
     Examples
     --------

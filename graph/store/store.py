@@ -147,10 +147,6 @@ class Store:
     def close(self) -> None:
         """Flush writes to disk and release the store.
 
-        Returns
-        -------
-        None
-
         Examples
         --------
         >>> with Store.in_memory() as store:
@@ -191,10 +187,6 @@ class Store:
         graphs : mapping of str to iterable of (s, p, o)
             Named graph IRI -> its new triples, as rdflib terms.
 
-        Returns
-        -------
-        None
-
         Examples
         --------
         >>> store = Store.in_memory()
@@ -229,10 +221,6 @@ class Store:
         ----------
         iris : iterable of str
             The graph IRIs.
-
-        Returns
-        -------
-        None
 
         Examples
         --------
@@ -328,10 +316,6 @@ class Store:
         format : str, optional
             The format, when the suffix does not say it (see `format_for_path`).
 
-        Returns
-        -------
-        None
-
         Examples
         --------
         >>> from cdkg.paths import SOURCE_ROOT
@@ -360,10 +344,6 @@ class Store:
             The update text.
         name : str
             Its name in error messages.
-
-        Returns
-        -------
-        None
 
         Examples
         --------
