@@ -129,17 +129,15 @@ def bench_build(count: int, work: Path, seed: int) -> BuildResult:
 
 def _extract_seconds(docs: Path, limit: int = 300) -> float:
     """Seconds per document of extraction alone (read, mentions, facts, RDF), in this process."""
-    from cdkg.graph.text.documents import list_documents, read_document
-    from cdkg.graph.facts.extract import extract_facts
-    from cdkg.graph.text.gazetteer import Gazetteer
-    from cdkg.graph.text.lexicon import load_lexicon
     from cdkg.graph.facts.provenance import document_graph
+    from cdkg.graph.pipeline import Pipeline
+    from cdkg.graph.text.documents import list_documents
 
-    gazetteer = Gazetteer(load_lexicon())
+    pipeline = Pipeline()
     paths = list_documents(docs)[:limit]
     started = time.perf_counter()
     for path in paths:
-        document_graph(extract_facts(read_document(path), gazetteer))
+        document_graph(pipeline.extract(path))
     return (time.perf_counter() - started) / len(paths)
 
 
