@@ -53,7 +53,18 @@ def _peak_rss_mb() -> float:
 
 
 def machine() -> dict:
-    """What the numbers were measured on."""
+    """What the numbers were measured on.
+
+    Returns
+    -------
+    dict
+        CPU model, cores, memory, system, Python and library versions.
+
+    Examples
+    --------
+    >>> sorted(machine())[:3]
+    ['cores', 'cpu', 'load_average_at_start']
+    """
     model = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -90,10 +101,32 @@ class BuildResult:
 
     @property
     def docs_per_s(self) -> float:
+        """TODO
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> BuildResult(documents=100, seconds=2.0, triples=25000, rebuild_seconds=0.5, peak_mb=150).docs_per_s
+        50.0
+        """
         return self.documents / self.seconds
 
     @property
     def triples_per_s(self) -> float:
+        """TODO
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> BuildResult(documents=100, seconds=2.0, triples=25000, rebuild_seconds=0.5, peak_mb=150).triples_per_s
+        12500.0
+        """
         return self.triples / self.seconds
 
 
@@ -113,7 +146,21 @@ def _cdkg(*args: str, timeout: float = 3600) -> tuple[float, float]:
 
 
 def bench_build(count: int, work: Path, seed: int) -> BuildResult:
-    """Generate ``count`` documents, build them, rebuild with no change; time and measure each."""
+    """Generate ``count`` documents, build them, rebuild with no change; time and measure each.
+
+    Parameters
+    ----------
+    count : int
+        Synthetic documents to build.
+    work : Path
+        The scratch folder.
+    seed : int
+        The corpus seed.
+
+    Returns
+    -------
+    BuildResult
+    """
     from cdkg.bench.corpus import write_documents
     from cdkg.graph.store.store import Store
 
@@ -142,7 +189,20 @@ def _extract_seconds(docs: Path, limit: int = 300) -> float:
 
 
 def bench_views(store_dir: Path, work: Path) -> list[dict]:
-    """Time and size of every standard view (English page) drawn from a built store."""
+    """Time and size of every standard view (English page) drawn from a built store.
+
+    Parameters
+    ----------
+    store_dir : Path
+        A built store.
+    work : Path
+        Where to write the pages.
+
+    Returns
+    -------
+    list of dict
+        One per standard view: nodes, edges, seconds, size.
+    """
     from cdkg.visualize.views import view_graph
     from cdkg.visualize.projections import STANDARD_VIEWS, read_index
     from cdkg.visualize.pyvis_html import write_view
@@ -165,7 +225,18 @@ def bench_views(store_dir: Path, work: Path) -> list[dict]:
 
 
 def bench_corpus_run(work: Path) -> dict:
-    """The steps of ``make run`` on data/documents (build, three queries, every view), timed."""
+    """The steps of ``make run`` on data/documents (build, three queries, every view), timed.
+
+    Parameters
+    ----------
+    work : Path
+        The scratch folder.
+
+    Returns
+    -------
+    dict
+        Seconds per ``make run`` step and in total.
+    """
     out = work / "corpus-build"
     steps = {}
     steps["build"], _ = _cdkg("build", "--out", str(out), "--quiet")
@@ -223,7 +294,28 @@ def _time(source, query, repeats: int, timeout: float | None) -> tuple[float | N
 
 def bench_queries(triples: int, work: Path, seed: int, repeats: int, timeout: float,
                   reference: bool = True) -> dict:
-    """Load a synthetic graph of about ``triples`` triples into both stores and time every query."""
+    """Load a synthetic graph of about ``triples`` triples into both stores and time every query.
+
+    Parameters
+    ----------
+    triples : int
+        The synthetic graph's size.
+    work : Path
+        The scratch folder.
+    seed : int
+        The graph's seed.
+    repeats : int
+        Timed runs per query.
+    timeout : float
+        Seconds per rdflib query before giving up.
+    reference : bool
+        Also time rdflib's in-memory store.
+
+    Returns
+    -------
+    dict
+        Load times and, per library query, rows and median milliseconds on each store.
+    """
     import rdflib
 
     from cdkg.bench.corpus import write_graph
@@ -281,7 +373,25 @@ def _fmt_ms(ms: float | None, timeout: float) -> str:
 
 
 def report(results: dict) -> str:
-    """The results as Markdown tables (what `make bench` prints and docs/benchmarks.md holds)."""
+    """The results as Markdown tables (what `make bench` prints and docs/benchmarks.md holds).
+
+    Parameters
+    ----------
+    results : dict
+        What `run` measured (or a ``--json`` file of an earlier run).
+
+    Returns
+    -------
+    str
+        Markdown tables.
+
+    Examples
+    --------
+    >>> results = {"date": "2026-01-01", "command": "cdkg bench run", "machine": machine(), "timeout": 10,
+    ...            "builds": [], "graphs": []}
+    >>> report(results).startswith("Measured 2026-01-01 with `cdkg bench run` on ")
+    True
+    """
     m = results["machine"]
     timeout = results["timeout"]
     out = [f"Measured {results['date']} with `{results['command']}` on {m['cpu']}, {m['cores']} cores, "
@@ -333,7 +443,25 @@ def report(results: dict) -> str:
 
 
 def write_markdown(path: Path, text: str, block: str) -> None:
-    """Replace the block ``block`` between its markers in ``path`` (append it if missing)."""
+    """Replace the block ``block`` between its markers in ``path`` (append it if missing).
+
+    Parameters
+    ----------
+    path : Path
+        A Markdown file (created if missing).
+    text : str
+        The new block.
+    block : str
+        The block's name (``default``, ``full``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> page = Path(tempfile.mkdtemp()) / "b.md"
+    >>> write_markdown(page, "| a |", "default")
+    >>> page.read_text().splitlines()[1]
+    '| a |'
+    """
     begin, end = f"<!-- bench:{block}:begin -->", f"<!-- bench:{block}:end -->"
     section = f"{begin}\n{text}\n{end}"
     old = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -345,7 +473,18 @@ def write_markdown(path: Path, text: str, block: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """``cdkg bench run``: measure, print the tables, and write them where asked."""
+    """``cdkg bench run``: measure, print the tables, and write them where asked.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The options of ``cdkg bench run``.
+
+    Returns
+    -------
+    int
+        The exit status (0).
+    """
     if args.from_json:
         text = report(json.loads(args.from_json.read_text(encoding="utf-8")))
         print(text)
