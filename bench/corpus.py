@@ -229,9 +229,9 @@ def write_documents(folder: Path, count: int, seed: int = 0, lexicon: Path | Non
     count : int
         How many documents.
     seed : int
-        The seed.
+        The seed: the same seed writes the same bytes.
     lexicon : Path, optional
-        A lexicon folder.
+        A lexicon folder (default: the packaged one).
 
     Returns
     -------
@@ -336,10 +336,8 @@ def write_graph(path: Path, triples: int, seed: int = 0, lexicon: Path | None = 
         The N-Quads file to write.
     triples : int
         About how many quads.
-    seed : int
-        The seed.
-    lexicon : Path, optional
-        A lexicon folder.
+    seed, lexicon
+        As for `write_documents`.
 
     Returns
     -------

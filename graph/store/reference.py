@@ -94,11 +94,12 @@ class ReferenceStore:
                 target.add(triple)
 
     def graph_names(self) -> set[str]:
-        """The IRIs of the named graphs that hold at least one triple.
+        """The IRIs of the non-empty named graphs, as `Store.graph_names <cdkg.graph.store.store.Store.graph_names>`.
 
         Returns
         -------
         set of str
+            The dataset's default graph is never among them.
 
         Examples
         --------
