@@ -61,40 +61,53 @@ def _build(args) -> int:
 def _evaluate(args) -> int:
     from cdkg.graph.facts.evaluate import Score, load_gold, score_document
     from cdkg.graph.pipeline import Pipeline
-    gold_dir = Path(args.gold)
-    if not gold_dir.is_dir():
-        raise CdkgError(f"{gold_dir}: no such folder of reference facts")
-    files = sorted(gold_dir.glob("*.json"))
-    if not files:
-        raise CdkgError(f"{gold_dir}: no reference files (*.json)")
-    docs = Path(args.documents) if args.documents else gold_dir.parent
     pipeline = Pipeline(lexicon=args.lexicon)
-    total = Score(document="overall")
-    scores = []
-    for gf in files:
-        gold = load_gold(gf)
-        path = docs / gold["file"]
-        if not path.exists():
-            path = documents_dir() / gold["file"]
-        result = pipeline.extract(path)
-        preds = [fact_record(f, result.doc) for f in result.facts]
-        s = score_document(preds, gold)
-        scores.append(s)
-        total.add(s)
+    sets = []
+    for folder in args.gold:
+        gold_dir = Path(folder)
+        if not gold_dir.is_dir():
+            raise CdkgError(f"{gold_dir}: no such folder of reference facts")
+        files = sorted(gold_dir.glob("*.json"))
+        if not files:
+            raise CdkgError(f"{gold_dir}: no reference files (*.json)")
+        docs = Path(args.documents) if args.documents else gold_dir.parent
+        scores, totals = [], {"overall": Score(document="overall")}
+        for gf in files:
+            gold = load_gold(gf)
+            path = docs / gold["file"]
+            if not path.exists():
+                path = documents_dir() / gold["file"]
+            if not path.exists():
+                raise CdkgError(f"{gf}: its document {gold['file']} is neither in {docs} nor in {documents_dir()}")
+            # the publication date: the document's metadata, else the reference file's
+            result = pipeline.extract(path, published=None if args.no_gold_dates else gold.get("published"))
+            preds = [fact_record(f, result.doc) for f in result.facts]
+            s = score_document(preds, gold)
+            scores.append(s)
+            totals["overall"].add(s)
+            lang = result.doc.language or "?"
+            totals.setdefault(lang, Score(document=f"overall {lang}")).add(s)
+        sets.append((str(gold_dir), scores, totals))
     if args.format == "json":
-        print(json.dumps({"documents": [_score_json(s) for s in scores], "overall": _score_json(total)},
-                         ensure_ascii=False, indent=1))
+        print(json.dumps([{"gold": name, "documents": [_score_json(s) for s in scores],
+                           "overall": {k: _score_json(v) for k, v in totals.items()}}
+                          for name, scores, totals in sets], ensure_ascii=False, indent=1))
         return 0
-    print(f"{'document':55} {'P':>6} {'R':>6} {'F1':>6}  pred/ref")
-    for s in scores + [total]:
-        print(f"{s.document:55} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}  {s.predicted}/{s.reference}")
-    for s in scores:
-        for g in s.missed:
-            print(f"MISSED {s.document}: {g['subject']} --{g['relation']}--> {g['object']}   « {g['evidence']} »")
-        for p in s.extra:
-            obj = p["object"].get("label") or p["object"].get("value")
-            print(f"EXTRA  {s.document}: {p['subject']['label']} --{p['relation']}--> {obj}"
-                  f"   « {p['evidence']['text']} » [{p['rule']}]")
+    for name, scores, totals in sets:
+        print(f"== {name}")
+        print(f"{'document':60} {'P':>6} {'R':>6} {'F1':>6}  pred/ref")
+        rows = [] if args.summary else scores
+        for s in rows + [totals[k] for k in sorted(totals, key=lambda k: (k != "overall", k))]:
+            print(f"{s.document[:60]:60} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}  {s.predicted}/{s.reference}")
+        if args.summary:
+            continue
+        for s in scores:
+            for g in s.missed:
+                print(f"MISSED {s.document}: {g['subject']} --{g['relation']}--> {g['object']}   « {g['evidence']} »")
+            for p in s.extra:
+                obj = p["object"].get("label") or p["object"].get("value")
+                print(f"EXTRA  {s.document}: {p['subject']['label']} --{p['relation']}--> {obj}"
+                      f"   « {p['evidence']['text']} » [{p['rule']}]")
     return 0
 
 
@@ -126,9 +139,13 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("evaluate", help="score extraction against reference facts",
                               description="Precision, recall and F1 per document and overall, "
                                           "with every missed and extra fact listed.")
-    p.add_argument("--gold", required=True, metavar="DIR", help="folder of *.json reference files")
+    p.add_argument("--gold", required=True, metavar="DIR", action="append",
+                   help="folder of *.json reference files (repeat for several sets)")
     p.add_argument("--documents", metavar="DIR", help="where the documents are (default: the gold folder's parent)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--summary", action="store_true", help="scores only: per set, overall and per language")
+    p.add_argument("--no-gold-dates", action="store_true",
+                   help="do not take a document's publication date from its reference file")
     p.add_argument("--lexicon", metavar="DIR")
     p.set_defaults(func=_evaluate)
 

@@ -120,7 +120,8 @@ def load_gold(path: Path) -> dict:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         gold = data["gold"]
         entities = {e["label"]: e for e in gold["entities"]}
-        return {"file": data["file"], "entities": entities, "facts": gold["facts"]}
+        return {"file": data["file"], "entities": entities, "facts": gold["facts"],
+                "published": data.get("published") or None}
     except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise CdkgError(f"{path}: not a reference-facts file ({type(exc).__name__}: {exc})") from None
 

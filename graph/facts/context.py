@@ -1,0 +1,237 @@
+"""Document context shared by the fact rules: who the mentions are, and the facts so far.
+
+:class:`Context` resolves a mention to an :class:`~cdkg.graph.facts.resolve.Entity`
+(coreference included): a lexicon entry to its IRI; a person to one entity per name
+(spelling-tolerant, so a surname alone is the person named in full before); a title to the
+fullest title of the same thing; a generic reference ("the memorandum", "встрече",
+"الاتفاقية") to the latest title of its kind before it, else the document's main one, else
+itself. It also knows the document's two sides (for "the two sides", "стороны",
+"الجانبان") and collects facts, keeping the most confident one per (subject, relation,
+object).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from cdkg.graph.text.documents import Document
+from cdkg.graph.text.mentions import Analysis, Mention
+from cdkg.graph.facts.resolve import Entity, mint, name_skeleton, title_key
+
+__all__ = ["Fact", "DocumentFacts", "Context", "Sentence"]
+
+_MAX_EVIDENCE = 320
+ACTOR_TYPES = ("State", "InternationalOrganization", "Forum", "Organization")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One relation read from a document, with the exact span of text that supports it."""
+
+    subject: Entity
+    relation: str
+    object: Entity | tuple[str, str]   # an entity, or (value, datatype) for dates
+    start: int
+    end: int
+    confidence: float
+    rule: str
+
+
+@dataclass
+class DocumentFacts:
+    """What one document yields: its facts and every entity they mention."""
+
+    doc: Document
+    facts: list[Fact] = field(default_factory=list)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    analysis: Analysis | None = None
+
+
+@dataclass
+class Sentence:
+    """One sentence as the rules see it: its token range and mentions."""
+
+    first: int
+    last: int
+    mentions: list[Mention]
+
+    def of(self, *kinds: str) -> list[Mention]:
+        return [m for m in self.mentions if m.kind in kinds]
+
+    def actors(self) -> list[Mention]:
+        return [m for m in self.mentions if m.kind in ("entity", "org") and m.type in ACTOR_TYPES]
+
+
+class Context:
+    """Coreference, the document's two sides, and the facts collected so far."""
+
+    def __init__(self, analysis: Analysis):
+        self.a = analysis
+        self.doc = analysis.doc
+        self.lang = analysis.lang
+        self.facts: dict[tuple, Fact] = {}
+        self.entities: dict[str, Entity] = {}
+        self._resolved: dict[tuple, Entity | None] = {}
+        self._persons: dict[str, Entity] = {}
+        ms = analysis.mentions
+        self.instruments = [m for m in ms if m.kind == "instrument"]
+        self.events = [m for m in ms if m.kind == "event"]
+        self.orgs = [m for m in ms if m.kind == "org"]
+        states = Counter(m.entry.iri for m in ms if m.kind == "entity" and m.type == "State")
+        firsts = {}
+        for m in ms:
+            if m.kind == "entity" and m.type == "State":
+                firsts.setdefault(m.entry.iri, m)
+        self.pair = [self.lexical(firsts[iri]) for iri, _ in states.most_common(2)] if len(states) >= 2 else []
+        specific = [m for m in self.instruments if not m.generic]
+        self.main_instrument = specific[0] if specific else (self.instruments[0] if self.instruments else None)
+        events = [m for m in self.events if not m.generic]
+        self.main_event = events[0] if events else (self.events[0] if self.events else None)
+
+    # -- entities ------------------------------------------------------------------------------
+    def remember(self, entity: Entity) -> Entity:
+        self.entities.setdefault(entity.iri, entity)
+        return self.entities[entity.iri]
+
+    def lexical(self, m: Mention) -> Entity:
+        e = m.entry
+        label = m.text if e.type == "Person" else e.label(self.lang)
+        lang = self.lang if (e.type == "Person" or self.lang in e.labels) else "en"
+        return self.remember(Entity(e.iri, e.type, label, lang, e.wikidata, e.iso2))
+
+    def entity(self, m: Mention | None) -> Entity | None:
+        """The entity a mention refers to (after coreference), or None."""
+        if m is None:
+            return None
+        if m.key() not in self._resolved:
+            self._resolved[m.key()] = self._entity(m)
+        return self._resolved[m.key()]
+
+    def _entity(self, m: Mention) -> Entity | None:
+        if m.kind == "entity" or (m.kind == "person" and m.entry is not None):
+            return self.lexical(m)
+        if m.kind == "person":
+            target = m.attrs.get("same_as") or m
+            if target.entry is not None:
+                return self.lexical(target)
+            skeleton = name_skeleton(target.label)
+            if skeleton not in self._persons:
+                self._persons[skeleton] = self.remember(
+                    Entity(mint("person", skeleton), "Person", target.label, self.lang, minted=True))
+            return self._persons[skeleton]
+        if m.kind == "role":
+            return self.entity(m.attrs.get("person"))
+        if m.kind in ("instrument", "event", "org"):
+            target = self.canonical(m)
+            if target is None:
+                return None
+            kind = {"instrument": "instrument", "event": "event", "org": "org"}[m.kind]
+            words = _content(self.a, target)
+            parts = (kind, target.type, title_key(words)) if kind != "event" else (kind, title_key(words), self.doc.sha)
+            return self.remember(Entity(mint(*parts), target.type, target.label, self.lang, minted=True))
+        return None
+
+    def canonical(self, m: Mention) -> Mention | None:
+        """The fullest title of the thing a title or a generic reference names."""
+        pool = {"instrument": self.instruments, "event": self.events, "org": self.orgs}[m.kind]
+        if m.generic:
+            same = [o for o in pool if not o.generic and _same_kind(o, m)]
+            before = [o for o in same if o.first < m.first]
+            if before:
+                return self.canonical(before[-1])
+            main = self.main_instrument if m.kind == "instrument" else self.main_event
+            if main is not None and not main.generic and _same_kind(main, m):
+                return self.canonical(main)
+            if same:
+                return self.canonical(same[0])
+            anchor = next((o for o in pool if o.generic and _same_kind(o, m)), m)
+            return anchor
+        words = set(_content(self.a, m))
+        best = m
+        for o in pool:
+            if o.generic or o is m or o.type != m.type and m.kind == "instrument":
+                continue
+            if m.kind == "event" and o.attrs.get("family") != m.attrs.get("family"):
+                continue
+            ow = set(_content(self.a, o))
+            if words and ow and len(words & ow) >= 0.75 * min(len(words), len(ow)):
+                if (len(ow), -o.first) > (len(set(_content(self.a, best))), -best.first):
+                    best = o
+        return best
+
+    def sides(self) -> list[Entity]:
+        return list(self.pair)
+
+    def actor_entities(self, m: Mention) -> list[Entity]:
+        """The entities an actor mention stands for: the pair for "the two sides", else one."""
+        if m.kind == "sides":
+            return self.sides()
+        e = self.entity(m)
+        return [e] if e is not None else []
+
+    # -- facts ---------------------------------------------------------------------------------
+    def add(self, subject: Entity | None, relation: str, obj, span: tuple[int, int], confidence: float,
+            rule: str) -> None:
+        """Record a fact with evidence ``span`` (character offsets, trimmed of spaces and quotes)."""
+        if subject is None or obj is None or (isinstance(obj, Entity) and obj.iri == subject.iri):
+            return
+        start, end = self.trim(*span)
+        if end <= start:
+            return
+        okey = obj.iri if isinstance(obj, Entity) else obj
+        key = (subject.iri, relation, okey)
+        old = self.facts.get(key)
+        if old is None or confidence > old.confidence:
+            self.facts[key] = Fact(subject, relation, obj, start, end, confidence, rule)
+
+    def span(self, *items) -> tuple[int, int]:
+        """The character span covering mentions and ``(first, last)`` token ranges; past
+        ``_MAX_EVIDENCE`` characters, the last two items only."""
+        starts, ends = [], []
+        for it in items:
+            if it is None:
+                continue
+            if isinstance(it, Mention):
+                starts.append(it.start)
+                ends.append(it.end)
+            else:
+                starts.append(self.a.tokens[it[0]].start)
+                ends.append(self.a.tokens[it[1]].end)
+        if len(starts) > 2 and max(ends) - min(starts) > _MAX_EVIDENCE:
+            return self.span(*[x for x in items if x is not None][-2:])
+        return min(starts), max(ends)
+
+    def trim(self, start: int, end: int) -> tuple[int, int]:
+        text = self.doc.text
+        while start < end and text[start] in " \t\n،,\"'«»“”":
+            start += 1
+        while end > start and text[end - 1] in " \t\n،,\"'«»“”":
+            end -= 1
+        return start, end
+
+    def concept(self, text: str, type_: str = "Topic") -> Entity:
+        """A free-text object (what was called for, a principle no lexicon entry names)."""
+        from cdkg.graph.facts.evaluate import normalize_label
+        return self.remember(Entity(mint("concept", type_, normalize_label(text)), type_, text, self.lang,
+                                    minted=True))
+
+
+def _same_kind(a: Mention, b: Mention) -> bool:
+    if a.kind == "event":
+        return a.attrs.get("family") == b.attrs.get("family") or b.attrs.get("family") in (None, "meeting")
+    if b.attrs.get("document_word"):
+        return True
+    return a.type == b.type or {a.type, b.type} <= {"Agreement", "Convention"}
+
+
+def _content(a: Analysis, m: Mention) -> list[str]:
+    """The keys of a title's words other than links and determiners."""
+    from cdkg.graph.text.phrases import tables
+    t = tables()
+    out = []
+    for i in range(m.first, m.last + 1):
+        if t["links"].at(a.tokens, i) or t["determiners"].at(a.tokens, i):
+            continue
+        out.append(a.tokens[i].key)
+    return out

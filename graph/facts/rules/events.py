@@ -1,0 +1,115 @@
+"""Events: where and when they were held, who took part, who hosted them."""
+
+from __future__ import annotations
+
+from cdkg.graph.facts.context import Context, Sentence
+from cdkg.graph.facts.rules import rule
+from cdkg.graph.facts.rules.common import agents, date_near, places, triggers
+
+_PARTICIPANT_TYPES = ("State", "InternationalOrganization", "Organization", "Forum")
+
+
+def _events(sent: Sentence):
+    return [m for m in sent.of("event")]
+
+
+@rule("event-place")
+def event_place(ctx: Context, sent: Sentence) -> None:
+    """An event is ``heldIn`` the place its sentence names after a locative, or in its title.
+
+    "the second ASEAN Ministerial Conference on Cybersecurity held in Singapore" ->
+    heldIn Singapore; "консультаций в Минске" -> heldIn Минск.
+    """
+    located = places(ctx, sent)
+    for ev in _events(sent):
+        inner = [p for p in ctx.a.mentions if p.kind == "entity" and p.type == "Place"
+                 and ev.first <= p.first and p.last <= ev.last]
+        cands = inner or [p for p in located if not (ev.first <= p.first <= ev.last)]
+        if not cands:
+            continue
+        others = [o for o in _events(sent) if o is not ev]
+        def distance(p):
+            between = any(min(p.first, ev.first) < o.first < max(p.first, ev.first) for o in others)
+            return (between, abs(p.first - ev.last))
+        place = min(cands, key=distance)
+        if distance(place)[0]:
+            continue
+        ctx.add(ctx.entity(ev), "heldIn", ctx.entity(place), ctx.span(ev, place), 0.8, "event-place")
+
+
+@rule("event-date")
+def event_date(ctx: Context, sent: Sentence) -> None:
+    """An event is dated by the nearest date of its sentence (a range by its first day).
+
+    "the 10th meeting ... on 16–17 April 2024" -> date 2024-04-16.
+    """
+    evs = _events(sent)
+    for ev in evs:
+        d = date_near(ctx, sent, ev.last, window=18)
+        if d is None:
+            continue
+        d0, d1, dm = d
+        nearest = min(evs, key=lambda o: min(abs(o.last - d0), abs(o.first - d1)))
+        if nearest is not ev:
+            continue
+        ctx.add(ctx.entity(ev), "date", (dm.value, dm.datatype), ctx.span(ev, (d0, d1)), 0.75, "event-date")
+
+
+@rule("event-participants")
+def event_participants(ctx: Context, sent: Sentence) -> None:
+    """Persons named with an event took part in it; so did states and bodies that a
+    participation word names ("took part", "attended", "بمشاركة", "приняли участие") and the
+    sides an event's title names ("Russia-Belarus consultations", "talks between A and B").
+    """
+    evs = _events(sent)
+    if not evs:
+        return
+    a = ctx.a
+    trig = triggers(ctx, sent, "participated") + triggers(ctx, sent, "signed") + [
+        (i, j) for i, j, _ in a.find("speech", sent.first, sent.last)]
+    for ev in evs:
+        e = ctx.entity(ev)
+        for p in sent.of("person"):
+            ctx.add(ctx.entity(p), "participatedIn", e, ctx.span(ev, p), 0.65, "person-at-event")
+        for o in a.mentions:
+            if ev.first <= o.first and o.last <= ev.last and o.kind in ("entity", "sides") and (
+                    o.type == "State" or o.kind == "sides") and not _located(a, o):
+                for oe in ctx.actor_entities(o):
+                    ctx.add(oe, "participatedIn", e, ctx.span(ev), 0.65, "state-in-event-title")
+        located = {id(p) for p in places(ctx, sent)}
+        for pos in trig:
+            for m in agents(ctx, sent, pos):
+                if m.kind in ("entity", "org", "sides") and (m.type in _PARTICIPANT_TYPES or m.kind == "sides") \
+                        and id(m) not in located and not (ev.first <= m.first <= ev.last):
+                    for me in ctx.actor_entities(m):
+                        ctx.add(me, "participatedIn", e, ctx.span(m, ev), 0.6, "actor-at-event")
+
+
+def _located(a, m) -> bool:
+    return m.first > 0 and a.at("locatives", m.first - 1) is not None
+
+
+@rule("event-host")
+def event_host(ctx: Context, sent: Sentence) -> None:
+    """The state or body that hosts, organizes or chairs an event ``hosts`` it.
+
+    "hosted by Saudi Arabia", "استضافت المملكة", "под председательством России" -> hosts.
+    """
+    evs = _events(sent) or ([ctx.main_event] if ctx.main_event is not None else [])
+    if not evs:
+        return
+    for rel, after in (("hosted_by", True), ("hosts", False)):
+        for pos in triggers(ctx, sent, rel):
+            if after or ctx.lang == "ar":
+                cands = [m for m in sent.mentions if m.kind in ("entity", "org") and m.type in _PARTICIPANT_TYPES
+                         and 0 <= m.first - pos[1] <= 4]
+                hosts = cands[:1]
+            else:
+                hosts = [m for m in agents(ctx, sent, pos) if m.kind in ("entity", "org")
+                         and m.type in _PARTICIPANT_TYPES]
+            if not hosts:
+                continue
+            ev = min(evs, key=lambda m: abs(m.first - pos[0]) if m.first >= sent.first else 999)
+            for h in hosts:
+                ctx.add(ctx.entity(h), "hosts", ctx.entity(ev), ctx.span(h, pos, ev) if ev.first >= sent.first
+                        else ctx.span(h, pos), 0.7, "event-host")

@@ -1,0 +1,116 @@
+"""Statements: what an actor or an instrument calls for, welcomes, and which principles it
+promotes. Objects are lexicon entries where one fits, else short spans of the text's words."""
+
+from __future__ import annotations
+
+from cdkg.graph.facts.context import Context, Sentence
+from cdkg.graph.facts.rules import rule
+from cdkg.graph.facts.rules.common import agents, free_objects, triggers
+
+_OBJECT_PARTICLES = ("إلى", "الى", "على")
+_INSTRUMENT_PRONOUNS = ("it", "он", "она", "оно", "документ")
+
+
+def _object_start(ctx: Context, sent: Sentence, pos) -> int | None:
+    """Where the object of a call begins: right after the trigger, or in Arabic after the
+    particle that follows the caller ("دعا الأمين العام ... إلى تعزيز", "رحب ... بالتوقيع")."""
+    a = ctx.a
+    start = pos[1] + 1
+    if ctx.lang != "ar":
+        return start if start <= sent.last else None
+    last_word = a.tokens[pos[1]].norm
+    if last_word in ("ضرورة", "أهمية", "اهمية") or a.tokens[pos[1]].norm in _OBJECT_PARTICLES:
+        return start
+    for k in range(start, min(sent.last, start + 10) + 1):
+        n = a.tokens[k].norm
+        if n in _OBJECT_PARTICLES:
+            return k + 1
+        if n.startswith("ب") and len(n) > 3 and n[1:3] == "ال" or n.startswith(("لتعزيز", "بتعزيز")):
+            return k
+        if a.clause_break(k) and k > start:
+            break
+    return start
+
+
+def _speaker(ctx: Context, sent: Sentence, pos, says: bool):
+    a = ctx.a
+    if says:
+        ins = [m for m in sent.of("instrument") if m.first < pos[0]]
+        if ins:
+            return [ins[-1]]
+        if any(a.tokens[k].norm in _INSTRUMENT_PRONOUNS for k in range(max(sent.first, pos[0] - 3), pos[0])):
+            return [ctx.main_instrument] if ctx.main_instrument is not None else []
+    found = agents(ctx, sent, pos)
+    if found:
+        return found
+    if pos[0] - sent.first <= 3 and ctx.main_instrument is not None and says:
+        return [ctx.main_instrument]
+    return []
+
+
+def _calls(ctx: Context, sent: Sentence, relation: str, tables: tuple[str, ...], rule_name: str) -> None:
+    for table in tables:
+        says = table == "instrument_says"
+        for pos in triggers(ctx, sent, table):
+            start = _object_start(ctx, sent, pos)
+            if start is None:
+                continue
+            speakers = _speaker(ctx, sent, pos, says)
+            if not speakers:
+                continue
+            objects = free_objects(ctx, sent, start)
+            for s in speakers:
+                for se in ctx.actor_entities(s):
+                    for o0, o1 in objects:
+                        obj = ctx.concept(ctx.a.span_text(o0, o1))
+                        ctx.add(se, relation, obj, ctx.span(pos, (o0, o1)), 0.65, rule_name)
+
+
+@rule("called-for")
+def called_for(ctx: Context, sent: Sentence) -> None:
+    """What an actor or instrument calls for, urges or envisages, as the text's own words.
+
+    "Yaacob Ibrahim underlined the need for closer cooperation within ASEAN" -> Yaacob Ibrahim
+    calledFor "closer cooperation within ASEAN"; "It envisages establishing direct dialogue
+    ..." -> the agreement calledFor "direct dialogue ...".
+    """
+    _calls(ctx, sent, "calledFor", ("called", "instrument_says"), "called-for")
+
+
+@rule("welcomed")
+def welcomed(ctx: Context, sent: Sentence) -> None:
+    """What an actor welcomes.
+
+    "Guterres welcomed the adoption of the convention" -> Guterres welcomed "adoption of the
+    convention"; "رحب الوزراء بالتوقيع على المذكرة" -> the ministers welcomed "التوقيع على المذكرة".
+    """
+    _calls(ctx, sent, "welcomed", ("welcomed",), "welcomed")
+
+
+@rule("promotes-principle")
+def promotes_principle(ctx: Context, sent: Sentence) -> None:
+    """A principle named in a sentence is promoted by the instrument the sentence speaks of,
+    else by the actors who state it.
+
+    "The declaration reaffirms respect for state sovereignty in the information space" ->
+    the declaration promotesPrinciple sovereignty.
+    """
+    a = ctx.a
+    principles = [m for m in sent.of("entity") if m.type == "Principle"]
+    if not principles:
+        return
+    instruments = [m for m in sent.of("instrument")]
+    trig = triggers(ctx, sent, "promoted") + triggers(ctx, sent, "called") + triggers(ctx, sent, "adopted") + [
+        (i, j) for i, j, _ in a.find("speech", sent.first, sent.last)]
+    for p in principles:
+        subjects = []
+        if instruments:
+            subjects = [min(instruments, key=lambda m: abs(m.first - p.first))]
+        else:
+            before = [t for t in trig if t[0] < p.first]
+            if before:
+                subjects = [m for m in agents(ctx, sent, before[-1]) if m.kind in ("entity", "sides", "instrument")
+                            and m.type != "Person"]
+        for s in subjects:
+            for se in ctx.actor_entities(s):
+                ctx.add(se, "promotesPrinciple", ctx.entity(p), ctx.span(p), 0.65, "promotes-principle")

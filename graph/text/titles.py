@@ -1,0 +1,173 @@
+"""Titles named by their own words: instruments, events and organizations not in the lexicon.
+
+A title grows from a head word (``instrument_heads``, ``event_heads``, ``org_heads`` in
+``data/patterns/mentions.json``) to the left over modifiers ("second ASEAN Ministerial",
+"российско-белорусские", ordinals) and to the right over its complement ("of cooperation
+in ensuring international information security", "о сотрудничестве в сфере ...",
+"للتعاون في مجال الأمن السيبراني") until punctuation, a verb, a relative word, a date or a
+place after a locative. A bare head with nothing of its own ("the memorandum", "встрече",
+"الاجتماع") is *generic*: a reference back to a title named before.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cdkg.graph.text import morph
+
+__all__ = ["find_titles", "label_of"]
+
+_ORDINAL = re.compile(r"^\d+(st|nd|rd|th|e|я|й|го)?$")
+_LIMITS = {"en": 16, "ru": 12, "ar": 10}
+_PLACE_TYPES = ("Place", "State")
+
+
+def find_titles(a) -> None:
+    """Add ``instrument``, ``event`` and ``org`` mentions to the analysis ``a``."""
+    from cdkg.graph.text.mentions import _make
+
+    lex = {i: m for m in a.mentions if m.kind == "entity" for i in range(m.first, m.last + 1)}
+    found = []
+    for first, last in a.sentences:
+        for kind, table in (("instrument", "instruments"), ("instrument", "generic"), ("event", "events"),
+                            ("org", "orgs")):
+            for h0, h1, value in a.find(table, first, last):
+                inside = lex.get(h0)
+                if inside is not None and (kind == "org" or inside.type in ("InternationalOrganization", "Forum")
+                                           and inside.first < h0):
+                    continue  # "Security Council" of the lexicon, "مجلس التعاون": a known entity
+                span = _grow(a, kind, h0, h1, first, last, lex)
+                if span is None:
+                    continue
+                t0, t1, generic = span
+                type_ = value if kind == "instrument" and table == "instruments" else (
+                    "Agreement" if kind == "instrument" else ("Event" if kind == "event" else "Organization"))
+                m = _make(a, kind, type_, t0, t1, generic=generic)
+                m.attrs.update(head=(h0, h1), family=value if kind == "event" else None,
+                               document_word=table == "generic", label=label_of(a, t0, t1))
+                found.append(m)
+    found.sort(key=lambda m: (m.first, -(m.last - m.first)))
+    kept = []
+    for m in found:
+        if any(k.kind == m.kind and k.first <= m.first and m.last <= k.last for k in kept):
+            continue
+        kept.append(m)
+    a.mentions.extend(kept)
+
+
+def _grow(a, kind: str, h0: int, h1: int, first: int, last: int, lex: dict):
+    lang = a.lang
+    if kind == "org" and lang == "en" and not a.capitalized(h0) and not a.word(h0).isupper():
+        return None  # "the agency": not a name
+    if kind == "org" and lang == "ru" and not (a.capitalized(h0) or a.word(h0).isupper()):
+        return None
+    t0 = _left(a, kind, h0, first, lex)
+    t1 = _right(a, kind, h1, last, lex)
+    determined = t0 == h0 and h0 > first and a.at("determiners", h0 - 1) is not None
+    own = (t0 < h0) or (t1 > h1)
+    generic = not own and (determined or lang != "en" or not a.capitalized(h0) or kind == "event")
+    if kind == "org" and not own and lang != "ru":
+        return None
+    if kind == "org" and lang == "ru" and not own and not a.word(h0).isupper():
+        return None
+    return t0, t1, generic
+
+
+def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
+    lang, t0 = a.lang, h0
+    for _ in range(6):
+        j = t0 - 1
+        if j < first or (a.clause_break(t0) and not a.hyphen_before(t0)):
+            break
+        w = a.word(j)
+        n = a.tokens[j].norm
+        if a.at("determiners", j) is not None:
+            break
+        if lang == "ar":
+            break
+        if lang == "ru":
+            ok = morph.is_adjective(w) or a.hyphen_before(t0) or (j in lex and lex[j].type == "State" and kind != "org")
+            if not ok or a.at("stops:ru", j):
+                break
+        else:
+            ok = (a.at("premodifiers", j) is not None or _ORDINAL.match(n) or a.hyphen_before(t0)
+                  or (a.capitalized(j) or w.isupper()) and a.at("stops:en", j) is None
+                  and a.at("name_stops", j) is None or j in lex)
+            if not ok or (j in lex and lex[j].type == "Person"):
+                break
+            if a.at("roles", j) is not None and kind != "org":
+                break
+        t0 = j
+    return t0
+
+
+def _right(a, kind: str, h1: int, last: int, lex: dict) -> int:
+    lang = a.lang
+    limit = _LIMITS.get(lang, 12) if kind != "org" else 6
+    t1, between, and_seen = h1, False, False
+    j = h1 + 1
+    while j <= last and j - h1 <= limit:
+        if a.clause_break(j) and not a.hyphen_before(j):
+            break
+        n = a.tokens[j].norm
+        if a.date_at(j) is not None and not _title_year(a, j):
+            break
+        if a.at("stops:" + lang, j) is not None and not (between and n in ("и", "and")):
+            break
+        if a.at("honorifics", j) is not None or (kind != "org" and a.at("roles", j) is not None and not between):
+            break
+        if _locative_place(a, j, lex) and not between:
+            break
+        if lang == "ru" and morph.is_verb(a.word(j)):
+            break
+        if lang == "en":
+            if n == "and":
+                if not between and not (a.capitalized(j - 1) and j + 1 <= last and a.capitalized(j + 1)):
+                    break
+                if between and and_seen:
+                    break
+                and_seen = True
+            elif kind == "org" and not (a.capitalized(j) or a.at("links", j) is not None and j + 1 <= last
+                                        and a.capitalized(j + 1)):
+                break
+            elif n.endswith("ed") and a.at("premodifiers", j) is None and j not in lex:
+                break
+        if lang == "ar":
+            if n.startswith("و") and not between and (n.startswith("وال") or a.at("stops:ar", j) is not None):
+                break
+            if kind == "org" and j > h1 + 1 and not (n.startswith(("ال", "لل", "بال")) or j in lex):
+                break
+        if n in ("between", "между", "بين"):
+            between = True
+        t1 = j
+        j += 1
+    while t1 > h1 and (a.at("links", t1) is not None or a.at("determiners", t1) is not None
+                       or a.tokens[t1].norm in ("и", "в", "по", "о", "في", "من", "بين", "و")):
+        t1 -= 1
+    return t1
+
+
+def _title_year(a, j: int) -> bool:
+    d = a.date_at(j)
+    return d is not None and len(d[2].value) == 4 and j > 0 and not a.clause_break(j)
+
+
+def _locative_place(a, j: int, lex: dict) -> bool:
+    """Token ``j`` opens "in PLACE" / "в Минске" / "في الرياض", or is an attached "بالرياض"."""
+    if a.at("locatives", j) is not None and j + 1 in lex and lex[j + 1].type in _PLACE_TYPES:
+        return True
+    if a.at("locatives", j) is not None and a.date_at(j + 1) is not None:
+        return True
+    if a.lang == "ar" and j in lex and lex[j].type == "Place" and a.tokens[j].norm.startswith(("ب", "في")):
+        return True
+    return False
+
+
+def label_of(a, t0: int, t1: int) -> str:
+    """A title's label: the words as written, determiners dropped; Russian in the nominative."""
+    while t0 < t1 and a.at("determiners", t0) is not None:
+        t0 += 1
+    text = a.span_text(t0, t1)
+    if a.lang == "ru":
+        return morph.nominative_phrase(text.split())
+    return text
