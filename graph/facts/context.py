@@ -96,8 +96,10 @@ class Context:
 
     def lexical(self, m: Mention) -> Entity:
         e = m.entry
-        label = m.text if e.type == "Person" else e.label(self.lang)
-        lang = self.lang if (e.type == "Person" or self.lang in e.labels) else "en"
+        # persons and principles as this document words them; other entities by their lexicon label
+        surface = e.type in ("Person", "Principle")
+        label = m.text if surface else e.label(self.lang)
+        lang = self.lang if (surface or self.lang in e.labels) else "en"
         return self.remember(Entity(e.iri, e.type, label, lang, e.wikidata, e.iso2))
 
     def entity(self, m: Mention | None) -> Entity | None:
@@ -135,12 +137,18 @@ class Context:
     def canonical(self, m: Mention) -> Mention | None:
         """The fullest title of the thing a title or a generic reference names."""
         pool = {"instrument": self.instruments, "event": self.events, "org": self.orgs}[m.kind]
+        if m.attrs.get("acronym"):
+            named = [o for o in pool if not o.attrs.get("acronym") and _initials(self.a, o) == m.text.upper()]
+            return self.canonical(named[0]) if named else m
         if m.generic:
             same = [o for o in pool if not o.generic and _same_kind(o, m)]
             before = [o for o in same if o.first < m.first]
+            main = self.main_instrument if m.kind == "instrument" else self.main_event
+            if m.kind == "event" and before and before[-1].attrs.get("family") != m.attrs.get("family") \
+                    and main is not None and not main.generic and main.first < m.first and _same_kind(main, m):
+                return self.canonical(main)  # "the meeting" after a side event: the document's main event
             if before:
                 return self.canonical(before[-1])
-            main = self.main_instrument if m.kind == "instrument" else self.main_event
             if main is not None and not main.generic and _same_kind(main, m):
                 return self.canonical(main)
             if same:
@@ -215,6 +223,10 @@ class Context:
         from cdkg.graph.facts.evaluate import normalize_label
         return self.remember(Entity(mint("concept", type_, normalize_label(text)), type_, text, self.lang,
                                     minted=True))
+
+
+def _initials(a: Analysis, m: Mention) -> str:
+    return "".join(a.word(i)[0].upper() for i in range(m.first, m.last + 1) if a.capitalized(i))
 
 
 def _same_kind(a: Mention, b: Mention) -> bool:

@@ -85,6 +85,8 @@ def _patterns() -> dict:
     wd_alt = "|".join(re.escape(w) for w in sorted(weekdays, key=len, reverse=True))
     p["rel"] = re.compile(rf"(?<![^\W\d_])(?:[وب])?(?:ال)?(?P<rel>{rel_alt})(?![^\W\d_])"
                           rf"(?:\s+(?:ال)?(?:{wd_alt})(?![^\W\d_]))?")
+    same = "|".join(re.escape(_norm(w)).replace(r"\ ", r"\s+") for lang in data.get("same_day", {}).values() for w in lang)
+    p["same"] = re.compile(rf"(?<![^\W\d_])(?:{same})(?![^\W\d_])") if same else None
     p["wd"] = re.compile(rf"(?<![^\W\d_])(?:(?:on|во|в|يوم)\s+)?(?:[وب])?(?P<wd>{wd_alt})(?![^\W\d_])")
     return {"months": months, "relative": relative, "weekdays": weekdays, "re": p}
 
@@ -164,6 +166,11 @@ def find_dates(text: str, published: str | None = None) -> list[DateMention]:
     for m in rx["y"].finditer(norm):
         add(m.start(), m.end(), m.group("year"))
     _relative(norm, pat, pub, found, add)
+    if rx.get("same") is not None:
+        for m in rx["same"].finditer(norm):
+            before = [f for f in found if f[1] <= m.start() and len(f[2]) == 10 and f[2][:1] != "-"]
+            if before:
+                add(m.start(), m.end(), max(before, key=lambda f: f[1])[2], None, True)
     mentions = []
     for s, e, value, end_value, relative_ in sorted(found):
         start, end = offsets[s], offsets[e - 1] + 1

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-__all__ = ["is_verb", "is_adjective", "is_name_word", "nominative_name", "nominative_phrase"]
+__all__ = ["is_verb", "is_adjective", "breaks_title", "is_preposition", "is_name_word", "nominative_name", "nominative_phrase"]
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +38,28 @@ def is_verb(word: str) -> bool:
     """A finite verb, short participle, infinitive or gerund (words that end a title)."""
     p = _best(word.lower())
     return bool(p and p.tag.POS in ("VERB", "INFN", "PRTS", "GRND") and p.score >= 0.3)
+
+
+def breaks_title(word: str) -> bool:
+    """A word that cannot continue a title's complement: a verb, an adverb, or a noun or
+    adjective in the nominative (the complement after a head is genitive or prepositional).
+
+    >>> breaks_title("Иран"), breaks_title("сотрудничестве"), breaks_title("официально")
+    (True, False, True)
+    """
+    if word.isupper() or not word[:1].isalpha():
+        return False
+    p = _best(word.lower())
+    if p is None:
+        return False
+    if p.tag.POS in ("VERB", "INFN", "PRTS", "GRND", "ADVB") and p.score >= 0.3:
+        return True
+    return p.tag.POS in ("NOUN", "ADJF") and p.tag.case == "nomn" and "Fixd" not in p.tag and p.score >= 0.4
+
+
+def is_preposition(word: str) -> bool:
+    p = _best(word.lower())
+    return bool(p and p.tag.POS == "PREP")
 
 
 def is_adjective(word: str) -> bool:
@@ -90,7 +112,7 @@ def nominative_phrase(words: list[str]) -> str:
             continue
         if p.tag.POS == "NOUN":
             form = p.inflect({"nomn"} | ({p.tag.number} if p.tag.number else set()))
-            out.append(_case_like(w, form.word if form else w))
+            out.append(w if w.isupper() else _case_like(w, form.word if form else w))
             head_seen = True
             continue
         out.append(w)

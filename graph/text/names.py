@@ -28,6 +28,12 @@ def find_people(a) -> None:
         for r0, r1, cls in a.find("roles", first, last):
             if r0 in lex and lex[r0].kind == "entity" and lex[r0].type != "Person":
                 continue
+            prev = roles[-1] if roles else None
+            if prev is not None and prev.attrs["role"] == "deputy" and prev.last + 1 == r0:
+                roles[-1] = m = _make(a, "role", "Person", prev.first, r1)  # "Deputy Prime Minister"
+                m.attrs.update(role="deputy", phrase=prev.attrs["phrase"] + " " + " ".join(
+                    t.norm for t in a.tokens[r0:r1 + 1]))
+                continue
             m = _make(a, "role", "Person", r0, r1)
             m.attrs.update(role=cls, phrase=" ".join(t.norm for t in a.tokens[r0:r1 + 1]))
             roles.append(m)
@@ -39,7 +45,7 @@ def find_people(a) -> None:
     people += _surnames(a, people, lex)
     people.sort(key=lambda m: m.first)
     roles = [r for r in roles if not any(p.first <= r.first <= p.last for p in people)]
-    for r in roles:
+    for r in sorted(roles, key=lambda r: -r.first):
         _attach(a, r, people, lex)
     a.mentions.extend(roles + [p for p in people if p.entry is None])
 
@@ -57,10 +63,12 @@ def _is_name_token(a, i: int, lex: dict, taken: set) -> bool:
     if i in lex or i in taken:
         return False
     w = a.word(i)
-    if not a.capitalized(i) or not w[:1].isalpha():
+    if not a.capitalized(i) or not w[:1].isalpha() or (len(w) >= 2 and w.isupper()):
         return False
     if a.date_at(i) is not None:
         return False
+    if len(w) == 1:  # an initial: "S Iswaran", "С.В.Вершинин"
+        return i + 1 < len(a.tokens) and a.capitalized(i + 1) and a.gaps[i + 1].strip() in ("", ".")
     for table in ("name_stops", "roles", "instruments", "events", "orgs", "honorifics", "sides", "speech"):
         if a.at(table, i) is not None:
             return False
@@ -94,11 +102,12 @@ def _capitalized_names(a, roles, lex):
                 break
         length = j - i + 1
         cued = (i - 1) in cues and not a.clause_break(i)
+        quoted = any(q in a.gaps[i] for q in "«\"“") and not cued
         sentence_start = any(s[0] == i for s in a.sentences)
         ok = length >= 2 or cued
         if a.lang == "ru" and length >= 2 and not cued:
             ok = any(morph.is_name_word(a.word(k)) for k in range(i, j + 1))
-        if ok and length == 1 and sentence_start and not cued:
+        if ok and (length == 1 and sentence_start and not cued or quoted):
             ok = False
         if ok:
             m = _make(a, "person", "Person", i, j)
@@ -119,6 +128,11 @@ def _arabic_names(a, roles, lex):
         for h0, h1, _ in a.find("honorifics", first, last):
             starts.append(h1 + 1)
     out, seen = [], set()
+    for r in roles:
+        m = _arabic_name_before(a, r, lex)
+        if m is not None:
+            out.append(m)
+            seen.update(range(m.first, m.last + 1))
     for s in sorted(set(starts)):
         while s < len(a.tokens) and a.at("honorifics", s) is not None and not a.clause_break(s):
             s += a.at("honorifics", s)[0]
@@ -137,6 +151,24 @@ def _arabic_names(a, roles, lex):
             seen.update(range(s, e + 1))
             out.append(m)
     return out
+
+
+def _arabic_name_before(a, r, lex):
+    """"جاسم محمد البديوي، الأمين العام لمجلس التعاون": a name right before ", ROLE"."""
+    from cdkg.graph.text.mentions import _make
+
+    if r.first < 2 or not any(c in a.gaps[r.first] for c in "،,"):
+        return None
+    e = r.first - 1
+    s = e
+    while s - 1 >= 0 and e - (s - 1) < 5 and not a.clause_break(s) and _arabic_name_word(a, s - 1, lex, False) \
+            and a.at("honorifics", s - 1) is None:
+        s -= 1
+    while s < e and not _arabic_name_word(a, s, lex, True):
+        s += 1
+    if e - s + 1 < 2 or not _arabic_name_word(a, s, lex, True) or not _arabic_name_word(a, e, lex, False):
+        return None
+    return _make(a, "person", "Person", s, e)
 
 
 def _skip_complement(a, i: int, lex: dict) -> int:
@@ -205,7 +237,7 @@ def _attach(a, r, people, lex) -> None:
     """Tie a role to the person it names (after it, or before it across a comma) and to the
     state or organization it belongs to."""
     after = [p for p in people if 0 < p.first - r.last <= 9 and not a.breaks_between(r.last, p.first)]
-    before = [p for p in people if 0 < r.first - p.last <= 2 and "," in a.gaps[p.last + 1]
+    before = [p for p in people if 0 < r.first - p.last <= 2 and any(c in a.gaps[p.last + 1] for c in ",،")
               or 0 < r.first - p.last <= 1 and a.lang != "ar"]
     person = after[0] if after else (before[-1] if before else None)
     if person is not None and person.attrs.get("role") is None:
@@ -222,6 +254,13 @@ def _target(a, r, person, lex):
     if a.lang == "en":
         right = [m for m in right if a.tokens[m.first - 1].norm in ("of", "the", "for", "at") or m.first - 1 in lex]
     left = [m for m in actors if 0 <= r.first - m.last <= 2 and not a.breaks_between(m.last, r.first)]
+    if not left and not right and r.first > 0 and a.word(r.first - 1).isupper() and len(a.word(r.first - 1)) >= 2 \
+            and r.first - 1 not in lex and a.lang != "ar":
+        from cdkg.graph.text.mentions import _make
+        acronym = _make(a, "org", "Organization", r.first - 1, r.first - 1)
+        acronym.attrs.update(acronym=True, label=acronym.text)
+        a.mentions.append(acronym)
+        return acronym  # "CSA Chief Executive David Koh"
     if a.lang == "ar":
         return right[0] if right else None
     if a.lang == "ru":

@@ -120,6 +120,11 @@ def tables() -> dict[str, Phrases]:
         "sides": Phrases(_words(m["sides"])),
         "pronouns": Phrases(m["pronouns"].items(), exact=True),
         "speech": Phrases(_words(m["speech"])),
+        "waw": Phrases(_words(m["waw_words"]), exact=True),
+        "principle_words": Phrases(_words(m["principle_words"])),
+        "principle_links": Phrases(_words(m["principle_links"]), exact=True),
+        "chair_passive": Phrases(_words(m["chair_words"]["passive"])),
+        "chair_active": Phrases(_words(m["chair_words"]["active"])),
     }
     for lang, words in m["title_stops"].items():
         out["stops:" + lang] = Phrases(_words(words), exact=lang != "ru")

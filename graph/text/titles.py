@@ -20,6 +20,9 @@ __all__ = ["find_titles", "label_of"]
 _ORDINAL = re.compile(r"^\d+(st|nd|rd|th|e|я|й|го)?$")
 _LIMITS = {"en": 16, "ru": 12, "ar": 10}
 _PLACE_TYPES = ("Place", "State")
+_OPEN_QUOTES = "«\"“„'"
+_CLOSE_QUOTES = "»\"”'"
+_DEFINITE = ("ال", "لل", "بال", "كال", "وال", "فال")
 
 
 def find_titles(a) -> None:
@@ -32,14 +35,23 @@ def find_titles(a) -> None:
         for kind, table in (("instrument", "instruments"), ("instrument", "generic"), ("event", "events"),
                             ("org", "orgs")):
             for h0, h1, value in a.find(table, first, last):
+                if a.lang != "ar" and (h1 + 1 < len(a.tokens) and a.hyphen_before(h1 + 1) and h1 + 1 <= last
+                                       or a.hyphen_before(h0) and h0 > first):
+                    continue  # "treaty-signing events", "co-operation"
                 inside = lex.get(h0)
-                if inside is not None and (kind == "org" or inside.type in ("InternationalOrganization", "Forum")
-                                           and inside.first < h0):
-                    continue  # "Security Council" of the lexicon, "مجلس التعاون": a known entity
                 span = _grow(a, kind, h0, h1, first, last, lex)
                 if span is None:
                     continue
                 t0, t1, generic = span
+                if inside is not None and (kind == "org" or inside.type in ("InternationalOrganization", "Forum")
+                                           and inside.first < h0):
+                    # a known entity ("مجلس التعاون") unless the title runs well past it
+                    # ("مجلس الأمن السيبراني لحكومة دولة الإمارات" is not the lexicon's "مجلس الأمن")
+                    if kind != "org" or t1 <= inside.last + 1 or inside.first < t0:
+                        continue
+                    a.mentions.remove(inside)
+                    for k in range(inside.first, inside.last + 1):
+                        lex.pop(k, None)
                 type_ = value if kind == "instrument" and table == "instruments" else (
                     "Agreement" if kind == "instrument" else ("Event" if kind == "event" else "Organization"))
                 m = _make(a, kind, type_, t0, t1, generic=generic)
@@ -92,7 +104,11 @@ def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
         else:
             ok = (a.at("premodifiers", j) is not None or _ORDINAL.match(n) or a.hyphen_before(t0)
                   or (a.capitalized(j) or w.isupper()) and a.at("stops:en", j) is None
-                  and a.at("name_stops", j) is None or j in lex)
+                  and (a.at("name_stops", j) is None or kind == "org") or j in lex)
+            if not ok and w.islower() and j - 1 >= first and not a.clause_break(j) and (
+                    a.at("premodifiers", j - 1) is not None or _ORDINAL.match(a.tokens[j - 1].norm)) \
+                    and a.at("stops:en", j) is None and a.at("links", j) is None:
+                ok = True  # "eleventh substantive session": an unknown adjective after an ordinal
             if not ok or (j in lex and lex[j].type == "Person"):
                 break
             if a.at("roles", j) is not None and kind != "org":
@@ -103,11 +119,14 @@ def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
 
 def _right(a, kind: str, h1: int, last: int, lex: dict) -> int:
     lang = a.lang
-    limit = _LIMITS.get(lang, 12) if kind != "org" else 6
+    limit = _LIMITS.get(lang, 12) if kind != "org" else (10 if lang == "en" else 6)
     t1, between, and_seen = h1, False, False
+    quoted = _quoted(a, h1 + 1, last)
+    if quoted is not None:
+        return quoted
     j = h1 + 1
     while j <= last and j - h1 <= limit:
-        if a.clause_break(j) and not a.hyphen_before(j):
+        if a.clause_break(j) and not a.hyphen_before(j) and not _member_dash(a, j):
             break
         n = a.tokens[j].norm
         if a.date_at(j) is not None and not _title_year(a, j):
@@ -118,7 +137,8 @@ def _right(a, kind: str, h1: int, last: int, lex: dict) -> int:
             break
         if _locative_place(a, j, lex) and not between:
             break
-        if lang == "ru" and morph.is_verb(a.word(j)):
+        if lang == "ru" and (morph.is_verb(a.word(j)) or j > h1 and morph.breaks_title(a.word(j))
+                             and not morph.is_preposition(a.word(j - 1)) and j not in lex):
             break
         if lang == "en":
             if n == "and":
@@ -133,9 +153,10 @@ def _right(a, kind: str, h1: int, last: int, lex: dict) -> int:
             elif n.endswith("ed") and a.at("premodifiers", j) is None and j not in lex:
                 break
         if lang == "ar":
-            if n.startswith("و") and not between and (n.startswith("وال") or a.at("stops:ar", j) is not None):
+            if n.startswith("و") and not between and a.at("waw", j) is None:
                 break
-            if kind == "org" and j > h1 + 1 and not (n.startswith(("ال", "لل", "بال")) or j in lex):
+            definite = n.startswith(_DEFINITE) or j in lex or n[:1].isdigit()
+            if not definite and j > h1 + 1 and not between and not _leads_to_definite(a, j, last, lex):
                 break
         if n in ("between", "между", "بين"):
             between = True
@@ -145,6 +166,35 @@ def _right(a, kind: str, h1: int, last: int, lex: dict) -> int:
                        or a.tokens[t1].norm in ("и", "в", "по", "о", "في", "من", "بين", "و")):
         t1 -= 1
     return t1
+
+
+def _quoted(a, j: int, last: int):
+    """A quoted name right after a head ("معرض «جيتكس جلوبال»", "конференция «...»"): its last token."""
+    if j > last or not any(q in a.gaps[j] for q in _OPEN_QUOTES) or len(a.gaps[j].strip()) > 2:
+        return None
+    for k in range(j + 1, min(last, j + 12) + 1):
+        if any(q in a.gaps[k] for q in _CLOSE_QUOTES):
+            return k - 1
+    if k == last or (k + 1 < len(a.gaps) and any(q in a.gaps[k + 1] for q in _CLOSE_QUOTES)):
+        return k
+    return None
+
+
+def _member_dash(a, j: int) -> bool:
+    """"государств – членов ШОС": a dash inside a Russian title."""
+    return a.lang == "ru" and a.gaps[j].strip() in ("–", "—", "-") and a.tokens[j].key.startswith(("член", "участ"))
+
+
+def _leads_to_definite(a, j: int, last: int, lex: dict) -> bool:
+    """An indefinite Arabic word inside a title is the first term of a construct
+    ("اجتماع وزراء الخارجية"): the next word or the one after is definite."""
+    for k in (j + 1, j + 2):
+        if k > last or a.clause_break(k):
+            return False
+        n = a.tokens[k].norm
+        if n.startswith(_DEFINITE) or k in lex:
+            return True
+    return False
 
 
 def _title_year(a, j: int) -> bool:

@@ -49,6 +49,11 @@ def agents(ctx: Context, sent: Sentence, pos: tuple[int, int]) -> list[Mention]:
         if after:
             return _coordinated(a, after[0], cands, forward=True)
     before = [m for m in cands if m.last < pos[0] and pos[0] - m.last <= 14]
+    pronoun = next((k for k in range(max(sent.first, pos[0] - 3), pos[0])
+                    if a.at("pronouns", k) is not None and a.at("pronouns", k)[1] == "person"), None)
+    if pronoun is not None and not any(m.first > pronoun for m in before):
+        earlier = [m for m in a.mentions if m.kind == "person" and m.last < sent.first]
+        return earlier[-1:]  # "he said", "он поприветствовал": the person named last
     if not before:
         return []
     last = before[-1]
@@ -79,49 +84,62 @@ def persons(sent: Sentence) -> list[Mention]:
             and m.attrs.get("role") == "head" and m.attrs.get("target") is not None]
 
 
-def free_objects(ctx: Context, sent: Sentence, start: int, limit: int = 12) -> list[tuple[int, int]]:
+def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = None) -> list[tuple[int, int]]:
     """Short spans of the text's own words after a trigger ("closer cooperation within ASEAN"):
     up to the end of the clause, split at coordination ("as well as", "а также", "وكذلك"),
-    at most ``limit`` words each, a leading English gerund dropped."""
+    at most ``limit`` words each. In English a list of actions ("holding dialogues,
+    exchanging information and ...") splits at its commas, its gerunds dropped."""
     a = ctx.a
+    limit = limit or {"en": 10, "ru": 16, "ar": 12}.get(ctx.lang, 12)
+    gerund_list = ctx.lang == "en" and start <= sent.last and a.tokens[start].norm.endswith("ing")
     spans, cur = [], None
     j = start
     while j <= sent.last:
         n = a.tokens[j].norm
         if j > start and a.clause_break(j) and not a.hyphen_before(j):
-            if cur:
-                spans.append(cur)
-            cur = None
-            if ";" in a.gaps[j] or "." in a.gaps[j] or ":" in a.gaps[j] or len(spans) >= 3:
+            gap = a.gaps[j]
+            comma = ("," in gap or "،" in gap) and not any(c in gap for c in ";.:")
+            if not comma or len(spans) >= 3:
                 break
-            if "," not in a.gaps[j] and "،" not in a.gaps[j]:
+            if ctx.lang == "en" and not (gerund_list and a.tokens[j].norm.endswith("ing")):
                 break
+            if ctx.lang == "en":
+                if cur:
+                    spans.append(cur)
+                cur = None
         if n in ("as", "а", "وكذلك", "كذلك", "فضلا") and j + 1 <= sent.last and a.tokens[j + 1].norm in ("well", "также", "عن"):
             if cur:
                 spans.append(cur)
             cur = None
             j += 3 if n == "as" else 2
             continue
-        if _object_stop(a, j) and cur is not None:
+        if ctx.lang == "en" and n == "and" and cur is not None and j + 1 <= sent.last and (
+                a.at("determiners", j + 1) or (gerund_list and a.tokens[j + 1].norm.endswith("ing"))):
             spans.append(cur)
             cur = None
+            j += 1
+            continue
+        if _object_stop(a, j):
             break
         if cur is None:
             cur = [j, j]
         elif cur[1] - cur[0] + 1 < limit:
             cur[1] = j
+        else:
+            break
         j += 1
     if cur:
         spans.append(cur)
     out = []
     for s0, s1 in spans:
-        if a.lang == "en" and s1 > s0 + 1 and a.tokens[s0].norm.endswith("ing") and a.tokens[s0].norm not in ("building", "training"):
+        if ctx.lang == "en" and s1 > s0 + 1 and a.tokens[s0].norm.endswith("ing") \
+                and a.tokens[s0].norm not in ("building", "training", "funding", "networking"):
             s0 += 1
         while s1 > s0 and (a.at("links", s1) or a.at("determiners", s1) or a.tokens[s1].norm in ("и", "و", "في", "من")):
             s1 -= 1
         while s0 < s1 and (a.at("determiners", s0) or a.tokens[s0].norm in ("the", "a", "an", "to")):
             s0 += 1
-        if s1 >= s0 and a.date_at(s0) is None:
+        if s1 >= s0 and a.date_at(s0) is None and not (s1 == s0 and a.tokens[s0].norm.endswith("ing")):
             out.append((s0, s1))
     return out
 

@@ -65,8 +65,7 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
     if not evs:
         return
     a = ctx.a
-    trig = triggers(ctx, sent, "participated") + triggers(ctx, sent, "signed") + [
-        (i, j) for i, j, _ in a.find("speech", sent.first, sent.last)]
+    trig = triggers(ctx, sent, "participated")
     for ev in evs:
         e = ctx.entity(ev)
         for p in sent.of("person"):
@@ -100,16 +99,71 @@ def event_host(ctx: Context, sent: Sentence) -> None:
         return
     for rel, after in (("hosted_by", True), ("hosts", False)):
         for pos in triggers(ctx, sent, rel):
+            right = [m for m in sent.mentions if m.kind in ("entity", "org") and m.type in _PARTICIPANT_TYPES
+                     and 0 <= m.first - pos[1] <= 4]
             if after or ctx.lang == "ar":
-                cands = [m for m in sent.mentions if m.kind in ("entity", "org") and m.type in _PARTICIPANT_TYPES
-                         and 0 <= m.first - pos[1] <= 4]
-                hosts = cands[:1]
+                hosts = right[:1]
             else:
                 hosts = [m for m in agents(ctx, sent, pos) if m.kind in ("entity", "org")
                          and m.type in _PARTICIPANT_TYPES]
+                if not hosts and ctx.lang == "ru":
+                    hosts = right[:1]  # "Саммит, который впервые принимала Индия"
             if not hosts:
                 continue
             ev = min(evs, key=lambda m: abs(m.first - pos[0]) if m.first >= sent.first else 999)
             for h in hosts:
                 ctx.add(ctx.entity(h), "hosts", ctx.entity(ev), ctx.span(h, pos, ev) if ev.first >= sent.first
                         else ctx.span(h, pos), 0.7, "event-host")
+
+
+@rule("chaired-by")
+def chaired_by(ctx: Context, sent: Sentence) -> None:
+    """The person who chairs an event or a body heads it and takes part in it.
+
+    "The meeting was chaired by Mr S Iswaran", "Ambassador Ana Novak, who has chaired the
+    OEWG", "под председательством премьер-министра Нарендры Моди" -> PERSON headOf EVENT/BODY.
+    """
+    a = ctx.a
+    for table, after in (("chair_passive", True), ("chair_active", False)):
+        for p0, p1, _ in a.find(table, sent.first, sent.last):
+            people = [m for m in sent.of("person") if (0 < m.first - p1 <= 8 if after else 0 < p0 - m.last <= 6)
+                      and not a.breaks_between(p1 if after else m.last, m.first if after else p0)
+                      or not after and 0 < p0 - m.last <= 4]
+            if not people:
+                continue
+            person = people[0] if after else people[-1]
+            if after:
+                things = [m for m in sent.of("event") if m.last < p0] or (
+                    [ctx.main_event] if ctx.main_event is not None else [])
+            else:
+                things = [m for m in sent.mentions if m.kind in ("event", "entity", "org") and m.first > p1
+                          and m.first - p1 <= 4 and (m.kind == "event" or m.type in ("Forum", "InternationalOrganization"))]
+            if not things:
+                continue
+            thing = things[-1] if after else things[0]
+            pe, te = ctx.entity(person), ctx.entity(thing)
+            span = ctx.span(thing, (p0, p1), person) if thing.first >= sent.first else ctx.span((p0, p1), person)
+            ctx.add(pe, "headOf", te, span, 0.7, "chaired-by")
+            if thing.kind == "event":
+                ctx.add(pe, "participatedIn", te, span, 0.7, "chaired-by")
+
+
+@rule("speaker-at-main-event")
+def speaker_at_main_event(ctx: Context, sent: Sentence) -> None:
+    """In a report on one event, those who speak, call for or welcome something in it took
+    part in it ("India welcomed the creation of a portal", "Tunisia, speaking for the Arab
+    Group, regretted ...") when the sentence names no other event.
+    """
+    main = ctx.main_event
+    if main is None or sent.of("event") or main.generic:
+        return
+    a = ctx.a
+    trig = [(i, j) for i, j, _ in a.find("speech", sent.first, sent.last)]
+    for rel in ("called", "welcomed"):
+        trig += triggers(ctx, sent, rel)
+    e = ctx.entity(main)
+    for pos in trig:
+        for m in agents(ctx, sent, pos):
+            if m.kind in ("person", "entity", "sides") and (m.type in ("Person", "State") or m.kind == "sides"):
+                for me in ctx.actor_entities(m):
+                    ctx.add(me, "participatedIn", e, ctx.span(m, pos), 0.5, "speaker-at-main-event")
