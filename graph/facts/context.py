@@ -83,7 +83,10 @@ class Context:
         for m in ms:
             if m.kind == "entity" and m.type == "State":
                 firsts.setdefault(m.entry.iri, m)
-        self.pair = [self.lexical(firsts[iri]) for iri, _ in states.most_common(2)] if len(states) >= 2 else []
+        top = states.most_common(3)
+        # the document's two sides: two states it names most, clearly more than any third
+        bilateral = len(top) == 2 or len(top) >= 3 and top[1][1] >= 2 and top[1][1] > top[2][1]
+        self.pair = [self.lexical(firsts[iri]) for iri, _ in top[:2]] if len(top) >= 2 and bilateral else []
         specific = [m for m in self.instruments if not m.generic]
         self.main_instrument = specific[0] if specific else (self.instruments[0] if self.instruments else None)
         events = [m for m in self.events if not m.generic]
@@ -124,7 +127,12 @@ class Context:
             return self._persons[skeleton]
         if m.kind == "role":
             return self.entity(m.attrs.get("person"))
-        if m.kind in ("instrument", "event", "org"):
+        if m.kind == "event":
+            cluster = self.event_cluster(m)
+            first = cluster[0]
+            return self.remember(Entity(mint("event", title_key(_content(self.a, first)), str(first.first),
+                                             self.doc.sha), "Event", first.label, self.lang, minted=True))
+        if m.kind in ("instrument", "org"):
             target = self.canonical(m)
             if target is None:
                 return None
@@ -168,8 +176,26 @@ class Context:
                     best = o
         return best
 
+    def event_cluster(self, m: Mention) -> list[Mention]:
+        """The mentions of one event: same family group (a visit and the talks held during it
+        are one meeting), no conflicting place, year or ordinal; a generic mention ("the
+        meeting", "встрече") joins the latest event of its group, else the document's main one."""
+        if not hasattr(self, "_clusters"):
+            self._clusters = _cluster_events(self.a, self.events)
+        for c in self._clusters:
+            if any(x is m for x in c):
+                return c
+        return [m]
+
     def sides(self) -> list[Entity]:
         return list(self.pair)
+
+    def main_statement(self) -> Mention | None:
+        """The joint statement or declaration a report is about (its first specific mention)."""
+        for m in self.instruments:
+            if m.type in ("JointStatement", "Declaration") and not m.generic:
+                return m
+        return None
 
     def actor_entities(self, m: Mention) -> list[Entity]:
         """The entities an actor mention stands for: the pair for "the two sides", else one."""
@@ -223,6 +249,47 @@ class Context:
         from cdkg.graph.facts.evaluate import normalize_label
         return self.remember(Entity(mint("concept", type_, normalize_label(text)), type_, text, self.lang,
                                     minted=True))
+
+
+def _group(m: Mention) -> str:
+    from cdkg.graph.text.phrases import patterns
+    family = m.attrs.get("family") or "meeting"
+    return patterns("mentions")["event_groups"].get(family, family)
+
+
+def _marks(a: Analysis, m: Mention) -> dict:
+    """What tells two mentions of events apart: a place named in the title, a year, an ordinal."""
+    from cdkg.graph.text.phrases import tables
+    t = tables()
+    places = {o.entry.iri for o in a.mentions if o.kind == "entity" and o.type == "Place"
+              and m.first <= o.first and o.last <= m.last}
+    years = {d.value[:4] for d0, d1, d in a.dates if m.first <= d0 and d1 <= m.last}
+    ordinals = {a.tokens[i].key for i in range(m.first, m.last + 1) if t["ordinals"].at(a.tokens, i) is not None}
+    return {"places": places, "years": years, "ordinals": ordinals}
+
+
+def _compatible(x: dict, y: dict) -> bool:
+    return all(not (x[k] and y[k]) or x[k] & y[k] for k in ("places", "years", "ordinals"))
+
+
+def _cluster_events(a: Analysis, events: list[Mention]) -> list[list[Mention]]:
+    clusters: list[list[Mention]] = []
+    marks: list[dict] = []
+    for m in events:
+        mk = _marks(a, m)
+        same = [i for i, c in enumerate(clusters) if _group(c[0]) == _group(m) and _compatible(marks[i], mk)]
+        if m.generic:
+            target = same[-1] if same else (0 if clusters and _group(m) == "meeting" else None)
+        else:
+            target = same[-1] if same else None
+        if target is None:
+            clusters.append([m])
+            marks.append(mk)
+        else:
+            clusters[target].append(m)
+            for k in mk:
+                marks[target][k] |= mk[k]
+    return clusters
 
 
 def _initials(a: Analysis, m: Mention) -> str:

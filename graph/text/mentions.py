@@ -171,6 +171,8 @@ def analyze(doc: Document, gazetteer: Gazetteer) -> Analysis:
     a = Analysis(doc=doc, tokens=tokens, gaps=gaps, sentences=_sentences(doc, tokens, gaps))
     a.dates = _dates(a)
     for match in gazetteer.find(text, tokens):
+        if not _proper(a, match):
+            continue
         a.mentions.append(_make(a, "entity", match.entry.type, match.first, match.last, entry=match.entry))
     titles.find_titles(a)
     names.find_people(a)
@@ -197,5 +199,22 @@ def _dates(a: Analysis) -> list[tuple[int, int, DateMention]]:
 def _sides(a: Analysis) -> None:
     for first, last in a.sentences:
         for i, j, _ in a.find("sides", first, last):
-            if not a.covered(i, ("entity", "person", "org", "instrument", "event")):
-                a.mentions.append(_make(a, "sides", "State", i, j))
+            if a.covered(i, ("entity", "person", "org", "instrument", "event")):
+                continue
+            # "Российская сторона", "الجانب الروسي": one state's side, not the pair
+            if a.covered(i - 1, ("entity",)) is not None and a.covered(i - 1, ("entity",)).type == "State" \
+                    and not a.clause_break(i) or a.covered(j + 1, ("entity",)) is not None \
+                    and a.covered(j + 1, ("entity",)).type == "State" and a.lang == "ar":
+                continue
+            a.mentions.append(_make(a, "sides", "State", i, j))
+
+
+def _proper(a: Analysis, match) -> bool:
+    """In English and Russian a name is capitalized: "того" is not Togo, "china" is not China
+    (unless the lexicon lists the lowercase form, as it does adjectives: "российской")."""
+    if a.lang == "ar":
+        return True
+    surface = a.word(match.first)
+    if not surface[:1].islower():
+        return True
+    return any(label[:1].islower() for label, _ in match.entry.match_labels)

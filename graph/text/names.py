@@ -121,12 +121,13 @@ def _capitalized_names(a, roles, lex):
 def _arabic_names(a, roles, lex):
     from cdkg.graph.text.mentions import _make
 
-    starts = []
+    starts, honored = [], set()
     for r in roles:
         starts.append(_skip_complement(a, r.last + 1, lex))
     for first, last in a.sentences:
         for h0, h1, _ in a.find("honorifics", first, last):
             starts.append(h1 + 1)
+            honored.add(h1 + 1)
     out, seen = [], set()
     for r in roles:
         m = _arabic_name_before(a, r, lex)
@@ -136,6 +137,9 @@ def _arabic_names(a, roles, lex):
     for s in sorted(set(starts)):
         while s < len(a.tokens) and a.at("honorifics", s) is not None and not a.clause_break(s):
             s += a.at("honorifics", s)[0]
+            honored.add(s)
+        if s < len(a.tokens) and s not in honored and a.at("given_names", s) is None:
+            continue  # after a role, a name starts with a given name ("جاسم", "سيرغي")
         if s >= len(a.tokens) or s in seen or a.clause_break(s):
             continue
         e = s - 1
@@ -167,6 +171,8 @@ def _arabic_name_before(a, r, lex):
     while s < e and not _arabic_name_word(a, s, lex, True):
         s += 1
     if e - s + 1 < 2 or not _arabic_name_word(a, s, lex, True) or not _arabic_name_word(a, e, lex, False):
+        return None
+    if a.at("given_names", s) is None and a.at("honorifics", s - 1) is None:
         return None
     return _make(a, "person", "Person", s, e)
 

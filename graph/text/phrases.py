@@ -121,11 +121,15 @@ def tables() -> dict[str, Phrases]:
         "pronouns": Phrases(m["pronouns"].items(), exact=True),
         "speech": Phrases(_words(m["speech"])),
         "waw": Phrases(_words(m["waw_words"]), exact=True),
+        "plural_instruments": Phrases(_words(m["plural_instruments"]), exact=True),
+        "ordinals": Phrases(_words(m["ordinals"])),
+        "including": Phrases(_words(m["including"])),
         "principle_words": Phrases(_words(m["principle_words"])),
         "principle_links": Phrases(_words(m["principle_links"]), exact=True),
         "chair_passive": Phrases(_words(m["chair_words"]["passive"])),
         "chair_active": Phrases(_words(m["chair_words"]["active"])),
     }
+    out["given_names"] = Phrases(_words(patterns("given_names")["ar"]))
     for lang, words in m["title_stops"].items():
         out["stops:" + lang] = Phrases(_words(words), exact=lang != "ru")
     for rel, words in patterns("relations").items():

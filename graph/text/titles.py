@@ -38,6 +38,9 @@ def find_titles(a) -> None:
                 if a.lang != "ar" and (h1 + 1 < len(a.tokens) and a.hyphen_before(h1 + 1) and h1 + 1 <= last
                                        or a.hyphen_before(h0) and h0 > first):
                     continue  # "treaty-signing events", "co-operation"
+                if kind == "instrument" and (a.at("plural_instruments", h0) is not None or h0 > first and (
+                        a.tokens[h0 - 1].norm.isdigit() or a.date_at(h0 - 1) is not None and len(a.word(h0 - 1)) <= 3)):
+                    continue  # "18 وثيقة", "the documents": a count, not an instrument
                 inside = lex.get(h0)
                 span = _grow(a, kind, h0, h1, first, last, lex)
                 if span is None:
@@ -126,7 +129,8 @@ def _right(a, kind: str, h1: int, last: int, lex: dict) -> int:
         return quoted
     j = h1 + 1
     while j <= last and j - h1 <= limit:
-        if a.clause_break(j) and not a.hyphen_before(j) and not _member_dash(a, j):
+        if a.clause_break(j) and not a.hyphen_before(j) and not _member_dash(a, j) and not (
+                between and a.gaps[j].strip() and all(c in _OPEN_QUOTES + _CLOSE_QUOTES + " " for c in a.gaps[j])):
             break
         n = a.tokens[j].norm
         if a.date_at(j) is not None and not _title_year(a, j):
@@ -155,6 +159,8 @@ def _right(a, kind: str, h1: int, last: int, lex: dict) -> int:
         if lang == "ar":
             if n.startswith("و") and not between and a.at("waw", j) is None:
                 break
+            if n.startswith("بال") and not between:
+                break  # "في بيان مشترك بالتقدم": the object of a verb, not the title
             definite = n.startswith(_DEFINITE) or j in lex or n[:1].isdigit()
             if not definite and j > h1 + 1 and not between and not _leads_to_definite(a, j, last, lex):
                 break
@@ -172,11 +178,12 @@ def _quoted(a, j: int, last: int):
     """A quoted name right after a head ("معرض «جيتكس جلوبال»", "конференция «...»"): its last token."""
     if j > last or not any(q in a.gaps[j] for q in _OPEN_QUOTES) or len(a.gaps[j].strip()) > 2:
         return None
-    for k in range(j + 1, min(last, j + 12) + 1):
+    end = min(last, j + 12)
+    for k in range(j + 1, end + 1):
         if any(q in a.gaps[k] for q in _CLOSE_QUOTES):
             return k - 1
-    if k == last or (k + 1 < len(a.gaps) and any(q in a.gaps[k + 1] for q in _CLOSE_QUOTES)):
-        return k
+    if end + 1 < len(a.gaps) and any(q in a.gaps[end + 1] for q in _CLOSE_QUOTES) or end == last:
+        return end
     return None
 
 
@@ -218,6 +225,8 @@ def label_of(a, t0: int, t1: int) -> str:
     while t0 < t1 and a.at("determiners", t0) is not None:
         t0 += 1
     text = a.span_text(t0, t1)
+    if a.lang == "ar" and text[:1] in ("و", "ف") and a.tokens[t0].norm[1:3] != "ال" and a.at("waw", t0) is None:
+        text = text[1:]  # "وبرنامج شامل ...": the conjunction is not the title's
     if a.lang == "ru":
         return morph.nominative_phrase(text.split())
     return text

@@ -174,10 +174,11 @@ def _dateline(a, sent: Sentence, d0: int) -> bool:
     return (w.isupper() and len(w) > 2) or "/" in a.doc.text[a.tokens[d0].end:a.tokens[min(d0 + 3, len(a.tokens) - 1)].start]
 
 
-def date_near(ctx: Context, sent: Sentence, pos: int, window: int = 25):
-    """The date of the sentence nearest to token ``pos`` (after it first)."""
+def date_near(ctx: Context, sent: Sentence, pos: int, window: int = 25, exclude=()):
+    """The date of the sentence nearest to token ``pos`` (after it first), outside the token
+    ranges ``exclude`` (the years of a title date the title, not an event)."""
     ds = [(abs(d0 - pos) + (0 if d0 > pos else 2), d0, d1, d) for d0, d1, d in dates(ctx, sent)
-          if abs(d0 - pos) <= window and d.value[:1] != "-" or abs(d0 - pos) <= window]
+          if abs(d0 - pos) <= window and not any(f <= d0 <= l for f, l in exclude)]
     ds.sort(key=lambda x: x[0])
     return ds[0][1:] if ds else None
 

@@ -44,8 +44,9 @@ def event_date(ctx: Context, sent: Sentence) -> None:
     "the 10th meeting ... on 16–17 April 2024" -> date 2024-04-16.
     """
     evs = _events(sent)
+    titled = [(m.first, m.last) for m in sent.of("instrument")]
     for ev in evs:
-        d = date_near(ctx, sent, ev.last, window=18)
+        d = date_near(ctx, sent, ev.last, window=18, exclude=titled)
         if d is None:
             continue
         d0, d1, dm = d

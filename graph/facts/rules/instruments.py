@@ -12,10 +12,19 @@ _SIDELINES = ("sidelines", "margins", "fringes", "полях", "هامش")
 
 
 def _targets(ctx: Context, sent: Sentence, pos, after=15, before=8):
-    """The instruments a trigger speaks of, and those listed with them."""
-    ins = [m for m in sent.of("instrument") if near(m, pos, after, before)
-           and not any(o.kind == "instrument" and o is not m and o.first <= m.first and m.last <= o.last
-                       for o in sent.mentions)]
+    """The instruments a trigger speaks of, and those listed after them ("X، وY، وZ")."""
+    pool = [m for m in sent.of("instrument") if not any(
+        o.kind == "instrument" and o is not m and o.first <= m.first and m.last <= o.last for o in sent.mentions)]
+    ins = [m for m in pool if near(m, pos, after, before)]
+    if not ins:
+        return ins
+    a = ctx.a
+    last = max(ins, key=lambda m: m.last)
+    for m in pool:
+        if m.first > last.last and m.first - last.last <= 2 and m not in ins and all(
+                a.tokens[k].norm in ("و", "and", "и", "as", "well") for k in range(last.last + 1, m.first)):
+            ins.append(m)
+            last = m
     return ins
 
 
@@ -81,8 +90,8 @@ def _signers(ctx: Context, sent: Sentence, pos, targets):
         orgs = [r.attrs.get("target") for r in sent.of("role") if r.attrs.get("target") is not None]
         orgs += [m for m in sent.of("org") if not inside(m) and not m.generic]
         parties = [o for o in orgs if o is not None]
-    if not parties and not persons and ctx.pair and targets and targets[0].generic is False:
-        return [], []
+    if not parties and ctx.pair and any(m.kind == "sides" for m in a.mentions):
+        parties = [m for m in a.mentions if m.kind == "sides"][:1]  # a bilateral report: the two sides
     return persons, _dedupe(parties)
 
 

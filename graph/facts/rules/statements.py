@@ -48,22 +48,48 @@ def _speaker(ctx: Context, sent: Sentence, pos, says: bool):
     return []
 
 
+_NAMED_OBJECT_TYPES = ("InternationalOrganization", "Forum", "Convention", "Principle")
+
+
+def voice(ctx: Context, speakers: list) -> list:
+    """A joint statement speaks for its authors: what the sides, their heads or "the leaders"
+    say in a report on their joint statement is the statement's."""
+    statement = ctx.main_statement()
+    if statement is None or not speakers:
+        return speakers
+    heads = {f.subject.iri for f in ctx.facts.values() if f.relation == "headOf"
+             and f.object.iri in {e.iri for e in ctx.sides()}}
+    def authored(m):
+        if m.kind == "sides" or m is statement:
+            return True
+        if m.kind == "role" and m.attrs.get("role") == "head":
+            return True
+        e = ctx.entity(m)
+        return e is not None and (e.iri in heads or e.iri in {x.iri for x in ctx.sides()})
+    return [statement] if all(authored(m) for m in speakers) else speakers
+
+
 def _calls(ctx: Context, sent: Sentence, relation: str, tables: tuple[str, ...], rule_name: str) -> None:
+    a = ctx.a
     for table in tables:
         says = table == "instrument_says"
         for pos in triggers(ctx, sent, table):
             start = _object_start(ctx, sent, pos)
             if start is None:
                 continue
-            speakers = _speaker(ctx, sent, pos, says)
+            speakers = voice(ctx, _speaker(ctx, sent, pos, says))
             if not speakers:
                 continue
             objects = free_objects(ctx, sent, start)
+            named = [m for m in sent.mentions if m.kind in ("entity", "instrument") and m.type in _NAMED_OBJECT_TYPES
+                     and not m.generic and any(o0 <= m.first <= o1 + 3 for o0, o1 in objects)]
             for s in speakers:
                 for se in ctx.actor_entities(s):
                     for o0, o1 in objects:
-                        obj = ctx.concept(ctx.a.span_text(o0, o1))
+                        obj = ctx.concept(a.span_text(o0, o1))
                         ctx.add(se, relation, obj, ctx.span(pos, (o0, o1)), 0.65, rule_name)
+                    for m in named:
+                        ctx.add(se, relation, ctx.entity(m), ctx.span(pos, m), 0.6, rule_name + "-named")
 
 
 @rule("called-for")
@@ -111,6 +137,6 @@ def promotes_principle(ctx: Context, sent: Sentence) -> None:
             if before:
                 subjects = [m for m in agents(ctx, sent, before[-1]) if m.kind in ("entity", "sides", "instrument")
                             and m.type != "Person"]
-        for s in subjects:
+        for s in voice(ctx, subjects):
             for se in ctx.actor_entities(s):
                 ctx.add(se, "promotesPrinciple", ctx.entity(p), ctx.span(p), 0.65, "promotes-principle")
