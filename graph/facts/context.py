@@ -76,7 +76,7 @@ class Context:
         self._persons: dict[str, Entity] = {}
         ms = analysis.mentions
         self.instruments = [m for m in ms if m.kind == "instrument"]
-        self.events = [m for m in ms if m.kind == "event"]
+        self.events = [m for m in ms if m.kind == "event" and not _hypothetical(analysis, m)]
         self.orgs = [m for m in ms if m.kind == "org"]
         states = Counter(m.entry.iri for m in ms if m.kind == "entity" and m.type == "State")
         firsts = {}
@@ -249,6 +249,25 @@ class Context:
         from cdkg.graph.facts.evaluate import normalize_label
         return self.remember(Entity(mint("concept", type_, normalize_label(text)), type_, text, self.lang,
                                     minted=True))
+
+
+def _hypothetical(a: Analysis, m: Mention) -> bool:
+    """An event that is only called for or envisaged ("envisages establishing direct dialogue",
+    "призвали провести саммит") has not taken place: it is not an event of the report."""
+    from cdkg.graph.text.phrases import tables
+    t = tables()
+    first, _ = a.sentence_of(m.first)
+    for k in range(first, m.first):
+        if not (t["rel:called"].at(a.tokens, k) or t["rel:instrument_says"].at(a.tokens, k)):
+            continue
+        if m.first - k <= 4 and not a.breaks_between(k, m.first):
+            return True
+        # "..., as well as holding full-scale consultations": an action called for
+        before = [a.tokens[j].norm for j in range(max(first, m.first - 3), m.first)]
+        if any(w.endswith("ing") or w.startswith(("проведени", "создани", "организаци")) or w in (
+                "عقد", "إقامة", "اقامة", "تنظيم", "إنشاء", "انشاء") for w in before):
+            return True
+    return False
 
 
 def _group(m: Mention) -> str:

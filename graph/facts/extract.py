@@ -43,7 +43,9 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
     """
     a = analyze(doc, gazetteer)
     ctx = Context(a)
-    sentences = [Sentence(first, last, a.in_sentence(first, last)) for first, last in a.sentences]
+    real = {id(m) for m in ctx.events}
+    sentences = [Sentence(first, last, [m for m in a.in_sentence(first, last) if m.kind != "event" or id(m) in real])
+                 for first, last in a.sentences]
     for r in registry():
         for sent in sentences:
             if sent.mentions:

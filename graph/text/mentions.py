@@ -104,6 +104,17 @@ class Analysis:
         w = self.word(i)
         return w[:1].isupper() and not (len(w) > 3 and w.isupper())
 
+    def titlecase(self, i: int) -> bool:
+        """Is token ``i`` in a headline written in Title Case, where capitals say nothing?"""
+        first, last = self.sentence_of(i)
+        if not hasattr(self, "_titlecase"):
+            self._titlecase = {}
+        if (first, last) not in self._titlecase:
+            words = [self.word(k) for k in range(first, last + 1) if self.word(k)[:1].isalpha()]
+            caps = sum(1 for w in words if w[:1].isupper())
+            self._titlecase[(first, last)] = self.lang == "en" and len(words) >= 4 and caps >= 0.7 * len(words)
+        return self._titlecase[(first, last)]
+
     def hyphen_before(self, i: int) -> bool:
         return 0 < i < len(self.gaps) and self.gaps[i] in ("-", "–")
 
@@ -128,6 +139,23 @@ class Analysis:
 
     def covered(self, i: int, kinds=("entity", "person", "org")) -> Mention | None:
         return next((m for m in self.mentions if m.first <= i <= m.last and m.kind in kinds), None)
+
+
+def _soft_breaks(doc: Document, tokens: list[Token], gaps: list[str]) -> list[str]:
+    """A text wrapped at a fixed width breaks its lines inside sentences: a single line break
+    followed by a lower-case word (or, in Arabic, ending a long line without punctuation) is a
+    space."""
+    out = list(gaps)
+    for i in range(1, len(tokens)):
+        g = gaps[i]
+        if g.count("\n") != 1 or g.strip(" \t\r\n") != "":
+            continue
+        nxt = doc.text[tokens[i].start:tokens[i].end]
+        line_start = doc.text.rfind("\n", 0, tokens[i - 1].start) + 1
+        long_line = tokens[i - 1].end - line_start > 50
+        if nxt[:1].islower() or (tokens[i].is_arabic and long_line):
+            out[i] = " "
+    return out
 
 
 def _sentences(doc: Document, tokens: list[Token], gaps: list[str]) -> list[tuple[int, int]]:
@@ -168,6 +196,7 @@ def analyze(doc: Document, gazetteer: Gazetteer) -> Analysis:
     text = doc.analysis_text
     tokens = tokenize(text)
     gaps = [""] + [doc.text[tokens[i - 1].end:tokens[i].start] for i in range(1, len(tokens))]
+    gaps = _soft_breaks(doc, tokens, gaps)
     a = Analysis(doc=doc, tokens=tokens, gaps=gaps, sentences=_sentences(doc, tokens, gaps))
     a.dates = _dates(a)
     for match in gazetteer.find(text, tokens):

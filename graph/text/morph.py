@@ -54,7 +54,8 @@ def breaks_title(word: str) -> bool:
         return False
     if p.tag.POS in ("VERB", "INFN", "PRTS", "GRND", "ADVB") and p.score >= 0.3:
         return True
-    return p.tag.POS in ("NOUN", "ADJF") and p.tag.case == "nomn" and "Fixd" not in p.tag and p.score >= 0.4
+    return p.tag.POS in ("NOUN", "ADJF") and p.tag.case in ("nomn", "accs") and "Fixd" not in p.tag \
+        and p.score >= 0.4
 
 
 def is_preposition(word: str) -> bool:

@@ -104,9 +104,10 @@ def _capitalized_names(a, roles, lex):
         cued = (i - 1) in cues and not a.clause_break(i)
         quoted = any(q in a.gaps[i] for q in "«\"“") and not cued
         sentence_start = any(s[0] == i for s in a.sentences)
-        ok = length >= 2 or cued
-        if a.lang == "ru" and length >= 2 and not cued:
-            ok = any(morph.is_name_word(a.word(k)) for k in range(i, j + 1))
+        ok = (length >= 2 and not a.titlecase(i)) or cued
+        if a.lang == "ru" and (length >= 2 and not cued or length == 1):
+            ok = ok and (any(morph.is_name_word(a.word(k)) for k in range(i, j + 1)) or "." in a.word(i)) \
+                and not morph.is_adjective(a.word(i))
         if ok and (length == 1 and sentence_start and not cued or quoted):
             ok = False
         if ok:

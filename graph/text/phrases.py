@@ -124,6 +124,7 @@ def tables() -> dict[str, Phrases]:
         "plural_instruments": Phrases(_words(m["plural_instruments"]), exact=True),
         "ordinals": Phrases(_words(m["ordinals"])),
         "including": Phrases(_words(m["including"])),
+        "meeting_verbs": Phrases(_words(w for ws in m["meeting_verbs"].values() for w in ws), exact=True),
         "principle_words": Phrases(_words(m["principle_words"])),
         "principle_links": Phrases(_words(m["principle_links"]), exact=True),
         "chair_passive": Phrases(_words(m["chair_words"]["passive"])),

@@ -61,6 +61,7 @@ def find_titles(a) -> None:
                 m.attrs.update(head=(h0, h1), family=value if kind == "event" else None,
                                document_word=table == "generic", label=label_of(a, t0, t1))
                 found.append(m)
+    found += _verbal_meetings(a, found, lex)
     found.sort(key=lambda m: (m.first, -(m.last - m.first)))
     kept = []
     for m in found:
@@ -70,13 +71,48 @@ def find_titles(a) -> None:
     a.mentions.extend(kept)
 
 
+def _verbal_meetings(a, found, lex) -> list:
+    """"Главы МИДов стран СНГ встретились вчера в Ташкенте", "التقى الوزير نظيره": a meeting
+    told by its verb. Its label is built from the text's words: the meeting noun of the
+    language, who met, and where ("встреча Главы МИДов стран СНГ в Ташкенте")."""
+    from cdkg.graph.text.mentions import _make
+    from cdkg.graph.text.phrases import patterns
+
+    noun = patterns("mentions")["meeting_noun"].get(a.lang, "meeting")
+    out = []
+    for first, last in a.sentences:
+        for v0, v1, _ in a.find("meeting_verbs", first, last):
+            if any(m.kind == "event" and abs(m.first - v0) <= 6 for m in found):
+                continue
+            if a.lang == "ar":
+                s0, s1 = v1 + 1, v1
+                while s1 + 1 <= last and s1 + 1 - v1 <= 8 and not a.clause_break(s1 + 1):
+                    s1 += 1
+                span = (v0, s1)
+                who = a.span_text(s0, s1) if s1 >= s0 else ""
+            else:
+                s0 = v0
+                while s0 - 1 >= first and v0 - (s0 - 1) <= 8 and not a.clause_break(s0):
+                    s0 -= 1
+                who = a.span_text(s0, v0 - 1) if s0 < v0 else ""
+                span = (s0, v1)
+            place = next((lex[k] for k in range(v1 + 1, min(last, v1 + 4) + 1) if k in lex
+                          and lex[k].type in _PLACE_TYPES and a.at("locatives", k - 1) is not None), None)
+            label = " ".join(x for x in (noun, who, a.span_text(place.first - 1, place.last) if place else "") if x)
+            m = _make(a, "event", "Event", span[0], max(span[1], place.last if place else span[1]))
+            m.attrs.update(head=(v0, v1), family="meeting", label=label, verbal=True)
+            out.append(m)
+            break
+    return out
+
+
 def _grow(a, kind: str, h0: int, h1: int, first: int, last: int, lex: dict):
     lang = a.lang
     if kind == "org" and lang == "en" and not a.capitalized(h0) and not a.word(h0).isupper():
         return None  # "the agency": not a name
-    if kind == "org" and lang == "ru" and not (a.capitalized(h0) or a.word(h0).isupper()):
-        return None
     t0 = _left(a, kind, h0, first, lex)
+    if kind == "org" and lang == "ru" and not (a.capitalized(t0) or a.word(h0).isupper()):
+        return None
     t1 = _right(a, kind, h1, last, lex)
     determined = t0 == h0 and h0 > first and a.at("determiners", h0 - 1) is not None
     own = (t0 < h0) or (t1 > h1)
@@ -106,7 +142,7 @@ def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
                 break
         else:
             ok = (a.at("premodifiers", j) is not None or _ORDINAL.match(n) or a.hyphen_before(t0)
-                  or (a.capitalized(j) or w.isupper()) and a.at("stops:en", j) is None
+                  or (a.capitalized(j) or w.isupper()) and a.at("stops:en", j) is None and not a.titlecase(j)
                   and (a.at("name_stops", j) is None or kind == "org") or j in lex)
             if not ok and w.islower() and j - 1 >= first and not a.clause_break(j) and (
                     a.at("premodifiers", j - 1) is not None or _ORDINAL.match(a.tokens[j - 1].norm)) \
@@ -137,7 +173,7 @@ def _right(a, kind: str, h1: int, last: int, lex: dict) -> int:
             break
         if a.at("stops:" + lang, j) is not None and not (between and n in ("и", "and")):
             break
-        if a.at("honorifics", j) is not None or (kind != "org" and a.at("roles", j) is not None and not between):
+        if a.at("honorifics", j) is not None:
             break
         if _locative_place(a, j, lex) and not between:
             break
