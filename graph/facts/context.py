@@ -129,7 +129,7 @@ class Context:
             return self.entity(m.attrs.get("person"))
         if m.kind == "event":
             cluster = self.event_cluster(m)
-            first = cluster[0]
+            first = next((x for x in cluster if not x.attrs.get("part_of")), cluster[0])
             return self.remember(Entity(mint("event", title_key(_content(self.a, first)), str(first.first),
                                              self.doc.sha), "Event", first.label, self.lang, minted=True))
         if m.kind in ("instrument", "org"):
@@ -169,6 +169,8 @@ class Context:
             if o.generic or o is m or o.type != m.type and m.kind == "instrument":
                 continue
             if m.kind == "event" and o.attrs.get("family") != m.attrs.get("family"):
+                continue
+            if m.kind == "org" and not _same_head(self.a, o, m):
                 continue
             ow = set(_content(self.a, o))
             if words and ow and len(words & ow) >= 0.75 * min(len(words), len(ow)):
@@ -272,7 +274,7 @@ def _hypothetical(a: Analysis, m: Mention) -> bool:
 
 def _group(m: Mention) -> str:
     from cdkg.graph.text.phrases import patterns
-    family = m.attrs.get("family") or "meeting"
+    family = m.attrs.get("part_of") or m.attrs.get("family") or "meeting"
     return patterns("mentions")["event_groups"].get(family, family)
 
 
@@ -297,7 +299,9 @@ def _cluster_events(a: Analysis, events: list[Mention]) -> list[list[Mention]]:
     for m in events:
         mk = _marks(a, m)
         same = [i for i, c in enumerate(clusters) if _group(c[0]) == _group(m) and _compatible(marks[i], mk)]
-        if m.generic:
+        if m.attrs.get("part_of"):
+            target = same[-1] if same else None
+        elif m.generic:
             target = same[-1] if same else (0 if clusters and _group(m) == "meeting" else None)
         else:
             target = same[-1] if same else None
@@ -309,6 +313,13 @@ def _cluster_events(a: Analysis, events: list[Mention]) -> list[list[Mention]]:
             for k in mk:
                 marks[target][k] |= mk[k]
     return clusters
+
+
+def _same_head(a: Analysis, x: Mention, y: Mention) -> bool:
+    hx, hy = x.attrs.get("head"), y.attrs.get("head")
+    if not hx or not hy:
+        return True
+    return [t.key for t in a.tokens[hx[0]:hx[1] + 1]] == [t.key for t in a.tokens[hy[0]:hy[1] + 1]]
 
 
 def _initials(a: Analysis, m: Mention) -> str:

@@ -143,19 +143,30 @@ def _arabic_names(a, roles, lex):
             continue  # after a role, a name starts with a given name ("جاسم", "سيرغي")
         if s >= len(a.tokens) or s in seen or a.clause_break(s):
             continue
-        e = s - 1
-        while e + 1 < len(a.tokens) and e + 1 - s < 4:
-            k = e + 1
-            if k > s and a.clause_break(k):
-                break
-            if not _arabic_name_word(a, k, lex, first_word=k == s):
-                break
-            e = k
-        if e - s + 1 >= 2:
+        e = _arabic_name_end(a, s, lex)
+        if e - s + 1 >= 2 and not any(m.first <= s <= m.last or m.first <= e <= m.last for m in out):
             m = _make(a, "person", "Person", s, e)
             seen.update(range(s, e + 1))
             out.append(m)
     return out
+
+
+def _arabic_name_end(a, s: int, lex: dict) -> int:
+    """The last word of an Arabic name starting at ``s``: up to four words, more when they
+    are joined by بن / بنت / آل ("محمد بن سلمان بن عبد العزيز")."""
+    e, limit = s - 1, 4
+    while e + 1 < len(a.tokens) and e + 1 - s < limit:
+        k = e + 1
+        if k > s and a.clause_break(k):
+            break
+        if not _arabic_name_word(a, k, lex, first_word=k == s):
+            break
+        if a.at("particles", k) is not None:
+            limit = min(limit + 2, 8)
+        e = k
+    while e > s and a.at("particles", e) is not None:
+        e -= 1
+    return e
 
 
 def _arabic_name_before(a, r, lex):
@@ -166,7 +177,7 @@ def _arabic_name_before(a, r, lex):
         return None
     e = r.first - 1
     s = e
-    while s - 1 >= 0 and e - (s - 1) < 5 and not a.clause_break(s) and _arabic_name_word(a, s - 1, lex, False) \
+    while s - 1 >= 0 and e - (s - 1) < 7 and not a.clause_break(s) and _arabic_name_word(a, s - 1, lex, False) \
             and a.at("honorifics", s - 1) is None:
         s -= 1
     while s < e and not _arabic_name_word(a, s, lex, True):

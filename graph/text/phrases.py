@@ -96,16 +96,30 @@ def _words(values) -> list[tuple[str, bool]]:
     return [(w, True) for w in values]
 
 
+_AR_SUFFIXES = ("ه", "ها", "هم", "هما", "نا")
+
+
+def _with_suffixes(items):
+    """Arabic single-word heads also with an attached possessive ("دورته", "اجتماعها")."""
+    out = list(items)
+    for word, value in items:
+        if " " in word or not word or not ("\u0600" <= word[0] <= "\u06ff"):
+            continue
+        stem = word[:-1] + "ت" if word.endswith(("ة", "ه")) else word
+        out += [(stem + s, value) for s in _AR_SUFFIXES]
+    return out
+
+
 @lru_cache(maxsize=1)
 def tables() -> dict[str, Phrases]:
     """Every word list compiled once: mention words (``mentions.json``) and the trigger words
     of each relation (``rel:NAME``, from ``relations.json``)."""
     m = patterns("mentions")
     out = {
-        "instruments": Phrases(m["instrument_heads"].items()),
+        "instruments": Phrases(_with_suffixes(list(m["instrument_heads"].items()))),
         "generic": Phrases(_words(m["generic_instruments"])),
         "conventions": Phrases(_words(m["convention_words"])),
-        "events": Phrases(m["event_heads"].items()),
+        "events": Phrases(_with_suffixes(list(m["event_heads"].items()))),
         "orgs": Phrases(_words(m["org_heads"])),
         "ministries": Phrases(_words(m["ministry_words"])),
         "foreign": Phrases(_words(m["foreign_words"])),

@@ -60,6 +60,11 @@ def find_titles(a) -> None:
                 m = _make(a, kind, type_, t0, t1, generic=generic)
                 m.attrs.update(head=(h0, h1), family=value if kind == "event" else None,
                                document_word=table == "generic", label=label_of(a, t0, t1))
+                if kind == "event":
+                    # "the opening session of the dialogue", "الجلسة الافتتاحية للحوار": part of another event
+                    part = next((v for i, j, v in a.find("events", h1 + 1, t1)), None)
+                    if part is not None and part != value:
+                        m.attrs["part_of"] = part
                 found.append(m)
     found += _verbal_meetings(a, found, lex)
     found.sort(key=lambda m: (m.first, -(m.last - m.first)))
@@ -165,6 +170,12 @@ def _right(a, kind: str, h1: int, last: int, lex: dict) -> int:
         return quoted
     j = h1 + 1
     while j <= last and j - h1 <= limit:
+        inner = _quoted(a, j, last) if j > h1 + 1 and a.at("links", j - 1) is not None or a.lang == "ar" \
+            and a.tokens[j - 1].norm in ("من", "ل") else None
+        if inner is not None and a.gaps[j].strip() and inner >= j:
+            t1 = j = inner  # "the fourth edition of «Global Cybersecurity Forum»"
+            j += 1
+            continue
         if a.clause_break(j) and not a.hyphen_before(j) and not _member_dash(a, j) and not (
                 between and a.gaps[j].strip() and all(c in _OPEN_QUOTES + _CLOSE_QUOTES + " " for c in a.gaps[j])):
             break
