@@ -155,6 +155,13 @@ def _soft_breaks(doc: Document, tokens: list[Token], gaps: list[str]) -> list[st
         long_line = tokens[i - 1].end - line_start > 50
         if nxt[:1].islower() or (tokens[i].is_arabic and long_line):
             out[i] = " "
+    for i in range(1, len(tokens)):
+        # "في. تي. بي", "U. S.": dots between letters are an abbreviation, not a sentence end
+        if out[i].strip() == "." and len(tokens[i - 1].norm) <= 2 and len(tokens[i].norm) <= 2 \
+                and not tokens[i].norm.isdigit():
+            out[i] = " "
+            if i + 1 < len(tokens) and out[i + 1].strip() == "." and len(tokens[i + 1].norm) <= 2:
+                out[i + 1] = " "
     return out
 
 

@@ -254,7 +254,11 @@ def _surnames(a, people, lex):
 def _attach(a, r, people, lex) -> None:
     """Tie a role to the person it names (after it, or before it across a comma) and to the
     state or organization it belongs to."""
-    after = [p for p in people if 0 < p.first - r.last <= 9 and not a.breaks_between(r.last, p.first)]
+    after = [p for p in people if 0 < p.first - r.last <= 9 and (not a.breaks_between(r.last, p.first) or (
+        # "رئيس جمهورية أوزبكستان، فخامة شوكت ميرضيائيف": a comma, then an honorific and the name
+        a.at("honorifics", p.first - 1) is not None and not a.breaks_between(r.last, p.first - 1)
+        and not a.breaks_between(p.first - 1, p.first)))
+        or p.first - r.last <= 9 and _honorific_after_comma(a, r.last, p.first)]
     before = [p for p in people if 0 < r.first - p.last <= 2 and any(c in a.gaps[p.last + 1] for c in ",،")
               or 0 < r.first - p.last <= 1 and a.lang != "ar"]
     person = after[0] if after else (before[-1] if before else None)
@@ -262,6 +266,14 @@ def _attach(a, r, people, lex) -> None:
         person.attrs["role"] = r
         r.attrs["person"] = person
     r.attrs["target"] = _target(a, r, person, lex)
+
+
+def _honorific_after_comma(a, end: int, first: int) -> bool:
+    breaks = [k for k in range(end + 1, first + 1) if a.clause_break(k)]
+    if len(breaks) != 1 or not any(c in a.gaps[breaks[0]] for c in ",،"):
+        return False
+    k = breaks[0]
+    return a.at("honorifics", k) is not None and k + a.at("honorifics", k)[0] == first
 
 
 def _target(a, r, person, lex):

@@ -38,6 +38,9 @@ def find_titles(a) -> None:
                 if a.lang != "ar" and (h1 + 1 < len(a.tokens) and a.hyphen_before(h1 + 1) and h1 + 1 <= last
                                        or a.hyphen_before(h0) and h0 > first):
                     continue  # "treaty-signing events", "co-operation"
+                if a.lang == "ar" and a.at("adjectival", h0) is not None and h0 > first and \
+                        a.tokens[h0 - 1].norm.startswith(("ال", "لل", "بال", "وال")) and not a.clause_break(h0):
+                    continue  # "الشراكة الاستراتيجية": an adjective, not a strategy
                 if kind == "instrument" and (a.at("plural_instruments", h0) is not None or h0 > first and (
                         a.tokens[h0 - 1].norm.isdigit() or a.date_at(h0 - 1) is not None and len(a.word(h0 - 1)) <= 3)):
                     continue  # "18 وثيقة", "the documents": a count, not an instrument
@@ -72,6 +75,8 @@ def find_titles(a) -> None:
     for m in found:
         if any(k.kind == m.kind and k.first <= m.first and m.last <= k.last for k in kept):
             continue
+        if m.kind != "org" and any(o.kind == "org" and o.first < m.first and m.last <= o.last for o in found):
+            continue  # "National Center of Incident Readiness and Strategy for Cybersecurity"
         kept.append(m)
     a.mentions.extend(kept)
 
@@ -180,6 +185,8 @@ def _right(a, kind: str, h1: int, last: int, lex: dict) -> int:
                 between and a.gaps[j].strip() and all(c in _OPEN_QUOTES + _CLOSE_QUOTES + " " for c in a.gaps[j])):
             break
         n = a.tokens[j].norm
+        if n in ("between", "между", "بين"):
+            between = True
         if a.date_at(j) is not None and not _title_year(a, j):
             break
         if a.at("stops:" + lang, j) is not None and not (between and n in ("и", "and")):
@@ -243,7 +250,7 @@ def _leads_to_definite(a, j: int, last: int, lex: dict) -> bool:
     """An indefinite Arabic word inside a title is the first term of a construct
     ("اجتماع وزراء الخارجية"): the next word or the one after is definite."""
     for k in (j + 1, j + 2):
-        if k > last or a.clause_break(k):
+        if k > last or a.clause_break(k) and not all(c in _OPEN_QUOTES + _CLOSE_QUOTES + " " for c in a.gaps[k]):
             return False
         n = a.tokens[k].norm
         if n.startswith(_DEFINITE) or k in lex:

@@ -81,3 +81,26 @@ def _state_inside(ctx: Context, m):
         if o.kind == "entity" and o.type == "State" and m.first <= o.first and o.last <= m.last:
             return o.entry.iri
     return None
+
+
+@rule("adjective-name-head")
+def adjective_name_head(ctx: Context, sent: Sentence) -> None:
+    """A head's role, then a state's adjective and a name: the person heads that state.
+
+    "الرئيسان، الروسي فلاديمير بوتين والأوزبكستاني شوكت ميرزيوييف" -> Putin headOf Russia,
+    Mirziyoyev headOf Uzbekistan.
+    """
+    a = ctx.a
+    heads = [r for r in sent.of("role") if r.attrs.get("role") == "head"]
+    if not heads:
+        return
+    for st in sent.of("entity"):
+        if st.type != "State":
+            continue
+        person = next((p for p in sent.of("person") if p.first == st.last + 1 and not a.clause_break(p.first)), None)
+        if person is None:
+            continue
+        role = next((r for r in heads if 0 < st.first - r.last <= 6 and r.attrs.get("person") in (None, person)), None)
+        if role is None or person.attrs.get("role") not in (None, role):
+            continue
+        ctx.add(ctx.entity(person), "headOf", ctx.entity(st), ctx.span(st, person), 0.8, "adjective-name-head")

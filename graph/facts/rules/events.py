@@ -76,6 +76,14 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
                     o.type == "State" or o.kind == "sides") and not _located(a, o):
                 for oe in ctx.actor_entities(o):
                     ctx.add(oe, "participatedIn", e, ctx.span(ev), 0.65, "state-in-event-title")
+        # "the talks held between the two sides": the sides and their heads took part
+        if any(m.kind == "sides" and 0 < m.first - ev.last <= 5 and a.tokens[m.first - 1].norm in ("بين", "between", "между")
+               for m in sent.mentions):
+            for side in ctx.sides():
+                ctx.add(side, "participatedIn", e, ctx.span(ev), 0.6, "sides-at-event")
+                for f in list(ctx.facts.values()):
+                    if f.relation == "headOf" and f.object == side:
+                        ctx.add(f.subject, "participatedIn", e, ctx.span(ev), 0.6, "sides-at-event")
         located = {id(p) for p in places(ctx, sent)}
         for pos in trig:
             for m in agents(ctx, sent, pos):
