@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 BUILD  ?= build
 APT    := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 
-.PHONY: run test install system-deps build views ontology docs bench clean lexicon evaluate
+.PHONY: run test install system-deps build views ontology docs bench clean lexicon memberships evaluate
 
 run: install
 	$(CDKG) build --out $(BUILD)
@@ -49,8 +49,12 @@ system-deps:
 lexicon: install
 	$(CDKG) lexicon-import --reference ../shared/reference --out data/lexicon
 
+# data/linked/memberships.ttl, the example dataset for `cdkg link`, from the reference tables.
+memberships: install
+	$(CDKG) memberships-import --memberships ../shared/reference/memberships.csv --out data/linked/memberships.ttl
+
 evaluate: install
-	$(CDKG) evaluate --gold ../shared/corpus/gold
+	$(CDKG) evaluate --summary --gold ../shared/corpus/gold --gold ../shared/corpus/dev/gold --gold tests/corpus/tune/gold --gold tests/corpus/heldout/gold
 
 ontology: install
 	$(CDKG) ontology build

@@ -30,19 +30,13 @@ from pathlib import Path
 
 from cdkg.files import atomic_open
 from cdkg.graph.text.lexicon import Entry, load_lexicon
+from cdkg.namespaces import PREFIXES
 from cdkg.paths import patterns_dir
 
 __all__ = ["Vocabulary", "vocabulary", "document_text", "write_documents", "write_graph"]
 
-ID = "https://w3id.org/cdkg/id/"
-CDO = "https://w3id.org/cdkg/ontology#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-OA = "http://www.w3.org/ns/oa#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+ID, CDO, RDF, RDFS, SKOS, PROV, DCT, OA, XSD = (
+    PREFIXES[name] for name in ("id", "cdo", "rdf", "rdfs", "skos", "prov", "dcterms", "oa", "xsd"))
 
 
 # --- vocabulary from the lexicon ---------------------------------------------------------------

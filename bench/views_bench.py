@@ -14,10 +14,11 @@ from pathlib import Path
 
 import networkx as nx
 
+from cdkg.namespaces import ID as NS_ID
 from cdkg.visualize.metrics import apply_metrics
 from cdkg.visualize.pyvis_html import write_view
 
-ID = "https://w3id.org/cdkg/id/state/"
+ID = str(NS_ID["state/"])
 
 
 def synthetic(nodes: int, per_node: int = 7) -> nx.Graph:

@@ -3,6 +3,9 @@
 Each area of the code registers its own subcommands (``register(subparsers)`` in its
 ``commands`` module), so this file only dispatches and turns user errors into one line.
 
+``cdkg --project DIR COMMAND`` runs the command on the project folder ``DIR`` (documents in
+``DIR/data/documents``, outputs in ``DIR/build``) instead of the current directory.
+
 Exit codes: 0 ok, 1 findings (e.g. validation or quality checks with rows), 2 error.
 """
 
@@ -10,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+from pathlib import Path
 
 from cdkg import __version__
 from cdkg.errors import CdkgError
@@ -33,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Cyber-diplomacy knowledge graph: build, query, serve and view.",
     )
     parser.add_argument("--version", action="version", version=f"cdkg {__version__}")
+    parser.add_argument("--project", metavar="DIR", type=Path, default=None,
+                        help="project folder: documents are read from DIR/data/documents and outputs "
+                             "written to DIR/build (default: the current directory)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
@@ -46,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    if args.project is not None:
+        if not args.project.is_dir():
+            print(f"cdkg: error: --project {args.project}: no such folder", file=sys.stderr)
+            return 2
+        os.environ["CDKG_PROJECT"] = str(args.project.resolve())  # read by cdkg.paths for this run
     try:
         status = args.func(args)
     except CdkgError as exc:

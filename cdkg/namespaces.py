@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNa
 __all__ = [
     "CDO", "ID", "OA", "ORG", "SCHEMA", "WD", "TIME",
     "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
-    "LEXICON_GRAPH", "INFERRED_GRAPH", "ONTOLOGY_GRAPH", "linked_graph",
+    "LEXICON_GRAPH", "INFERRED_GRAPH", "ONTOLOGY_GRAPH", "linked_graph", "PREFIXES", "ONTOLOGY_IRI",
 ]
 
 
@@ -97,6 +97,24 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 TIME = Namespace("http://www.w3.org/2006/time#")
 WD = Namespace("http://www.wikidata.org/entity/")
+
+#: The ontology itself (``owl:Ontology``): its namespace without the ``#``.
+ONTOLOGY_IRI = URIRef(str(CDO._NS).rstrip("#"))
+
+#: The prefixes the tool writes and reads (TriG output, ``id:state/KZ`` parameter values).
+PREFIXES = {
+    "id": str(ID),
+    "cdo": str(CDO._NS),
+    "wd": str(WD),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "oa": str(OA),
+    "xsd": str(XSD),
+}
 
 #: Named graphs of the layers that do not come from one document.
 ONTOLOGY_GRAPH = ID["graph/ontology"]

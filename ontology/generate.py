@@ -13,13 +13,13 @@ from rdflib.compare import isomorphic, to_canonical_graph
 
 from cdkg import paths
 from cdkg.errors import CdkgError
+from cdkg.namespaces import ONTOLOGY_IRI
 from cdkg.files import write_atomic
 from cdkg.ontology.rdf_files import load_union
 
 __all__ = ["ONTOLOGY_IRI", "load_ontology", "owl_xml", "build_owl", "owl_is_current"]
 
 #: The IRI of the ontology (the namespace without its '#').
-ONTOLOGY_IRI = rdflib.URIRef("https://w3id.org/cdkg/ontology")
 
 _HEADER = (
     "<!-- GENERATED from ontology/cdo.ttl by `cdkg ontology build`; edit the Turtle, not this file. -->\n"

@@ -13,10 +13,11 @@ from pathlib import Path
 import rdflib
 
 from cdkg.errors import CdkgError
+from cdkg.namespaces import PREFIXES
 
 __all__ = ["QC_DIR", "QcResult", "qc_queries", "run_qc"]
 
-_CDO = "https://w3id.org/cdkg/ontology#"
+_CDO = PREFIXES["cdo"]
 
 #: The folder of the quality-check queries.
 QC_DIR = Path(__file__).resolve().parent / "qc"

@@ -1,4 +1,4 @@
-"""Reading RDF files of any common syntax into one graph, and writing files atomically.
+"""Reading RDF files of any common syntax into one graph.
 
 Instance data comes as TriG or N-Quads (one named graph per document) or as Turtle; the
 ontology tools reason over and validate the union of all its graphs.

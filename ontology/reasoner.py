@@ -22,12 +22,13 @@ from rdflib import OWL, RDF, RDFS, URIRef
 
 from cdkg import paths
 from cdkg.errors import CdkgError
+from cdkg.namespaces import PREFIXES
 from cdkg.ontology.generate import load_ontology, owl_is_current, owl_xml
 from cdkg.ontology.rdf_files import load_union
 
 __all__ = ["ReasonerReport", "check", "disjointness_conflicts", "cardinality_conflicts"]
 
-_CDO = "https://w3id.org/cdkg/ontology#"
+_CDO = PREFIXES["cdo"]
 
 
 def _short(term) -> str:

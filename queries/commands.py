@@ -91,7 +91,9 @@ def _output_options(parser) -> None:
 def open_source(args):
     """The store, in-memory TriG or endpoint the options name."""
     if getattr(args, "endpoint", None):
-        return lib.EndpointSource(args.endpoint, args.user, args.password)
+        from cdkg.graph.store.remote import Endpoint
+
+        return Endpoint(args.endpoint, args.user, args.password, timeout=60)
     if getattr(args, "trig", None):
         store = Store.in_memory()
         store.load_file(args.trig)

@@ -27,7 +27,7 @@ from pathlib import Path
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from cdkg import paths
+from cdkg import namespaces, paths
 from cdkg.errors import CdkgError
 from cdkg.files import write_atomic
 from cdkg.graph.store.store import QueryResult, sparql_term
@@ -38,19 +38,7 @@ __all__ = [
 ]
 
 #: Prefixes a parameter value may use (``id:state/KZ``, ``wd:Q232``, ``cdo:partyTo``).
-PREFIXES = {
-    "id": "https://w3id.org/cdkg/id/",
-    "cdo": "https://w3id.org/cdkg/ontology#",
-    "wd": "http://www.wikidata.org/entity/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "oa": "http://www.w3.org/ns/oa#",
-    "xsd": str(XSD),
-}
+PREFIXES = dict(namespaces.PREFIXES)
 PARAM_TYPES = ("iri", "string", "lang", "date", "year", "integer", "decimal")
 EXPECTED_DIR = paths.QUERIES_DIR / "expected"
 SAMPLE_TRIG = paths.SOURCE_ROOT / "tests" / "fixtures" / "sample.trig"
@@ -266,71 +254,3 @@ def write_expected(source, fixture: str, names: list[str] | None = None) -> list
         write_atomic(path, "\n".join(lines) + "\n")
         written.append(path)
     return written
-
-
-# --- remote endpoints ------------------------------------------------------------------------------
-
-class EndpointSource:
-    """A SPARQL 1.1 endpoint queried with SPARQLWrapper (JSON results), answering like `Store.query`."""
-
-    def __init__(self, url: str, user: str | None = None, password: str | None = None, timeout: int = 60):
-        self.url, self.user, self.password, self.timeout = url, user, password, timeout
-
-    def query(self, sparql: str, bindings: Mapping[str, object] | None = None,
-              use_default_graph_as_union: bool = True, name: str = "sparql") -> QueryResult:
-        import rdflib
-        from SPARQLWrapper import JSON, N3, SPARQLWrapper
-        from cdkg.graph.store.store import with_values
-
-        text = with_values(sparql, bindings)
-        client = SPARQLWrapper(self.url)
-        client.setQuery(text)
-        client.setTimeout(self.timeout)
-        client.setMethod("POST")
-        if self.user:
-            client.setCredentials(self.user, self.password or "")
-        form = client.queryType
-        client.setReturnFormat(N3 if form in ("CONSTRUCT", "DESCRIBE") else JSON)
-        try:
-            response = client.query()
-            payload = response.convert()
-        except Exception as exc:  # SPARQLWrapper and urllib raise many types
-            kind = type(exc).__name__
-            detail = " ".join(str(getattr(exc, "reason", "") or exc).split())[:200]
-            if kind == "QueryBadFormed":
-                raise CdkgError(f"query {name}: rejected by {self.url} as malformed: {detail}") from exc
-            raise CdkgError(f"{self.url}: endpoint unreachable or failed ({kind}): {detail}") from exc
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            graph = payload if isinstance(payload, rdflib.Graph) else rdflib.Graph().parse(data=payload, format="turtle")
-            return QueryResult("graph", graph=graph)
-        if "boolean" in payload:
-            return QueryResult("ask", boolean=bool(payload["boolean"]))
-        names = payload["head"].get("vars", [])
-        rows = [tuple(_json_term(b.get(v)) for v in names) for b in payload["results"]["bindings"]]
-        return QueryResult("select", vars=names, rows=rows)
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self) -> "EndpointSource":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        pass
-
-
-def _json_term(cell: Mapping | None):
-    """One cell of SPARQL JSON results as an rdflib term (xsd:string literals become plain)."""
-    if cell is None:
-        return None
-    kind, value = cell["type"], cell["value"]
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    if cell.get("xml:lang"):
-        return Literal(value, lang=cell["xml:lang"])
-    datatype = cell.get("datatype")
-    if datatype and datatype != str(XSD.string):
-        return Literal(value, datatype=URIRef(datatype))
-    return Literal(value)

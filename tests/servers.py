@@ -236,7 +236,7 @@ def sparqlwrapper_select(url: str, query: str, user: str | None = None,
     """Run a SELECT with SPARQLWrapper (the client researchers use); variables and rdflib rows."""
     from SPARQLWrapper import DIGEST, JSON, POST, SPARQLWrapper
 
-    from cdkg.graph.store.remote import json_term
+    from cdkg.graph.store.sparql import results_from_json
 
     client = SPARQLWrapper(url)
     client.setQuery(query)
@@ -245,10 +245,9 @@ def sparqlwrapper_select(url: str, query: str, user: str | None = None,
     if user:
         client.setHTTPAuth(DIGEST)
         client.setCredentials(user, password)
-    data = client.query().convert()
-    variables = data["head"]["vars"]
-    rows = [{k: json_term(v) for k, v in b.items()} for b in data["results"]["bindings"]]
-    return variables, rows
+    result = results_from_json(client.query().response.read())
+    rows = [{k: v for k, v in zip(result.vars, row) if v is not None} for row in result.rows]
+    return result.vars, rows
 
 
 def count_quads(url: str, graph_prefix: str = "https://w3id.org/cdkg/") -> int:

@@ -47,7 +47,7 @@ def link(*args: str) -> subprocess.CompletedProcess:
 
 def snapshot(store: Path) -> set:
     with Store.open(store, read_only=True) as reader:
-        return {str(q) for q in reader._ox.quads_for_pattern(None, None, None, None)}
+        return {str(q) for q in reader.quads()}
 
 
 def join_rows(store: Path) -> list[tuple]:

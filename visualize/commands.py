@@ -51,8 +51,7 @@ def _note(line: str) -> None:
 
 def run(args) -> int:
     """Write the view(s) the arguments ask for and list the files written."""
-    from cdkg.visualize.views import open_graph, view_graph, write_standard_views
-    from cdkg.visualize.pyvis_html import write_view
+    from cdkg.visualize.views import open_graph
 
     if args.kind is None and args.query is None:
         raise CdkgError("view: name a KIND (" + ", ".join((*STANDARD_VIEWS, "all")) + ") or pass --query FILE.rq")
@@ -60,7 +59,15 @@ def run(args) -> int:
         raise CdkgError(f"--max-nodes: must be at least 1, not {args.max_nodes}")
     if args.query is not None and not args.query.is_file():
         raise CdkgError(f"{args.query}: no such query file")
-    graph = open_graph(trig=args.trig, store=args.store)
+    with open_graph(trig=args.trig, store=args.store) as graph:
+        return _draw(graph, args)
+
+
+def _draw(graph, args) -> int:
+    """Write the views of ``graph`` the arguments ask for."""
+    from cdkg.visualize.views import view_graph, write_standard_views
+    from cdkg.visualize.pyvis_html import write_view
+
     if args.kind == "all":
         if args.query is not None or args.screenshot is not None:
             raise CdkgError("--query and --screenshot: one view each; use them without `all`")

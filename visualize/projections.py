@@ -117,30 +117,30 @@ def read_index(graph) -> GraphIndex:
     index = GraphIndex()
     preferred: dict[tuple[str, str], bool] = {}
     for row in select(graph, read_query("labels"), "labels.rq"):
-        thing, label = row["thing"].value, row["label"]
+        thing, label = str(row["thing"]), row["label"]
         language = getattr(label, "language", None) or ""
-        is_pref = row["property"].value.endswith("prefLabel")
+        is_pref = str(row["property"]).endswith("prefLabel")
         key = (thing, language)
         if key not in preferred or (is_pref and not preferred[key]):
-            index.labels[thing][language] = label.value
+            index.labels[thing][language] = str(label)
             preferred[key] = is_pref
     for row in select(graph, read_query("types"), "types.rq"):
-        index.classes[row["thing"].value].add(local_name(row["class"].value))
+        index.classes[str(row["thing"])].add(local_name(str(row["class"])))
     for row in select(graph, read_query("dates"), "dates.rq"):
-        index.dates[row["thing"].value].append(row["date"].value)
+        index.dates[str(row["thing"])].append(str(row["date"]))
     for row in select(graph, read_query("documents"), "documents.rq"):
-        document = row["document"].value
+        document = str(row["document"])
         entry = index.documents.setdefault(document, {"title": "", "date": ""})
         if "title" in row and (not entry["title"] or getattr(row["title"], "language", "") == "ar"):
-            entry["title"] = row["title"].value
+            entry["title"] = str(row["title"])
         if "issued" in row and not entry["date"]:
-            entry["date"] = row["issued"].value
+            entry["date"] = str(row["issued"])
     seen: set[tuple] = set()
     for row in select(graph, read_query("claims"), "claims.rq"):
-        document = row.get("document", row["graph"]).value
-        subject, obj = row["subject"].value, row["object"].value
-        quote = row["exact"].value if "exact" in row else ""
-        key = (row["claim"].value, quote)
+        document = str(row.get("document", row["graph"]))
+        subject, obj = str(row["subject"]), str(row["object"])
+        quote = str(row["exact"]) if "exact" in row else ""
+        key = (str(row["claim"]), quote)
         if key in seen:
             continue
         seen.add(key)
@@ -150,7 +150,7 @@ def read_index(graph) -> GraphIndex:
             "title": meta.get("title", "") or local_name(document),
             "date": meta.get("date", ""),
             "quote": quote,
-            "predicate": local_name(row["predicate"].value),
+            "predicate": local_name(str(row["predicate"])),
         }
         index.by_pair[(subject, obj)].append(source)
         index.by_thing[subject].append(source)
@@ -179,7 +179,7 @@ def _span(values) -> tuple[str, str]:
 
 def _term_text(term) -> str:
     """The string a node id or label is made of: an IRI, a literal's lexical form, a blank node id."""
-    return term.value
+    return str(term)
 
 
 def project_rows(rows: list[dict], index: GraphIndex, name: str = "query") -> nx.Graph:
@@ -198,22 +198,22 @@ def project_rows(rows: list[dict], index: GraphIndex, name: str = "query") -> nx
             label = row.get(f"{end}Label")
             if label is not None:
                 language = getattr(label, "language", None) or ""
-                given_labels[node][language] = label.value
+                given_labels[node][language] = str(label)
             kind = row.get(f"{end}Type")
             if kind is not None:
-                given_types[node] = local_name(kind.value)
+                given_types[node] = local_name(str(kind))
         key = (source, target) if (target, source) not in edge_rows else (target, source)
         entry = edge_rows.setdefault(key, {"relations": set(), "via": set(), "weight": None})
         if "relation" in row:
-            entry["relations"].add(local_name(row["relation"].value))
+            entry["relations"].add(local_name(str(row["relation"])))
         if "via" in row:
-            entry["via"].add(row["via"].value)
+            entry["via"].add(str(row["via"]))
             entry["relations"].add("sharedInstrument")
         if "weight" in row:
             try:
-                entry["weight"] = (entry["weight"] or 0) + float(row["weight"].value)
+                entry["weight"] = (entry["weight"] or 0) + float(str(row["weight"]))
             except ValueError as exc:
-                raise CdkgError(f"{name}: row {number}: ?weight {row['weight'].value!r} is not a number") from exc
+                raise CdkgError(f"{name}: row {number}: ?weight {str(row['weight'])!r} is not a number") from exc
         entry["rows"] = entry.get("rows", 0) + 1
     for (source, target), entry in sorted(edge_rows.items()):
         sources = index.between(source, target)

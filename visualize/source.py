@@ -1,26 +1,37 @@
 """Open the built graph (a TriG file or the persistent store) and run SELECT queries on it.
 
-Views only read, so a store folder is opened read-only, and a TriG file is loaded into an
-in-memory pyoxigraph store, which answers the projection queries quickly even at scale.
+Views read the graph through the one `~cdkg.graph.store.store.Store`, like every other room: a
+store folder is opened read-only, and a TriG file is loaded into an in-memory store, which
+answers the projection queries quickly even at scale. The projection queries use the union of
+all named graphs as their default graph, so they need not say ``GRAPH``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph
-
 from cdkg.errors import CdkgError
-from cdkg.paths import build_dir
+from cdkg.graph.store.store import Store
+from cdkg.paths import VISUALIZE_DIR, build_dir
 
-#: Where a query file for a projection lives (beside this module).
-QUERY_DIR = Path(__file__).resolve().parent
+#: Where the query file of a standard projection lives (package data beside this module).
+QUERY_DIR = VISUALIZE_DIR
 
 
-def open_graph(trig: str | Path | None = None, store: str | Path | None = None) -> pyoxigraph.Store:
-    """The graph to draw: ``store`` (a pyoxigraph folder) or ``trig`` (a file), else the build's.
+def open_graph(trig: str | Path | None = None, store: str | Path | None = None) -> Store:
+    """The graph to draw: ``store`` (a store folder) or ``trig`` (a file), else the build's.
 
-    Without either argument, ``build/store`` is used when it exists, else ``build/graph.trig``.
+    Parameters
+    ----------
+    trig : str or Path, optional
+        A TriG file, loaded into an in-memory store.
+    store : str or Path, optional
+        A store folder written by ``cdkg build``, opened read-only.
+
+    Returns
+    -------
+    Store
+        Without either argument, ``build/store`` when it exists, else ``build/graph.trig``.
 
     Examples
     --------
@@ -40,24 +51,37 @@ def open_graph(trig: str | Path | None = None, store: str | Path | None = None) 
         path = Path(store)
         if not path.is_dir():
             raise CdkgError(f"{path}: no such store folder")
-        try:
-            return pyoxigraph.Store.read_only(str(path))
-        except OSError as exc:
-            raise CdkgError(f"{path}: cannot open the store read-only ({exc})") from exc
+        return Store.open(path, read_only=True)
     path = Path(trig)
     if not path.is_file():
         raise CdkgError(f"{path}: no such file")
-    graph = pyoxigraph.Store()
+    graph = Store.in_memory()
     try:
-        graph.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TRIG)
-    except (SyntaxError, ValueError, OSError) as exc:
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CdkgError(f"{path}: not valid TriG ({message})") from exc
+        graph.load_file(path, format="trig")
+    except CdkgError as exc:
+        detail = str(exc).split(": ", 2)[-1]
+        raise CdkgError(f"{path}: not valid TriG ({detail})") from None
     return graph
 
 
 def read_query(name_or_path: str | Path) -> str:
-    """The text of a query: a file path, or the name of a query kept beside this module."""
+    """The text of a query: a file path, or the name of a projection query kept beside this module.
+
+    Parameters
+    ----------
+    name_or_path : str or Path
+        ``cooperation`` (a standard projection) or a path to a ``.rq`` file.
+
+    Returns
+    -------
+    str
+        The query text.
+
+    Examples
+    --------
+    >>> "SELECT" in read_query("cooperation")
+    True
+    """
     path = Path(name_or_path)
     if not path.suffix:
         path = QUERY_DIR / f"{name_or_path}.rq"
@@ -67,34 +91,35 @@ def read_query(name_or_path: str | Path) -> str:
         raise CdkgError(f"{path}: cannot read the query ({exc.strerror or exc})") from exc
 
 
-def term_value(term) -> str | None:
-    """The plain string of an RDF term (IRI, literal or blank node id); None when unbound."""
-    if term is None:
-        return None
-    return term.value
+def select(graph: Store, query: str, origin: str = "query") -> list[dict]:
+    """Rows of a SELECT query as dicts of variable name to rdflib term (absent when unbound).
 
+    Parameters
+    ----------
+    graph : Store
+        What `open_graph` returned.
+    query : str
+        A SELECT query; its default graph is the union of all named graphs.
+    origin : str
+        The query's name in error messages.
 
-def select(graph: pyoxigraph.Store, query: str, origin: str = "query") -> list[dict]:
-    """Rows of a SELECT query as dicts of variable name to pyoxigraph term (absent when unbound).
+    Returns
+    -------
+    list of dict
+        One dict per row.
 
-    The default graph is the union of all named graphs, so a query need not say GRAPH.
-    ``origin`` names the query in error messages.
+    Examples
+    --------
+    >>> select(Store.in_memory(), "SELECT ?x WHERE { VALUES ?x { 1 } }")
+    [{'x': rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))}]
     """
     try:
-        result = graph.query(query, use_default_graph_as_union=True)
-    except SyntaxError as exc:
-        raise CdkgError(f"{origin}: not valid SPARQL ({str(exc).splitlines()[0]})") from exc
-    except OSError as exc:
-        raise CdkgError(f"{origin}: query failed ({exc})") from exc
-    if not isinstance(result, pyoxigraph.QuerySolutions):
+        result = graph.query(query, name=origin)
+    except CdkgError as exc:
+        message = str(exc)
+        if "syntax error" in message:
+            raise CdkgError(f"{origin}: not valid SPARQL ({message.split('syntax error ', 1)[1]})") from None
+        raise CdkgError(f"{origin}: query failed ({message})") from None
+    if result.kind != "select":
         raise CdkgError(f"{origin}: a view needs a SELECT query")
-    names = [variable.value for variable in result.variables]
-    rows = []
-    for solution in result:
-        row = {}
-        for name in names:
-            term = solution[name]
-            if term is not None:
-                row[name] = term
-        rows.append(row)
-    return rows
+    return [{name: term for name, term in zip(result.vars, row) if term is not None} for row in result.rows]

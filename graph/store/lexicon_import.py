@@ -17,6 +17,8 @@ from pathlib import Path
 
 from cdkg.errors import CdkgError
 from cdkg.files import write_atomic
+from cdkg.namespaces import CDO, DCTERMS, ID, ORG, OWL, RDFS, SCHEMA, SKOS, WD, XSD
+from cdkg.namespaces import PREFIXES as NAMESPACES
 
 __all__ = [
     "COUNTRY_COLUMNS", "ORGANIZATION_COLUMNS", "FORUM_KEYS",
@@ -50,20 +52,10 @@ LANGUAGES = ("en", "ar", "ru")
 #: A Wikidata class for the rows the table marks independent ("sovereign state").
 SOVEREIGN_STATE_CLASS = "Q3624078"
 
-PREFIXES = """\
-@prefix cdo: <https://w3id.org/cdkg/ontology#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix org: <http://www.w3.org/ns/org#> .
-@prefix organization: <https://w3id.org/cdkg/id/org/> .
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix place: <https://w3id.org/cdkg/id/place/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix schema: <https://schema.org/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix state: <https://w3id.org/cdkg/id/state/> .
-@prefix wd: <http://www.wikidata.org/entity/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-"""
+PREFIXES = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in (
+    ("cdo", NAMESPACES["cdo"]), ("dcterms", DCTERMS), ("org", ORG), ("organization", ID["org/"]), ("owl", OWL),
+    ("place", ID["place/"]), ("rdfs", RDFS), ("schema", SCHEMA), ("skos", SKOS), ("state", ID["state/"]),
+    ("wd", WD), ("xsd", XSD)))
 
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
@@ -281,9 +273,7 @@ def place_index(places_ttl: Path) -> dict[str, str]:
     if not places_ttl.is_file():
         return {}
     from rdflib import Graph, Literal
-    from rdflib.namespace import RDF, RDFS, SKOS
-
-    from cdkg.namespaces import CDO, ID
+    from rdflib.namespace import RDF
 
     graph = Graph()
     try:

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from cdkg.errors import CdkgError
-from cdkg.namespaces import CDO, LEXICON_GRAPH, OWL, linked_graph
+from cdkg.namespaces import CDO, ID, LEXICON_GRAPH, OWL, linked_graph
 
 #: Formats ``cdkg link`` reads, by name or file suffix.
 FORMATS = {
@@ -43,7 +43,7 @@ FORMATS = {
 
 WIKIDATA_ENTITY = re.compile(r"^https?://(?:www\.)?wikidata\.org/(?:entity|wiki)/(Q[1-9][0-9]*)$")
 #: Where the blank nodes of linked datasets become IRIs.
-GENID = "https://w3id.org/cdkg/id/.well-known/genid/linked/"
+GENID = str(ID[".well-known/genid/linked/"])
 SAME_AS = {str(OWL.sameAs), "https://schema.org/sameAs", "http://schema.org/sameAs",
            "http://www.w3.org/2004/02/skos/core#exactMatch"}
 ISO2 = {"http://www.wikidata.org/prop/direct/P297", str(CDO.iso3166Alpha2)}

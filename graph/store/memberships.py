@@ -16,12 +16,13 @@ import pyoxigraph as ox
 
 from cdkg.errors import CdkgError
 from cdkg.files import write_atomic
+from cdkg.namespaces import ID
 
 __all__ = ["memberships_turtle", "write_memberships", "date_literal", "entity_iri"]
 
 #: Statuses that are membership; the others become a ``pq:P2868`` (subject has role) qualifier.
 MEMBER_STATUSES = {"member", "founding member", "withdrawn"}
-PREFIXES = """\
+PREFIXES = f"""\
 @prefix wd: <http://www.wikidata.org/entity/> .
 @prefix wdt: <http://www.wikidata.org/prop/direct/> .
 @prefix p: <http://www.wikidata.org/prop/> .
@@ -32,7 +33,7 @@ PREFIXES = """\
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix role: <https://w3id.org/cdkg/id/role/> .
+@prefix role: <{ID}role/> .
 """
 SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|^`\\]+$")
 
@@ -108,7 +109,7 @@ def memberships_turtle(memberships: Path, countries: Path, organizations: Path) 
     return "\n".join(out)
 
 
-LOCAL_BASE = "https://w3id.org/cdkg/id/linked/memberships/"
+LOCAL_BASE = str(ID["linked/memberships/"])
 
 
 def entity_iri(qid: str, kind: str, key: str) -> str:

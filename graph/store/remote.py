@@ -1,4 +1,7 @@
-"""Talk to a remote SPARQL 1.1 server: push the graph with SPARQL Update, run SELECTs there.
+"""The one remote SPARQL 1.1 client: push the graph with SPARQL Update, run queries there.
+
+`Endpoint` answers `query` like the embedded `Store <cdkg.graph.store.store.Store>` does, so
+``cdkg query --endpoint URL`` and the library run the same way on a server.
 
 ``cdkg push`` sends every named graph of the store (or of a TriG/N-Quads file) to a server in
 batches of about 500 triples. Each target graph is dropped first (``DROP SILENT GRAPH``), so
@@ -13,19 +16,19 @@ non-ASCII text), which is also valid SPARQL.
 
 from __future__ import annotations
 
-import json
 import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+import rdflib
 
 from cdkg.errors import CdkgError
+from cdkg.graph.store.sparql import QueryResult, results_from_json, with_values
 
 #: Triples per ``INSERT`` request; Virtuoso handles ~500 comfortably, others more.
 DEFAULT_BATCH = 500
@@ -33,6 +36,11 @@ DEFAULT_BATCH = 500
 DEFAULT_HTTP_TIMEOUT = 120.0
 
 RESULTS_JSON = "application/sparql-results+json"
+#: What a query asks for: JSON results, or a graph in one of the syntaxes below.
+QUERY_ACCEPT = f"{RESULTS_JSON}, application/n-triples;q=0.9, text/turtle;q=0.8, application/rdf+xml;q=0.5"
+#: Graph media types a CONSTRUCT or DESCRIBE answer may come in -> rdflib parser names.
+GRAPH_MEDIA = {"application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle",
+               "application/rdf+xml": "xml", "application/ld+json": "json-ld", "text/n3": "n3"}
 
 
 @dataclass
@@ -69,12 +77,16 @@ class Endpoint:
 
     def post(self, form: dict[str, str], accept: str = "*/*") -> bytes:
         """POST a form (``query=`` or ``update=``); return the body or raise a one-line CdkgError."""
+        return self.request(form, accept)[1]
+
+    def request(self, form: dict[str, str], accept: str = "*/*") -> tuple[str, bytes]:
+        """POST a form; the media type of the answer and its body, or a one-line CdkgError."""
         data = urllib.parse.urlencode(form).encode("utf-8")
         request = urllib.request.Request(self.url, data=data, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept})
         try:
             with self.opener.open(request, timeout=self.timeout) as response:
-                return response.read()
+                return response.headers.get_content_type(), response.read()
         except urllib.error.HTTPError as exc:
             raise CdkgError(f"{self.url}: {_http_problem(exc, self.user)}") from None
         except (urllib.error.URLError, OSError) as exc:
@@ -82,16 +94,61 @@ class Endpoint:
             raise CdkgError(f"{self.url}: cannot reach the endpoint ({reason})") from None
 
     def update(self, text: str) -> None:
-        """Run one SPARQL 1.1 Update request."""
+        """Run one SPARQL 1.1 Update request.
+
+        Parameters
+        ----------
+        text : str
+            The update (``DROP SILENT GRAPH ...``, ``INSERT DATA ...``).
+        """
         self.post({"update": text})
 
-    def select(self, query: str) -> "SelectResult":
-        """Run a SELECT (or ASK) query; return its variables and rows of rdflib terms."""
-        body = self.post({"query": query}, accept=RESULTS_JSON)
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None,
+              use_default_graph_as_union: bool = True, name: str = "sparql") -> QueryResult:
+        """Run a query on the endpoint; answers like `Store.query <cdkg.graph.store.store.Store.query>`.
+
+        Parameters
+        ----------
+        sparql : str
+            A SELECT, ASK, CONSTRUCT or DESCRIBE query.
+        bindings : mapping of str to rdflib term, optional
+            Parameters, bound through a ``VALUES`` block (never pasted into the text).
+        use_default_graph_as_union : bool
+            Ignored: the server decides what its default graph is.
+        name : str
+            The query's name in error messages.
+
+        Returns
+        -------
+        QueryResult
+            Rows of rdflib terms for SELECT, a boolean for ASK, an rdflib graph for CONSTRUCT.
+
+        Examples
+        --------
+        >>> Endpoint("http://127.0.0.1:9/sparql").query("ASK {}")
+        Traceback (most recent call last):
+        ...
+        cdkg.errors.CdkgError: http://127.0.0.1:9/sparql: cannot reach the endpoint ([Errno 111] Connection refused)
+        """
+        kind, body = self.request({"query": with_values(sparql, bindings)}, accept=QUERY_ACCEPT)
+        if kind in GRAPH_MEDIA:
+            try:
+                return QueryResult("graph", graph=rdflib.Graph().parse(data=body, format=GRAPH_MEDIA[kind]))
+            except Exception as exc:  # rdflib raises many parser-specific types
+                raise CdkgError(f"{self.url}: query {name}: unreadable {kind} answer ({_one_line(exc)})") from None
         try:
-            return SelectResult.from_json(json.loads(body.decode("utf-8")))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise CdkgError(f"{self.url}: the answer is not SPARQL JSON results ({exc})") from None
+            return results_from_json(body)
+        except CdkgError as exc:
+            raise CdkgError(f"{self.url}: query {name}: the answer is {exc}") from None
+
+    def __enter__(self) -> "Endpoint":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Nothing to release: every request opens and closes its own connection."""
 
 
 def _http_problem(exc: urllib.error.HTTPError, user: str | None) -> str:
@@ -108,45 +165,6 @@ def _http_problem(exc: urllib.error.HTTPError, user: str | None) -> str:
         detail = ""
     first = next((line.strip() for line in detail.splitlines() if line.strip()), exc.reason)
     return f"HTTP {exc.code}: {str(first)[:300]}"
-
-
-@dataclass
-class SelectResult:
-    """Variables and rows (dicts of variable name -> rdflib term) of a SELECT; ASK gives ``boolean``."""
-
-    vars: list[str]
-    rows: list[dict[str, URIRef | BNode | Literal]]
-    boolean: bool | None = None
-
-    @classmethod
-    def from_json(cls, data: dict) -> "SelectResult":
-        """Read the SPARQL 1.1 Query Results JSON format.
-
-        >>> r = SelectResult.from_json({"head": {"vars": ["x"]}, "results": {"bindings": [
-        ...     {"x": {"type": "literal", "value": "٢٠٢١", "xml:lang": "ar"}}]}})
-        >>> r.rows[0]["x"].language
-        'ar'
-        """
-        if "boolean" in data:
-            return cls([], [], bool(data["boolean"]))
-        names = list(data["head"].get("vars", []))
-        rows = [{name: json_term(value) for name, value in binding.items()}
-                for binding in data["results"]["bindings"]]
-        return cls(names, rows)
-
-
-def json_term(value: dict) -> URIRef | BNode | Literal:
-    """An rdflib term from one SPARQL JSON binding (``typed-literal`` is Virtuoso's older spelling)."""
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if kind in ("literal", "typed-literal"):
-        lang = value.get("xml:lang")
-        datatype = None if lang else value.get("datatype")
-        return Literal(value["value"], lang=lang, datatype=datatype)
-    raise ValueError(f"unknown term type {kind!r}")
 
 
 # --- reading what to push ---------------------------------------------------------------
@@ -169,11 +187,10 @@ def read_quads(store: Path | None = None, file: Path | None = None) -> list[ox.Q
         raise CdkgError("push: give --store DIR or --file FILE")
     if not (store / "CURRENT").exists():
         raise CdkgError(f"{store}: not an Oxigraph store folder (run `cdkg build` first)")
-    try:
-        oxstore = ox.Store.read_only(str(store))
-        return list(oxstore.quads_for_pattern(None, None, None, None))
-    except OSError as exc:
-        raise CdkgError(f"{store}: cannot open the store read-only ({_one_line(exc)})") from None
+    from cdkg.graph.store.store import Store
+
+    with Store.open(store, read_only=True) as reader:
+        return list(reader.quads())
 
 
 def _one_line(exc: BaseException) -> str:

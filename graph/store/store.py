@@ -23,21 +23,21 @@ same bound query runs identically on Oxigraph, on rdflib and on a remote SPARQL 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import Literal, URIRef  # noqa: F401 - Literal is used by the examples
 
 from cdkg.errors import CdkgError
 from cdkg.files import write_atomic
+from cdkg.graph.store.sparql import (QueryResult, from_ox, plain, result_from_ox, sparql_term, syntax_error,
+                                     to_ox, with_values)
+from cdkg.namespaces import PREFIXES
 
 __all__ = [
-    "Store", "ReferenceStore", "QueryResult", "with_values", "sparql_term",
+    "Store", "ReferenceStore", "QueryResult", "with_values", "sparql_term", "from_ox",
     "EXPORT_FORMATS", "format_for_path",
 ]
 
@@ -52,7 +52,6 @@ EXPORT_FORMATS = {
 }
 _SUFFIXES = {"turtle": "ttl", "rdf": "xml", "owl": "xml", "json": "jsonld", "nquads": "nq", "ntriples": "nt"}
 _RDFLIB_FORMATS = {"ttl": "turtle", "trig": "trig", "nt": "nt", "nq": "nquads", "jsonld": "json-ld", "xml": "xml"}
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def format_for_path(path: Path | str, fmt: str | None = None) -> str:
@@ -67,170 +66,6 @@ def format_for_path(path: Path | str, fmt: str | None = None) -> str:
         raise CdkgError(f"{path}: unknown RDF format {name or '(no suffix)'!r}; "
                         f"use one of {', '.join(EXPORT_FORMATS)}")
     return name
-
-
-# --- terms ---------------------------------------------------------------------------------------
-
-def to_ox(term):
-    """An rdflib term as a pyoxigraph term (``None`` stays ``None``: the default graph)."""
-    if term is None:
-        return ox.DefaultGraph()
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def from_ox(term):
-    """A pyoxigraph term as an rdflib term; ``xsd:string`` literals become plain literals."""
-    if term is None or isinstance(term, ox.DefaultGraph):
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def _plain(term):
-    """rdflib terms normalised like `from_ox` does, so both stores give equal rows."""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term))
-    return term
-
-
-def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-            .replace("\r", "\\r").replace("\t", "\\t"))
-
-
-def sparql_term(term) -> str:
-    """One RDF term written as SPARQL, on one line, with every quote and backslash escaped.
-
-    >>> sparql_term(Literal('say "hi"} ; DROP ALL', lang="en"))
-    '"say \\\\"hi\\\\"} ; DROP ALL"@en'
-    >>> sparql_term(URIRef("https://w3id.org/cdkg/id/state/KZ"))
-    '<https://w3id.org/cdkg/id/state/KZ>'
-    """
-    if isinstance(term, URIRef):
-        if _IRI_FORBIDDEN.search(str(term)):
-            raise CdkgError(f"parameter: not a valid IRI: {str(term)!r}")
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        text = f'"{_escape(str(term))}"'
-        if term.language:
-            if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", term.language):
-                raise CdkgError(f"parameter: not a language tag: {term.language!r}")
-            return f"{text}@{term.language}"
-        if term.datatype and term.datatype != XSD.string:
-            return f"{text}^^{sparql_term(URIRef(term.datatype))}"
-        return text
-    raise CdkgError(f"parameter: only IRIs and literals can be bound, not {term!r}")
-
-
-# --- binding parameters ----------------------------------------------------------------------------
-
-def _outer_group_start(sparql: str) -> int:
-    """Index just after the ``{`` that opens the outermost WHERE group (skipping strings, IRIs,
-    comments and a CONSTRUCT template)."""
-    i, n = 0, len(sparql)
-    skip_template = bool(re.search(r"\bCONSTRUCT\s*\{", sparql, re.IGNORECASE))
-    prev_word = ""
-    while i < n:
-        c = sparql[i]
-        if c == "#":
-            i = sparql.find("\n", i)
-            if i < 0:
-                break
-            continue
-        if c in "\"'":
-            quote = sparql[i:i + 3] if sparql[i:i + 3] in ('"""', "'''") else c
-            i += len(quote)
-            while i < n and not sparql.startswith(quote, i):
-                i += 2 if sparql[i] == "\\" else 1
-            i += len(quote)
-            continue
-        if c == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", sparql[i:]):
-            i = sparql.index(">", i) + 1
-            continue
-        if c.isalpha():
-            m = re.match(r"[A-Za-z_][\w-]*", sparql[i:])
-            prev_word = m.group(0).upper()
-            i += len(m.group(0))
-            continue
-        if c == "{":
-            if skip_template and prev_word == "CONSTRUCT":
-                depth, i = 1, i + 1
-                while i < n and depth:
-                    depth += {"{": 1, "}": -1}.get(sparql[i], 0)
-                    i += 1
-                prev_word = ""
-                continue
-            return i + 1
-        i += 1
-    raise CdkgError("query: no WHERE group to bind parameters in")
-
-
-def with_values(sparql: str, bindings: Mapping[str, object] | None) -> str:
-    """The query with a ``VALUES`` block binding each parameter to its term at the start of the
-    outermost WHERE group; unchanged when there are no bindings.
-
-    >>> print(with_values("SELECT ?x WHERE { ?x ?p ?y }", {"y": Literal("a'b")}))
-    SELECT ?x WHERE { VALUES (?y) { ("a'b") }
-     ?x ?p ?y }
-    """
-    bound = {k: v for k, v in (bindings or {}).items() if v is not None}
-    if not bound:
-        return sparql
-    for name in bound:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise CdkgError(f"parameter: not a variable name: {name!r}")
-    names = " ".join(f"?{k}" for k in bound)
-    values = " ".join(sparql_term(v) for v in bound.values())
-    at = _outer_group_start(sparql)
-    return f"{sparql[:at]} VALUES ({names}) {{ ({values}) }}\n{sparql[at:]}"
-
-
-# --- results ---------------------------------------------------------------------------------------
-
-@dataclass
-class QueryResult:
-    """The answer to one query: rows for SELECT, a boolean for ASK, a graph for CONSTRUCT/DESCRIBE."""
-
-    kind: str                       # "select", "ask" or "graph"
-    vars: list[str] = field(default_factory=list)
-    rows: list[tuple] = field(default_factory=list)
-    boolean: bool | None = None
-    graph: rdflib.Graph | None = None
-
-    def __iter__(self):
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows) if self.kind == "select" else len(self.graph or ())
-
-
-def _syntax_error(name: str, message: str, sparql: str) -> CdkgError:
-    """A one-line error naming the query and the line of the problem."""
-    first = str(message).splitlines()[0] if str(message) else "invalid query"
-    m = re.search(r"(?:at|line)\s+(\d+)(?::(\d+))?", first)
-    line = m.group(1) if m else "?"
-    detail = re.sub(r"^error at \d+:\d+:\s*", "", first)
-    return CdkgError(f"query {name}: syntax error at line {line}: {detail}")
 
 
 # --- the Oxigraph store ----------------------------------------------------------------------------
@@ -321,6 +156,29 @@ class Store:
         if parts:
             self.update(" ;\n".join(parts), name="remove_graphs")
 
+    def quads(self, graph: str | None = None) -> list[ox.Quad]:
+        """Every quad (of one named graph, if given) as pyoxigraph quads, for the store room's own
+        writers (``cdkg push`` serializes them as N-Triples); other rooms use `query`.
+
+        Parameters
+        ----------
+        graph : str, optional
+            The IRI of one named graph.
+
+        Returns
+        -------
+        list of pyoxigraph.Quad
+
+        Examples
+        --------
+        >>> store = Store.in_memory()
+        >>> store.replace_graphs({"http://e/g": [(URIRef("http://e/s"), URIRef("http://e/p"), Literal("o"))]})
+        >>> [q.graph_name.value for q in store.quads()]
+        ['http://e/g']
+        """
+        target = ox.NamedNode(graph) if graph else None
+        return list(self._ox.quads_for_pattern(None, None, None, target))
+
     def graph_names(self) -> set[str]:
         """The IRIs of the named graphs that hold at least one triple."""
         return {g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode)
@@ -346,7 +204,7 @@ class Store:
         try:
             self._ox.update(sparql)
         except SyntaxError as exc:
-            raise _syntax_error(name, str(exc), sparql) from exc
+            raise syntax_error(name, str(exc), sparql) from exc
 
     # reading
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None,
@@ -373,19 +231,10 @@ class Store:
             else:
                 answer = self._ox.query(text, use_default_graph_as_union=use_default_graph_as_union)
         except SyntaxError as exc:
-            raise _syntax_error(name, str(exc), text) from exc
+            raise syntax_error(name, str(exc), text) from exc
         except (OSError, RuntimeError) as exc:
             raise CdkgError(f"query {name}: {str(exc).splitlines()[0]}") from exc
-        if isinstance(answer, ox.QueryBoolean):
-            return QueryResult("ask", boolean=bool(answer))
-        if isinstance(answer, ox.QuerySolutions):
-            names = [v.value for v in answer.variables]
-            rows = [tuple(from_ox(solution[v]) for v in names) for solution in answer]
-            return QueryResult("select", vars=names, rows=rows)
-        graph = rdflib.Graph()
-        for triple in answer:
-            graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
-        return QueryResult("graph", graph=graph)
+        return result_from_ox(answer)
 
     def dump(self, path: Path | str, format: str | None = None) -> Path:
         """Write the whole store to *path* atomically; TriG, N-Quads and JSON-LD keep named graphs,
@@ -407,18 +256,8 @@ class Store:
         return path
 
 
-_PREFIXES = {
-    "cdo": "https://w3id.org/cdkg/ontology#",
-    "rdf": str(RDF),
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": str(XSD),
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "oa": "http://www.w3.org/ns/oa#",
-    "wd": "http://www.wikidata.org/entity/",
-}
+#: The prefixes of TriG and Turtle dumps.
+_PREFIXES = {name: PREFIXES[name] for name in ("cdo", "rdf", "rdfs", "owl", "xsd", "skos", "prov", "dcterms", "oa", "wd")}
 
 
 # --- the rdflib reference --------------------------------------------------------------------------
@@ -480,11 +319,11 @@ class ReferenceStore:
             return QueryResult("ask", boolean=bool(answer.askAnswer))
         if answer.type == "SELECT":
             names = [str(v) for v in answer.vars]
-            rows = [tuple(_plain(row[i]) for i in range(len(names))) for row in answer]
+            rows = [tuple(plain(row[i]) for i in range(len(names))) for row in answer]
             return QueryResult("select", vars=names, rows=rows)
         graph = rdflib.Graph()
         for triple in answer:
-            graph.add(tuple(_plain(t) for t in triple))
+            graph.add(tuple(plain(t) for t in triple))
         return QueryResult("graph", graph=graph)
 
     def close(self) -> None:
