@@ -126,7 +126,13 @@ class Context:
                     Entity(mint("person", skeleton), "Person", target.label, self.lang, minted=True))
             return self._persons[skeleton]
         if m.kind == "role":
-            return self.entity(m.attrs.get("person"))
+            if m.attrs.get("person") is not None:
+                return self.entity(m.attrs["person"])
+            # "the Secretary-General called for ...": the person named earlier with that role
+            same = [r for r in self.a.mentions if r.kind == "role" and r.attrs.get("person") is not None
+                    and r.first < m.first and (r.attrs.get("phrase") == m.attrs.get("phrase")
+                                               or r.attrs.get("role") == m.attrs.get("role") == "minister")]
+            return self.entity(same[-1].attrs["person"]) if same else None
         if m.kind == "event":
             cluster = self.event_cluster(m)
             first = next((x for x in cluster if not x.attrs.get("part_of")), cluster[0])

@@ -24,121 +24,19 @@ Everything language-specific is a word list in ``data/patterns/mentions.json``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from cdkg.graph.text import names, titles
+from cdkg.graph.text.analysis import Analysis, Mention, make_mention
 from cdkg.graph.text.dates import DateMention, find_dates
 from cdkg.graph.text.documents import Document
 from cdkg.graph.text.gazetteer import Gazetteer
-from cdkg.graph.text.lexicon import Entry
 from cdkg.graph.text.normalize import Token, tokenize
-from cdkg.graph.text.phrases import tables
 
 __all__ = ["Mention", "Analysis", "analyze"]
 
-_CLAUSE = re.compile(r"[،,;؛:()\[\]{}\"«»“”]|[.!?؟](?=\s|$)|\n|\s[-–—]\s")
 _SENTENCE = re.compile(r"[!?؟]|\.(?=\s|$)|\n")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "h.e", "u.s", "u.n", "st", "sept", "oct", "nov", "dec", "jan", "feb",
                   "aug", "apr", "jun", "jul", "mar", "no", "vs", "gen", "prof", "г", "гг", "т.е", "им", "д"}
-
-
-@dataclass
-class Mention:
-    """Something named in a document: its kind, class, token range, original span and text.
-
-    ``attrs`` carries what a kind knows beyond its span: a role's ``role`` and ``target``,
-    a person's ``role`` mention, a title's ``head`` and ``label``, an instrument's ``parties``.
-    """
-
-    kind: str
-    type: str
-    first: int
-    last: int
-    start: int
-    end: int
-    text: str
-    entry: Entry | None = None
-    generic: bool = False
-    attrs: dict = field(default_factory=dict)
-
-    def key(self) -> tuple:
-        return (self.kind, self.first, self.last)
-
-    @property
-    def label(self) -> str:
-        return self.attrs.get("label") or self.text
-
-
-@dataclass
-class Analysis:
-    """A document's tokens, sentences, dates and mentions: the input of the fact rules."""
-
-    doc: Document
-    tokens: list[Token]
-    gaps: list[str]
-    sentences: list[tuple[int, int]]
-    mentions: list[Mention] = field(default_factory=list)
-    dates: list[tuple[int, int, DateMention]] = field(default_factory=list)
-
-    @property
-    def lang(self) -> str:
-        return self.doc.language or "en"
-
-    def word(self, i: int) -> str:
-        """Token ``i`` as written in the original text."""
-        t = self.tokens[i]
-        return self.doc.text[t.start:t.end]
-
-    def span_text(self, first: int, last: int) -> str:
-        return self.doc.text[self.tokens[first].start:self.tokens[last].end]
-
-    def clause_break(self, i: int) -> bool:
-        """True when punctuation separates token ``i - 1`` from token ``i``."""
-        return 0 < i < len(self.gaps) and bool(_CLAUSE.search(self.gaps[i]))
-
-    def breaks_between(self, a: int, b: int) -> bool:
-        """Any clause break between tokens ``a`` and ``b`` (either order)."""
-        lo, hi = min(a, b), max(a, b)
-        return any(self.clause_break(k) for k in range(lo + 1, hi + 1))
-
-    def capitalized(self, i: int) -> bool:
-        w = self.word(i)
-        return w[:1].isupper() and not (len(w) > 3 and w.isupper())
-
-    def titlecase(self, i: int) -> bool:
-        """Is token ``i`` in a headline written in Title Case, where capitals say nothing?"""
-        first, last = self.sentence_of(i)
-        if not hasattr(self, "_titlecase"):
-            self._titlecase = {}
-        if (first, last) not in self._titlecase:
-            words = [self.word(k) for k in range(first, last + 1) if self.word(k)[:1].isalpha()]
-            caps = sum(1 for w in words if w[:1].isupper())
-            self._titlecase[(first, last)] = self.lang == "en" and len(words) >= 4 and caps >= 0.7 * len(words)
-        return self._titlecase[(first, last)]
-
-    def hyphen_before(self, i: int) -> bool:
-        return 0 < i < len(self.gaps) and self.gaps[i] in ("-", "–")
-
-    def at(self, table: str, i: int):
-        return tables()[table].at(self.tokens, i)
-
-    def find(self, table: str, first: int, last: int):
-        return tables()[table].find(self.tokens, first, last)
-
-    def sentence_of(self, i: int) -> tuple[int, int]:
-        for s in self.sentences:
-            if s[0] <= i <= s[1]:
-                return s
-        return (i, i)
-
-    def in_sentence(self, first: int, last: int, kinds=None) -> list[Mention]:
-        return [m for m in self.mentions if first <= m.first and m.last <= last
-                and (kinds is None or m.kind in kinds)]
-
-    def date_at(self, i: int):
-        return next((d for d in self.dates if d[0] <= i <= d[1]), None)
-
-    def covered(self, i: int, kinds=("entity", "person", "org")) -> Mention | None:
-        return next((m for m in self.mentions if m.first <= i <= m.last and m.kind in kinds), None)
 
 
 def _soft_breaks(doc: Document, tokens: list[Token], gaps: list[str]) -> list[str]:
@@ -198,8 +96,6 @@ def analyze(doc: Document, gazetteer: Gazetteer) -> Analysis:
     -------
     Analysis
     """
-    from cdkg.graph.text import names, titles
-
     text = doc.analysis_text
     tokens = tokenize(text)
     gaps = [""] + [doc.text[tokens[i - 1].end:tokens[i].start] for i in range(1, len(tokens))]
@@ -209,7 +105,7 @@ def analyze(doc: Document, gazetteer: Gazetteer) -> Analysis:
     for match in gazetteer.find(text, tokens):
         if not _proper(a, match):
             continue
-        a.mentions.append(_make(a, "entity", match.entry.type, match.first, match.last, entry=match.entry))
+        a.mentions.append(make_mention(a, "entity", match.entry.type, match.first, match.last, entry=match.entry))
     titles.find_titles(a)
     names.find_people(a)
     _sides(a)
@@ -217,9 +113,6 @@ def analyze(doc: Document, gazetteer: Gazetteer) -> Analysis:
     return a
 
 
-def _make(a: Analysis, kind: str, type_: str, first: int, last: int, **kw) -> Mention:
-    start, end = a.tokens[first].start, a.tokens[last].end
-    return Mention(kind, type_, first, last, start, end, a.doc.text[start:end], **kw)
 
 
 def _dates(a: Analysis) -> list[tuple[int, int, DateMention]]:
@@ -242,7 +135,7 @@ def _sides(a: Analysis) -> None:
                     and not a.clause_break(i) or a.covered(j + 1, ("entity",)) is not None \
                     and a.covered(j + 1, ("entity",)).type == "State" and a.lang == "ar":
                 continue
-            a.mentions.append(_make(a, "sides", "State", i, j))
+            a.mentions.append(make_mention(a, "sides", "State", i, j))
 
 
 def _proper(a: Analysis, match) -> bool:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from cdkg.graph.text import morph
+from cdkg.graph.text.analysis import make_mention
 
 __all__ = ["find_people"]
 
@@ -20,8 +21,6 @@ _ACTOR_TYPES = ("State", "InternationalOrganization", "Forum", "Organization")
 
 def find_people(a) -> None:
     """Add ``person`` and ``role`` mentions to the analysis ``a`` and link roles to both sides."""
-    from cdkg.graph.text.mentions import _make
-
     lex = {i: m for m in a.mentions if m.kind in ("entity", "org") for i in range(m.first, m.last + 1)}
     roles = []
     for first, last in a.sentences:
@@ -30,11 +29,11 @@ def find_people(a) -> None:
                 continue
             prev = roles[-1] if roles else None
             if prev is not None and prev.attrs["role"] == "deputy" and prev.last + 1 == r0:
-                roles[-1] = m = _make(a, "role", "Person", prev.first, r1)  # "Deputy Prime Minister"
+                roles[-1] = m = make_mention(a, "role", "Person", prev.first, r1)  # "Deputy Prime Minister"
                 m.attrs.update(role="deputy", phrase=prev.attrs["phrase"] + " " + " ".join(
                     t.norm for t in a.tokens[r0:r1 + 1]))
                 continue
-            m = _make(a, "role", "Person", r0, r1)
+            m = make_mention(a, "role", "Person", r0, r1)
             m.attrs.update(role=cls, phrase=" ".join(t.norm for t in a.tokens[r0:r1 + 1]))
             roles.append(m)
     people = _lexicon_people(a, lex)
@@ -76,8 +75,6 @@ def _is_name_token(a, i: int, lex: dict, taken: set) -> bool:
 
 
 def _capitalized_names(a, roles, lex):
-    from cdkg.graph.text.mentions import _make
-
     taken = {i for m in a.mentions if m.kind in ("instrument", "org") and not m.generic
              for i in range(m.first, m.last + 1) if a.capitalized(i)}
     cues = {r.last for r in roles}
@@ -111,7 +108,7 @@ def _capitalized_names(a, roles, lex):
         if ok and (length == 1 and sentence_start and not cued or quoted):
             ok = False
         if ok:
-            m = _make(a, "person", "Person", i, j)
+            m = make_mention(a, "person", "Person", i, j)
             words = [a.word(k) for k in range(i, j + 1)]
             m.attrs["label"] = morph.nominative_name(words) if a.lang == "ru" else m.text
             out.append(m)
@@ -120,8 +117,6 @@ def _capitalized_names(a, roles, lex):
 
 
 def _arabic_names(a, roles, lex):
-    from cdkg.graph.text.mentions import _make
-
     starts, honored = [], set()
     for r in roles:
         starts.append(_skip_complement(a, r.last + 1, lex))
@@ -145,7 +140,7 @@ def _arabic_names(a, roles, lex):
             continue
         e = _arabic_name_end(a, s, lex)
         if e - s + 1 >= 2 and not any(m.first <= s <= m.last or m.first <= e <= m.last for m in out):
-            m = _make(a, "person", "Person", s, e)
+            m = make_mention(a, "person", "Person", s, e)
             seen.update(range(s, e + 1))
             out.append(m)
     return out
@@ -171,8 +166,6 @@ def _arabic_name_end(a, s: int, lex: dict) -> int:
 
 def _arabic_name_before(a, r, lex):
     """"جاسم محمد البديوي، الأمين العام لمجلس التعاون": a name right before ", ROLE"."""
-    from cdkg.graph.text.mentions import _make
-
     if r.first < 2 or not any(c in a.gaps[r.first] for c in "،,"):
         return None
     e = r.first - 1
@@ -186,7 +179,7 @@ def _arabic_name_before(a, r, lex):
         return None
     if a.at("given_names", s) is None and a.at("honorifics", s - 1) is None:
         return None
-    return _make(a, "person", "Person", s, e)
+    return make_mention(a, "person", "Person", s, e)
 
 
 def _skip_complement(a, i: int, lex: dict) -> int:
@@ -229,8 +222,6 @@ def _arabic_name_word(a, k: int, lex: dict, first_word: bool) -> bool:
 
 def _surnames(a, people, lex):
     """One-word mentions of a person already named ("Koh said", "قال البديوي")."""
-    from cdkg.graph.text.mentions import _make
-
     last_words = {}
     for p in people:
         if p.last > p.first:
@@ -244,7 +235,7 @@ def _surnames(a, people, lex):
             continue
         if len(t.key) < 3:
             continue
-        m = _make(a, "person", "Person", i, i)
+        m = make_mention(a, "person", "Person", i, i)
         m.attrs["same_as"] = last_words[t.key]
         m.attrs["label"] = last_words[t.key].label
         out.append(m)
@@ -286,8 +277,7 @@ def _target(a, r, person, lex):
     left = [m for m in actors if 0 <= r.first - m.last <= 2 and not a.breaks_between(m.last, r.first)]
     if not left and not right and r.first > 0 and a.word(r.first - 1).isupper() and len(a.word(r.first - 1)) >= 2 \
             and r.first - 1 not in lex and a.lang != "ar":
-        from cdkg.graph.text.mentions import _make
-        acronym = _make(a, "org", "Organization", r.first - 1, r.first - 1)
+        acronym = make_mention(a, "org", "Organization", r.first - 1, r.first - 1)
         acronym.attrs.update(acronym=True, label=acronym.text)
         a.mentions.append(acronym)
         return acronym  # "CSA Chief Executive David Koh"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from cdkg.graph.text import morph
+from cdkg.graph.text.analysis import make_mention
 
 __all__ = ["find_titles", "label_of"]
 
@@ -27,8 +28,6 @@ _DEFINITE = ("ال", "لل", "بال", "كال", "وال", "فال")
 
 def find_titles(a) -> None:
     """Add ``instrument``, ``event`` and ``org`` mentions to the analysis ``a``."""
-    from cdkg.graph.text.mentions import _make
-
     lex = {i: m for m in a.mentions if m.kind == "entity" for i in range(m.first, m.last + 1)}
     found = []
     for first, last in a.sentences:
@@ -60,7 +59,7 @@ def find_titles(a) -> None:
                         lex.pop(k, None)
                 type_ = value if kind == "instrument" and table == "instruments" else (
                     "Agreement" if kind == "instrument" else ("Event" if kind == "event" else "Organization"))
-                m = _make(a, kind, type_, t0, t1, generic=generic)
+                m = make_mention(a, kind, type_, t0, t1, generic=generic)
                 m.attrs.update(head=(h0, h1), family=value if kind == "event" else None,
                                document_word=table == "generic", label=label_of(a, t0, t1))
                 if kind == "event":
@@ -85,7 +84,6 @@ def _verbal_meetings(a, found, lex) -> list:
     """"Главы МИДов стран СНГ встретились вчера в Ташкенте", "التقى الوزير نظيره": a meeting
     told by its verb. Its label is built from the text's words: the meeting noun of the
     language, who met, and where ("встреча Главы МИДов стран СНГ в Ташкенте")."""
-    from cdkg.graph.text.mentions import _make
     from cdkg.graph.text.phrases import patterns
 
     noun = patterns("mentions")["meeting_noun"].get(a.lang, "meeting")
@@ -109,7 +107,7 @@ def _verbal_meetings(a, found, lex) -> list:
             place = next((lex[k] for k in range(v1 + 1, min(last, v1 + 4) + 1) if k in lex
                           and lex[k].type in _PLACE_TYPES and a.at("locatives", k - 1) is not None), None)
             label = " ".join(x for x in (noun, who, a.span_text(place.first - 1, place.last) if place else "") if x)
-            m = _make(a, "event", "Event", span[0], max(span[1], place.last if place else span[1]))
+            m = make_mention(a, "event", "Event", span[0], max(span[1], place.last if place else span[1]))
             m.attrs.update(head=(v0, v1), family="meeting", label=label, verbal=True)
             out.append(m)
             break

@@ -168,11 +168,11 @@ def speaker_at_main_event(ctx: Context, sent: Sentence) -> None:
         return
     a = ctx.a
     trig = [(i, j) for i, j, _ in a.find("speech", sent.first, sent.last)]
-    for rel in ("called", "welcomed"):
+    for rel in ("called", "welcomed", "participated"):
         trig += triggers(ctx, sent, rel)
     e = ctx.entity(main)
     for pos in trig:
         for m in agents(ctx, sent, pos):
-            if m.kind in ("person", "entity", "sides") and (m.type in ("Person", "State") or m.kind == "sides"):
+            if m.kind in ("person", "role", "entity", "sides") and (m.type in ("Person", "State") or m.kind == "sides"):
                 for me in ctx.actor_entities(m):
                     ctx.add(me, "participatedIn", e, ctx.span(m, pos), 0.5, "speaker-at-main-event")

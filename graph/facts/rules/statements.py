@@ -16,6 +16,11 @@ def _object_start(ctx: Context, sent: Sentence, pos) -> int | None:
     particle that follows the caller ("دعا الأمين العام ... إلى تعزيز", "رحب ... بالتوقيع")."""
     a = ctx.a
     start = pos[1] + 1
+    if ctx.lang == "en" and a.tokens[pos[1]].norm in ("on", "urged", "urges", "invited", "all"):
+        # "called on all States to cooperate ...": the call is what follows "to"
+        to = next((k for k in range(start, min(sent.last, start + 8) + 1) if a.tokens[k].norm == "to"), None)
+        if to is not None and not a.breaks_between(pos[1], to):
+            return to + 1 if to + 1 <= sent.last else None
     if ctx.lang != "ar":
         return start if start <= sent.last else None
     last_word = a.tokens[pos[1]].norm
@@ -60,12 +65,13 @@ def voice(ctx: Context, speakers: list) -> list:
     heads = {f.subject.iri for f in ctx.facts.values() if f.relation == "headOf"
              and f.object.iri in {e.iri for e in ctx.sides()}}
     def authored(m):
-        if m.kind == "sides" or m is statement:
+        # the leaders who adopted it speak through it; states speak for themselves
+        if m is statement:
             return True
         if m.kind == "role" and m.attrs.get("role") == "head":
             return True
         e = ctx.entity(m)
-        return e is not None and (e.iri in heads or e.iri in {x.iri for x in ctx.sides()})
+        return e is not None and e.iri in heads
     return [statement] if all(authored(m) for m in speakers) else speakers
 
 
