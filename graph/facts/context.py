@@ -102,6 +102,8 @@ class Context:
         # persons and principles as this document words them; other entities by their lexicon label
         surface = e.type in ("Person", "Principle")
         label = m.text if surface else e.label(self.lang)
+        if e.type == "Principle" and m.first > 0 and self.a.at("negations", m.first - 1) is not None:
+            label = self.a.span_text(m.first - 1, m.last)  # "عدم التدخل": the negation is the principle's
         lang = self.lang if (surface or self.lang in e.labels) else "en"
         return self.remember(Entity(e.iri, e.type, label, lang, e.wikidata, e.iso2))
 
@@ -135,7 +137,7 @@ class Context:
             return self.entity(same[-1].attrs["person"]) if same else None
         if m.kind == "event":
             cluster = self.event_cluster(m)
-            first = next((x for x in cluster if not x.attrs.get("part_of")), cluster[0])
+            first = _representative(self.a, cluster)
             return self.remember(Entity(mint("event", title_key(_content(self.a, first)), str(first.first),
                                              self.doc.sha), "Event", first.label, self.lang, minted=True))
         if m.kind in ("instrument", "org"):
@@ -157,6 +159,8 @@ class Context:
         if m.generic:
             same = [o for o in pool if not o.generic and _same_kind(o, m)]
             before = [o for o in same if o.first < m.first]
+            if m.attrs.get("document_word") and self.main_instrument is not None and not self.main_instrument.generic:
+                return self.canonical(self.main_instrument)  # "the document": the one the report is about
             main = self.main_instrument if m.kind == "instrument" else self.main_event
             if m.kind == "event" and before and before[-1].attrs.get("family") != m.attrs.get("family") \
                     and main is not None and not main.generic and main.first < m.first and _same_kind(main, m):
@@ -257,6 +261,23 @@ class Context:
         from cdkg.graph.facts.evaluate import normalize_label
         return self.remember(Entity(mint("concept", type_, normalize_label(text)), type_, text, self.lang,
                                     minted=True))
+
+
+def _representative(a: Analysis, cluster: list[Mention]) -> Mention:
+    """The mention that names an event: the first that names something of its own (a proper
+    name, a lexicon entity, a person), else the first specific one, else the first."""
+    whole = [x for x in cluster if not x.attrs.get("part_of")] or cluster
+    def named(x):
+        head = x.attrs.get("head") or (x.first, x.first)
+        others = [i for i in range(x.first, x.last + 1) if not head[0] <= i <= head[1]]
+        if any(o.kind in ("entity", "person", "org") and x.first <= o.first and o.last <= x.last
+               for o in a.mentions):
+            return True
+        return a.lang != "ar" and any(a.word(i)[:1].isupper() for i in others)
+    for pool in ([x for x in whole if not x.generic and named(x)], [x for x in whole if not x.generic], whole):
+        if pool:
+            return pool[0]
+    return cluster[0]
 
 
 def _hypothetical(a: Analysis, m: Mention) -> bool:

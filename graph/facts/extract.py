@@ -47,6 +47,9 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
     sentences = [Sentence(first, last, [m for m in a.in_sentence(first, last) if m.kind != "event" or id(m) in real])
                  for first, last in a.sentences]
     for r in registry():
+        if r.scope == "document":
+            r.func(ctx, None)
+            continue
         for sent in sentences:
             if sent.mentions:
                 r.func(ctx, sent)

@@ -135,6 +135,7 @@ def tables() -> dict[str, Phrases]:
         "pronouns": Phrases(m["pronouns"].items(), exact=True),
         "speech": Phrases(_words(m["speech"])),
         "waw": Phrases(_words(m["waw_words"]), exact=True),
+        "negations": Phrases(_words(m["negations"]), exact=True),
         "adjectival": Phrases(_words(m["adjectival_heads"]), exact=True),
         "plural_instruments": Phrases(_words(m["plural_instruments"]), exact=True),
         "ordinals": Phrases(_words(m["ordinals"])),

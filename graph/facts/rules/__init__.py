@@ -23,11 +23,16 @@ FAMILIES = ("actors", "instruments", "events", "statements", "membership")
 
 @dataclass(frozen=True)
 class Rule:
-    """A registered rule: its name, family, function and the example of its docstring."""
+    """A registered rule: its name, family, function and the example of its docstring.
+
+    A rule of ``scope`` "sentence" runs on every sentence; one of scope "document" runs once,
+    after the sentence rules of its family, on the facts found so far (``sentence`` is None).
+    """
 
     name: str
     family: str
     func: Callable
+    scope: str = "sentence"
 
     @property
     def doc(self) -> str:
@@ -37,13 +42,17 @@ class Rule:
 _RULES: list[Rule] = []
 
 
-def rule(name: str):
+def rule(name: str, scope: str = "sentence"):
     """Register the decorated function as the rule ``name`` of the module's family."""
     def register(func):
         family = func.__module__.rsplit(".", 1)[-1]
-        if any(r.name == name for r in _RULES):
-            raise ValueError(f"rule {name!r} registered twice")
-        _RULES.append(Rule(name, family, func))
+        for i, r in enumerate(_RULES):
+            if r.name == name:
+                if r.func.__qualname__ != func.__qualname__:
+                    raise ValueError(f"rule {name!r} registered twice ({r.func.__qualname__}, {func.__qualname__})")
+                _RULES[i] = Rule(name, family, func, scope)  # the same module imported again (doctest collection)
+                return func
+        _RULES.append(Rule(name, family, func, scope))
         return func
     return register
 
@@ -59,4 +68,4 @@ def registry() -> list[Rule]:
     for family in FAMILIES:
         importlib.import_module(f"{__name__}.{family}")
     order = {f: i for i, f in enumerate(FAMILIES)}
-    return sorted(_RULES, key=lambda r: order[r.family])
+    return sorted(_RULES, key=lambda r: (order[r.family], r.scope == "document"))

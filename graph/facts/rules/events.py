@@ -85,12 +85,30 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
                     if f.relation == "headOf" and f.object == side:
                         ctx.add(f.subject, "participatedIn", e, ctx.span(ev), 0.6, "sides-at-event")
         located = {id(p) for p in places(ctx, sent)}
+        hosts = {id(m) for pos in triggers(ctx, sent, "hosted_by") + triggers(ctx, sent, "hosts")
+                 for m in sent.mentions if 0 <= m.first - pos[1] <= 3}
+        if ev is _main_of(sent):
+            # "Top cyber officials from Australia, India and Japan ended talks": states named with the event
+            for m in sent.of("entity"):
+                if m.type == "State" and id(m) not in located and id(m) not in hosts and not _in_title(m, sent) \
+                        and not _located(a, m):
+                    ctx.add(ctx.entity(m), "participatedIn", e, ctx.span(m, ev), 0.55, "state-with-event")
         for pos in trig:
             for m in agents(ctx, sent, pos):
                 if m.kind in ("entity", "org", "sides") and (m.type in _PARTICIPANT_TYPES or m.kind == "sides") \
                         and id(m) not in located and not (ev.first <= m.first <= ev.last):
                     for me in ctx.actor_entities(m):
                         ctx.add(me, "participatedIn", e, ctx.span(m, ev), 0.6, "actor-at-event")
+
+
+def _main_of(sent: Sentence):
+    evs = _events(sent)
+    return evs[0] if evs else None
+
+
+def _in_title(m, sent: Sentence) -> bool:
+    return any(o.kind in ("instrument", "event", "org") and o.first <= m.first and m.last <= o.last
+               for o in sent.mentions if o is not m)
 
 
 def _located(a, m) -> bool:
@@ -176,3 +194,23 @@ def speaker_at_main_event(ctx: Context, sent: Sentence) -> None:
             if m.kind in ("person", "role", "entity", "sides") and (m.type in ("Person", "State") or m.kind == "sides"):
                 for me in ctx.actor_entities(m):
                     ctx.add(me, "participatedIn", e, ctx.span(m, pos), 0.5, "speaker-at-main-event")
+
+
+@rule("dated-by-event", scope="document")
+def dated_by_event(ctx: Context, sent: None) -> None:
+    """An instrument adopted or signed at a dated event, and not dated itself, takes the
+    event's date.
+
+    "Following the talks (held on 3 July 2024), Kazakhstan and China signed an agreement" ->
+    the agreement's date is 2024-07-03.
+    """
+    facts = list(ctx.facts.values())
+    dated = {f.subject.iri for f in facts if f.relation == "date"}
+    event_dates = {}
+    for f in facts:
+        if f.relation == "date" and f.subject.type == "Event":
+            event_dates.setdefault(f.subject.iri, f)
+    for f in facts:
+        if f.relation == "adoptedAt" and f.subject.iri not in dated and f.object.iri in event_dates:
+            d = event_dates[f.object.iri]
+            ctx.add(f.subject, "date", d.object, (f.start, f.end), 0.6, "dated-by-event")
