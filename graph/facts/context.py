@@ -104,6 +104,8 @@ class Context:
         label = m.text if surface else e.label(self.lang)
         if e.type == "Principle" and m.first > 0 and self.a.at("negations", m.first - 1) is not None:
             label = self.a.span_text(m.first - 1, m.last)  # "عدم التدخل": the negation is the principle's
+            if self.a.tokens[m.first - 1].norm.startswith("و") and self.a.tokens[m.first - 1].norm != "و":
+                label = label[1:]
         lang = self.lang if (surface or self.lang in e.labels) else "en"
         return self.remember(Entity(e.iri, e.type, label, lang, e.wikidata, e.iso2))
 

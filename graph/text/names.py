@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from cdkg.graph.text import morph
 from cdkg.graph.text.analysis import make_mention
+from cdkg.graph.text.phrases import norms
 
 __all__ = ["find_people"]
 
@@ -194,8 +195,8 @@ def _skip_complement(a, i: int, lex: dict) -> int:
         if a.at("honorifics", i) is not None:
             return i + a.at("honorifics", i)[0]
         definite = n.startswith(("ال", "لل", "بال", "وال"))
-        construct = i == start and a.at("orgs", i) is None and n.startswith(("خارجية", "شؤون", "لشؤون"))
-        if definite or construct or n.startswith("ل") and len(n) > 3 and n[1:3] == "ال" or n in ("لشؤون", "للشؤون"):
+        construct = i == start and a.at("orgs", i) is None and n.startswith(norms("خارجية", "شؤون", "لشؤون"))
+        if definite or construct or n.startswith("ل") and len(n) > 3 and n[1:3] == "ال" or n in norms("لشؤون", "للشؤون"):
             i += 1
             continue
         break
@@ -214,7 +215,7 @@ def _arabic_name_word(a, k: int, lex: dict, first_word: bool) -> bool:
             return False
     if first_word and n.startswith(("ال", "لل", "بال", "وال")):
         return False
-    if not first_word and n.startswith(("و", "ب", "ل")) and not n.startswith(("وليد", "وائل", "وفاء", "بدر", "بسام",
+    if not first_word and n.startswith(("و", "ب", "ل")) and not n.startswith(norms("وليد", "وائل", "وفاء", "بدر", "بسام",
                                                                           "لؤي", "ليلى", "بشار", "بندر")):
         return a.at("particles", k) is not None
     return True

@@ -15,10 +15,20 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from cdkg.graph.text.normalize import Token, token_key, tokenize
+from cdkg.graph.text.normalize import Token, normalize, token_key, tokenize
 from cdkg.paths import patterns_dir
 
-__all__ = ["Phrases", "patterns", "tables"]
+__all__ = ["Phrases", "patterns", "tables", "norms"]
+
+
+def norms(*words: str) -> tuple[str, ...]:
+    """Words as token norms are written (Arabic hamza, alef maqsura and taa marbuta unified), for
+    comparing with ``Token.norm``.
+
+    >>> norms("إلى", "ضرورة")
+    ('الي', 'ضروره')
+    """
+    return tuple(normalize(w)[0] for w in words)
 
 
 def _keys(phrase: str) -> tuple[str, ...]:

@@ -189,7 +189,7 @@ def _right(a, kind: str, h1: int, last: int, lex: dict) -> int:
             break
         if a.at("stops:" + lang, j) is not None and not (between and n in ("и", "and")):
             break
-        if a.at("honorifics", j) is not None:
+        if a.at("honorifics", j) is not None or lang == "ar" and a.at("roles", j) is not None and not between:
             break
         if _locative_place(a, j, lex) and not between:
             break

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.text.mentions import Mention
+from cdkg.graph.text.phrases import norms
 
 __all__ = ["triggers", "agents", "free_objects", "dates", "places", "persons", "near"]
 
@@ -47,11 +48,12 @@ def agents(ctx: Context, sent: Sentence, pos: tuple[int, int]) -> list[Mention]:
     if ctx.lang == "ar":
         # verb first: the agent comes before the particle that opens the object ("دعا X إلى")
         stop = next((k for k in range(pos[1] + 1, min(sent.last, pos[1] + 8) + 1)
-                     if a.tokens[k].norm in ("إلى", "الى", "على") or a.tokens[k].norm.startswith("بال")), pos[1] + 8)
-        after = [m for m in cands if 0 <= m.first - pos[1] <= 6 and m.last < stop
+                     if a.tokens[k].norm in norms("إلى", "الى", "على") or a.tokens[k].norm.startswith("بال")), pos[1] + 8)
+        after = [m for m in cands if 0 <= m.first - pos[1] <= 8 and m.last < stop
                  and not a.breaks_between(pos[1], m.first)]
+        people = [m for m in after if m.kind in ("person", "role")]
         if after:
-            return _coordinated(a, after[0], [c for c in cands if c.last < stop], forward=True)
+            return _coordinated(a, (people or after)[0], [c for c in cands if c.last < stop], forward=True)
     before = [m for m in cands if m.last < pos[0] and pos[0] - m.last <= 14]
     pronoun = next((k for k in range(max(sent.first, pos[0] - 3), pos[0])
                     if a.at("pronouns", k) is not None and a.at("pronouns", k)[1] == "person"), None)

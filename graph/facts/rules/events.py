@@ -189,6 +189,11 @@ def speaker_at_main_event(ctx: Context, sent: Sentence) -> None:
     for rel in ("called", "welcomed", "participated"):
         trig += triggers(ctx, sent, rel)
     e = ctx.entity(main)
+    for pos in triggers(ctx, sent, "participated"):
+        # "Российскую делегацию возглавил ... Олег Храмов", "شارك في الاجتماع وزير ...": who comes after the verb
+        for m in sent.of("person"):
+            if 0 < m.first - pos[1] <= 8 and not a.breaks_between(pos[1], m.first):
+                ctx.add(ctx.entity(m), "participatedIn", e, ctx.span(pos, m), 0.5, "speaker-at-main-event")
     for pos in trig:
         for m in agents(ctx, sent, pos):
             if m.kind in ("person", "role", "entity", "sides") and (m.type in ("Person", "State") or m.kind == "sides"):

@@ -27,12 +27,25 @@ def member_of(ctx: Context, sent: Sentence) -> None:
             if not bodies:
                 continue
             members = [m for m in agents(ctx, sent, pos) if m.type == "State" or m.kind == "sides"]
+            if not members:  # "مصر والسعودية عضوان في ...": the states just before the word
+                before = [m for m in sent.mentions if (m.kind == "entity" and m.type == "State" or m.kind == "sides")
+                          and 0 < pos[0] - m.last <= 8 and not a.breaks_between(m.last, pos[0])]
+                if before:
+                    members = [m for m in before if before[-1].first - m.last <= 12]
             if not members:
                 members = [m for m in sent.of("entity") if m.type == "State"
                            and 0 < m.first - bodies[0].last <= 8 and rel == "member"]
+            listed = [bodies[0]]
+            for o in sent.mentions:  # "членами ШОС и ОДКБ", "members of the SCO and the CSTO"
+                if o.kind in ("entity", "org") and o.type in _BODY_TYPES and 0 < o.first - listed[-1].last <= 2 \
+                        and not a.breaks_between(listed[-1].last, o.first) or o.kind in ("entity", "org") \
+                        and o.type in _BODY_TYPES and 0 < o.first - listed[-1].last <= 2 \
+                        and a.gaps[o.first].strip() in (",", "،"):
+                    listed.append(o)
             for m in members:
                 for me in ctx.actor_entities(m):
-                    ctx.add(me, "memberOf", ctx.entity(bodies[0]), ctx.span(m, pos, bodies[0]), 0.7, "member-of")
+                    for body in listed:
+                        ctx.add(me, "memberOf", ctx.entity(body), ctx.span(m, pos, body), 0.7, "member-of")
 
 
 @rule("proposed")

@@ -6,8 +6,9 @@ from __future__ import annotations
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
 from cdkg.graph.facts.rules.common import agents, free_objects, triggers
+from cdkg.graph.text.phrases import norms
 
-_OBJECT_PARTICLES = ("إلى", "الى", "على")
+_OBJECT_PARTICLES = norms("إلى", "الى", "على")
 _INSTRUMENT_PRONOUNS = ("it", "он", "она", "оно", "документ")
 
 
@@ -24,7 +25,7 @@ def _object_start(ctx: Context, sent: Sentence, pos) -> int | None:
     if ctx.lang != "ar":
         return start if start <= sent.last else None
     last_word = a.tokens[pos[1]].norm
-    if last_word in ("ضرورة", "أهمية", "اهمية") or a.tokens[pos[1]].norm in _OBJECT_PARTICLES:
+    if last_word in norms("ضرورة", "أهمية", "اهمية") or a.tokens[pos[1]].norm in _OBJECT_PARTICLES:
         return start
     for k in range(start, min(sent.last, start + 10) + 1):
         n = a.tokens[k].norm
