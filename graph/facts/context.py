@@ -175,7 +175,7 @@ class Context:
                 return self.canonical(same[0])
             anchor = next((o for o in pool if o.generic and _same_kind(o, m)), m)
             return anchor
-        words = set(_content(self.a, m))
+        words = {w for w in _content(self.a, m) if not w.isdigit()}
         best = m
         for o in pool:
             if o.generic or o is m or o.type != m.type and m.kind == "instrument":
@@ -184,7 +184,7 @@ class Context:
                 continue
             if m.kind == "org" and not _same_head(self.a, o, m):
                 continue
-            ow = set(_content(self.a, o))
+            ow = {w for w in _content(self.a, o) if not w.isdigit()}
             if words and ow and len(words & ow) >= 0.75 * min(len(words), len(ow)):
                 if (len(ow), -o.first) > (len(set(_content(self.a, best))), -best.first):
                     best = o
@@ -369,7 +369,11 @@ def _content(a: Analysis, m: Mention) -> list[str]:
     t = tables()
     out = []
     for i in range(m.first, m.last + 1):
-        if t["links"].at(a.tokens, i) or t["determiners"].at(a.tokens, i):
+        if t["links"].at(a.tokens, i) or t["determiners"].at(a.tokens, i) or t["content_function"].at(a.tokens, i) \
+                and len(a.tokens[i].norm) <= 6:
             continue
-        out.append(a.tokens[i].key)
+        k = a.tokens[i].key
+        if a.lang == "ar" and k.startswith("و") and len(k) >= 4 and t["waw"].at(a.tokens, i) is None:
+            k = k[1:]  # "وخطة" is "خطة"
+        out.append(k)
     return out

@@ -101,11 +101,11 @@ def _valid(y: int, m: int, d: int) -> bool:
 
 def _day(pub: dt.date | None, year: str | None, mo: int, d: int) -> str | None:
     """An ISO day; a day without a year takes the publication year (the year before when that
-    would put it more than half a year after publication), or is ``--MM-DD`` without one."""
+    would put it more than half a year after publication), and is not a date without one."""
     if year:
         return f"{int(year):04d}-{mo:02d}-{d:02d}" if _valid(int(year), mo, d) else None
     if pub is None:
-        return f"--{mo:02d}-{d:02d}" if _valid(2000, mo, d) else None
+        return None
     y = pub.year
     if _valid(y, mo, d) and dt.date(y, mo, d) > pub + dt.timedelta(days=183):
         y -= 1

@@ -145,6 +145,8 @@ def tables() -> dict[str, Phrases]:
         "pronouns": Phrases(m["pronouns"].items(), exact=True),
         "speech": Phrases(_words(m["speech"])),
         "waw": Phrases(_words(m["waw_words"]), exact=True),
+        "content_function": Phrases(_words(m["content_function_words"]), exact=True),
+        "ar_links": Phrases(_words(m["ar_links"]), exact=True),
         "negations": Phrases(_words(m["negations"]), exact=True),
         "adjectival": Phrases(_words(m["adjectival_heads"]), exact=True),
         "plural_instruments": Phrases(_words(m["plural_instruments"]), exact=True),

@@ -19,7 +19,7 @@ from cdkg.graph.text.analysis import make_mention
 __all__ = ["find_titles", "label_of"]
 
 _ORDINAL = re.compile(r"^\d+(st|nd|rd|th|e|я|й|го)?$")
-_LIMITS = {"en": 16, "ru": 12, "ar": 10}
+_LIMITS = {"en": 16, "ru": 12, "ar": 14}
 _PLACE_TYPES = ("Place", "State")
 _OPEN_QUOTES = "«\"“„'"
 _CLOSE_QUOTES = "»\"”'"
@@ -41,7 +41,8 @@ def find_titles(a) -> None:
                         a.tokens[h0 - 1].norm.startswith(("ال", "لل", "بال", "وال")) and not a.clause_break(h0):
                     continue  # "الشراكة الاستراتيجية": an adjective, not a strategy
                 if kind == "instrument" and (a.at("plural_instruments", h0) is not None or h0 > first and (
-                        a.tokens[h0 - 1].norm.isdigit() or a.date_at(h0 - 1) is not None and len(a.word(h0 - 1)) <= 3)):
+                        a.tokens[h0 - 1].norm.isdigit() and len(a.tokens[h0 - 1].norm) <= 3
+                        and not a.clause_break(h0))):
                     continue  # "18 وثيقة", "the documents": a count, not an instrument
                 inside = lex.get(h0)
                 span = _grow(a, kind, h0, h1, first, last, lex)
@@ -121,7 +122,7 @@ def _grow(a, kind: str, h0: int, h1: int, first: int, last: int, lex: dict):
     t0 = _left(a, kind, h0, first, lex)
     if kind == "org" and lang == "ru" and not (a.capitalized(t0) or a.word(h0).isupper()):
         return None
-    t1 = _right(a, kind, h1, last, lex)
+    t1 = _right(a, kind, h0, h1, last, lex)
     determined = t0 == h0 and h0 > first and a.at("determiners", h0 - 1) is not None
     own = (t0 < h0) or (t1 > h1)
     generic = not own and (determined or lang != "en" or not a.capitalized(h0) or kind == "event")
@@ -164,7 +165,7 @@ def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
     return t0
 
 
-def _right(a, kind: str, h1: int, last: int, lex: dict) -> int:
+def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
     lang = a.lang
     limit = _LIMITS.get(lang, 12) if kind != "org" else (10 if lang == "en" else 6)
     t1, between, and_seen = h1, False, False
@@ -209,6 +210,10 @@ def _right(a, kind: str, h1: int, last: int, lex: dict) -> int:
             elif n.endswith("ed") and a.at("premodifiers", j) is None and j not in lex:
                 break
         if lang == "ar":
+            if "\u064b" in a.word(j) or "\u064c" in a.word(j):
+                break  # tanween ("زخمًا"): an indefinite word of the clause, not of the title
+            if j == h1 + 1 and a.tokens[h0].norm.startswith("ال") and not _ar_continues(a, j, lex):
+                break  # a definite head takes no indefinite genitive: "الخطة مجالات محددة" is a new clause
             if n.startswith("و") and not between and a.at("waw", j) is None:
                 break
             if n.startswith("بال") and not between:
@@ -254,6 +259,12 @@ def _leads_to_definite(a, j: int, last: int, lex: dict) -> bool:
         if n.startswith(_DEFINITE) or k in lex:
             return True
     return False
+
+
+def _ar_continues(a, j: int, lex: dict) -> bool:
+    n = a.tokens[j].norm
+    return (n.startswith(_DEFINITE) or j in lex or n[:1].isdigit() or a.at("ar_links", j) is not None
+            or n.startswith(("بال", "لل")) or a.date_at(j) is not None)
 
 
 def _title_year(a, j: int) -> bool:

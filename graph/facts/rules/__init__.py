@@ -60,6 +60,7 @@ def rule(name: str, scope: str = "sentence"):
 def registry() -> list[Rule]:
     """Every rule, family by family in the order of :data:`FAMILIES`.
 
+    >>> from cdkg.graph.facts.rules import registry
     >>> [r.family for r in registry()][:1]
     ['actors']
     >>> all(r.doc for r in registry())

@@ -86,11 +86,9 @@ def _signers(ctx: Context, sent: Sentence, pos, targets):
               "InternationalOrganization") or m.kind == "sides") and not inside(m) and id(m) not in located]
     states = [m for m in actors if m.type == "State" or m.kind == "sides"]
     parties = states or [m for m in actors]
-    if not parties:
-        orgs = [r.attrs.get("target") for r in sent.of("role") if r.attrs.get("target") is not None]
-        orgs += [m for m in sent.of("org") if not inside(m) and not m.generic]
-        parties = [o for o in orgs if o is not None]
-    if not parties and ctx.pair and any(m.kind == "sides" for m in a.mentions):
+    if not parties and not persons:
+        parties = [m for m in sent.of("org") if not inside(m) and not m.generic]
+    if not parties and not persons and ctx.pair and any(m.kind == "sides" for m in a.mentions):
         parties = [m for m in a.mentions if m.kind == "sides"][:1]  # a bilateral report: the two sides
     return persons, _dedupe(parties)
 
