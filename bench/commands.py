@@ -20,18 +20,17 @@ def register(subparsers) -> None:
     Parameters
     ----------
     subparsers : argparse._SubParsersAction
-        The subcommands of ``cdkg``.
+        Where ``bench`` goes.
 
     Returns
     -------
     None
+        ``bench`` is added; each task imports its module only when it runs.
 
     Examples
     --------
-    >>> import argparse
-    >>> parser = argparse.ArgumentParser(prog="cdkg")
-    >>> register(parser.add_subparsers())
-    >>> parser.parse_args(["bench", "corpus", "--documents", "3", "--out", "x"]).documents
+    >>> from cdkg.cli import build_parser
+    >>> build_parser().parse_args(["bench", "corpus", "--documents", "3", "--out", "x"]).documents
     3
     """
     bench = subparsers.add_parser("bench", help="benchmarks and their synthetic inputs (developer task)",

@@ -5,7 +5,7 @@ process and reports documents/s, triples/s, the no-change rebuild and peak memor
 every standard view from the built store. For each graph size (synthetic N-Quads in the build's
 shape, plus the real lexicon, ontology and inferences) it times every library query on the
 embedded Oxigraph store (`cdkg.graph.store.store.Store`) and on rdflib's in-memory store
-(`cdkg.graph.store.store.ReferenceStore`) in the same run, the rdflib side capped by a timeout per query.
+(`cdkg.graph.store.reference.ReferenceStore`) in the same run, the rdflib side capped by a timeout per query.
 It also times the ``make run`` steps on the project's own corpus.
 
 Run ``cdkg bench run`` (default: 10^2 and 10^3 documents, 10^5 triples, a few minutes),
@@ -231,7 +231,8 @@ def bench_queries(triples: int, work: Path, seed: int, repeats: int, timeout: fl
     from cdkg.bench.corpus import write_graph
     from cdkg.graph.store.inference import materialize
     from cdkg.graph.text.lexicon import load_lexicon
-    from cdkg.graph.store.store import ReferenceStore, Store
+    from cdkg.graph.store.reference import ReferenceStore
+    from cdkg.graph.store.store import Store
     from cdkg.namespaces import LEXICON_GRAPH, ONTOLOGY_GRAPH
     from cdkg.paths import ONTOLOGY_TTL
     from cdkg.queries.library import library

@@ -48,17 +48,46 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one subcommand; return its exit status (0 ok, 1 findings, 2 error)."""
+    """Run one subcommand; return its exit status (0 ok, 1 findings, 2 error).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status.
+
+    Examples
+    --------
+    >>> main(["--project", "no/such/folder", "queries"])
+    2
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    if args.project is not None:
-        if not args.project.is_dir():
-            print(f"cdkg: error: --project {args.project}: no such folder", file=sys.stderr)
-            return 2
-        os.environ["CDKG_PROJECT"] = str(args.project.resolve())  # read by cdkg.paths for this run
+    if args.project is None:
+        return _run(args)
+    if not args.project.is_dir():
+        print(f"cdkg: error: --project {args.project}: no such folder", file=sys.stderr)
+        return 2
+    before = os.environ.get("CDKG_PROJECT")
+    os.environ["CDKG_PROJECT"] = str(args.project.resolve())  # read by cdkg.paths, for this run only
+    try:
+        return _run(args)
+    finally:
+        if before is None:
+            os.environ.pop("CDKG_PROJECT", None)
+        else:
+            os.environ["CDKG_PROJECT"] = before
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Call the subcommand; a `CdkgError` becomes one line on stderr and status 2."""
     try:
         status = args.func(args)
     except CdkgError as exc:

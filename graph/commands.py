@@ -118,8 +118,7 @@ def _score_json(s) -> dict:
 
 
 def register(subparsers) -> None:
-    """Add ``extract``, ``build``, ``evaluate`` and ``lexicon-import`` to ``cdkg``."""
-    from cdkg.graph.store import lexicon_import
+    """Add ``extract``, ``build`` and ``evaluate`` to ``cdkg``."""
     p = subparsers.add_parser("extract", help="print the facts read from documents",
                               description="Read documents and print one fact per line with its evidence.")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -148,9 +147,3 @@ def register(subparsers) -> None:
                    help="do not take a document's publication date from its reference file")
     p.add_argument("--lexicon", metavar="DIR")
     p.set_defaults(func=_evaluate)
-
-    p = subparsers.add_parser("lexicon-import", help="regenerate countries/organizations lexicon files",
-                              description="Write data/lexicon/countries.ttl and organizations.ttl from the "
-                                          "reference tables (countries.csv, organizations.csv).")
-    lexicon_import.add_arguments(p)
-    p.set_defaults(func=lexicon_import.run)

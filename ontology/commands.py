@@ -81,7 +81,24 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def register(subparsers) -> None:
-    """Add ``ontology`` (with build, check, docs, qc) and ``validate`` to ``cdkg``."""
+    """Add ``ontology`` (with build, check, docs, qc) and ``validate`` to ``cdkg``.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        Where ``ontology`` and ``validate`` go.
+
+    Returns
+    -------
+    None
+        Both are added; ``ontology`` takes a further subcommand.
+
+    Examples
+    --------
+    >>> from cdkg.cli import build_parser
+    >>> build_parser().parse_args(["ontology", "qc"]).ontology_command
+    'qc'
+    """
     ontology = subparsers.add_parser(
         "ontology",
         help="build, check and document the ontology (ontology/cdo.ttl)",
@@ -133,7 +150,11 @@ def register(subparsers) -> None:
     )
     qc.add_argument("--ttl", type=Path, default=None, help="Turtle source (default: ontology/cdo.ttl)")
     qc.set_defaults(func=_qc)
+    _register_validate(subparsers)
 
+
+def _register_validate(subparsers) -> None:
+    """Add ``cdkg validate`` (SHACL) beside ``cdkg ontology``."""
     validate = subparsers.add_parser(
         "validate",
         help="validate RDF instance data against the SHACL shapes (ontology/shapes.ttl)",

@@ -22,7 +22,7 @@ from cdkg.errors import CdkgError
 from cdkg.ontology.generate import load_ontology
 from cdkg.files import write_atomic
 
-__all__ = ["DOCS_DIR", "docs_graph", "make_docs", "remote_loads"]
+__all__ = ["DOCS_DIR", "make_docs", "remote_loads"]
 
 #: Where the generated documentation goes.
 DOCS_DIR = paths.SOURCE_ROOT / "docs" / "ontology"
@@ -57,14 +57,14 @@ def _import_pylode():
     return pylode
 
 
-def docs_graph(graph: rdflib.Graph, lang: str = "en") -> rdflib.Graph:
+def _docs_graph(graph: rdflib.Graph, lang: str = "en") -> rdflib.Graph:
     """A copy of the ontology for pyLODE with titles and labels in *lang* only.
 
     pyLODE shows one title per term and picks an arbitrary one among several languages, so the
     labels in other languages move to a ``skos:scopeNote`` ("Labels: ar «…» · ru «…»"), which it
     lists in each term's table.
 
-    >>> g = docs_graph(load_ontology())
+    >>> g = _docs_graph(load_ontology())
     >>> from cdkg.namespaces import CDO
     >>> sorted(str(label) for label in g.objects(CDO.State, RDFS.label))
     ['state']
@@ -93,6 +93,18 @@ def docs_graph(graph: rdflib.Graph, lang: str = "en") -> rdflib.Graph:
 def remote_loads(html: str) -> list[str]:
     """Elements of *html* that would fetch something from the network when the page opens.
 
+    Parameters
+    ----------
+    html : str
+        A generated page.
+
+    Returns
+    -------
+    list of str
+        The offending elements (empty when the page works offline).
+
+    Examples
+    --------
     >>> remote_loads('<a href="https://schema.org/Person">x</a><script src="https://cdn.example/x.js"></script>')
     ['<script src="https://cdn.example/x.js"></script>']
     """
@@ -100,10 +112,30 @@ def remote_loads(html: str) -> list[str]:
 
 
 def make_docs(out_dir: Path | None = None, ttl: Path | None = None) -> Path:
-    """Write ``index.html`` documenting the ontology into *out_dir*; return its path."""
+    """Write ``index.html`` documenting the ontology into *out_dir*; return its path.
+
+    Parameters
+    ----------
+    out_dir : Path, optional
+        The folder (default ``docs/ontology`` of the checkout).
+    ttl : Path, optional
+        The ontology (default: the packaged ``cdo.ttl``).
+
+    Returns
+    -------
+    Path
+        ``out_dir/index.html``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> page = make_docs(Path(tempfile.mkdtemp()))
+    >>> page.name, remote_loads(page.read_text(encoding="utf-8"))
+    ('index.html', [])
+    """
     out_dir = Path(out_dir) if out_dir is not None else DOCS_DIR
     pylode = _import_pylode()
-    graph = docs_graph(load_ontology(ttl))
+    graph = _docs_graph(load_ontology(ttl))
     try:
         html = pylode.OntPub(graph, sort_subjects=True).make_html()
     except pylode.PylodeError as exc:

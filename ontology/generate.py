@@ -29,6 +29,17 @@ _HEADER = (
 def load_ontology(path: Path | None = None) -> rdflib.Graph:
     """The ontology graph parsed from *path* (default ``ontology/cdo.ttl``).
 
+    Parameters
+    ----------
+    path : Path, optional
+        A Turtle file (default: the packaged ``cdo.ttl``).
+
+    Returns
+    -------
+    rdflib.Graph
+
+    Examples
+    --------
     >>> g = load_ontology()
     >>> (ONTOLOGY_IRI, rdflib.RDF.type, rdflib.OWL.Ontology) in g
     True
@@ -59,6 +70,21 @@ def owl_xml(graph: rdflib.Graph) -> str:
     RDF lists (the class expressions of owl:intersectionOf / owl:unionOf). Blank nodes get
     canonical names and subjects and statements are written in sorted order, so the same Turtle always gives the
     same file (no churn in git).
+
+    Parameters
+    ----------
+    graph : rdflib.Graph
+        The ontology.
+
+    Returns
+    -------
+    str
+        RDF/XML, first line a comment naming its source.
+
+    Examples
+    --------
+    >>> owl_xml(load_ontology()).startswith("<?xml")
+    True
     """
     ordered = _SortedGraph()
     for prefix, namespace in graph.namespaces():
@@ -71,7 +97,27 @@ def owl_xml(graph: rdflib.Graph) -> str:
 
 
 def build_owl(ttl: Path | None = None, owl: Path | None = None) -> tuple[Path, int]:
-    """Regenerate the RDF/XML file *owl* from the Turtle *ttl*; return its path and triple count."""
+    """Regenerate the RDF/XML file *owl* from the Turtle *ttl*; return its path and triple count.
+
+    Parameters
+    ----------
+    ttl : Path, optional
+        The Turtle source (default: the packaged ``cdo.ttl``).
+    owl : Path, optional
+        The RDF/XML file to write (default: the packaged ``cdo.owl``).
+
+    Returns
+    -------
+    tuple of (Path, int)
+        The file written and its number of triples.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out, count = build_owl(owl=Path(tempfile.mkdtemp()) / "cdo.owl")
+    >>> owl_is_current(owl=out), count > 500
+    (True, True)
+    """
     ttl = Path(ttl) if ttl is not None else paths.ONTOLOGY_TTL
     owl = Path(owl) if owl is not None else paths.ONTOLOGY_OWL
     graph = load_ontology(ttl)
@@ -80,7 +126,24 @@ def build_owl(ttl: Path | None = None, owl: Path | None = None) -> tuple[Path, i
 
 
 def owl_is_current(ttl: Path | None = None, owl: Path | None = None) -> bool:
-    """Whether *owl* holds exactly the triples of *ttl* (blank nodes compared up to renaming)."""
+    """Whether *owl* holds exactly the triples of *ttl* (blank nodes compared up to renaming).
+
+    Parameters
+    ----------
+    ttl : Path, optional
+        The Turtle source.
+    owl : Path, optional
+        The RDF/XML rendering.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> owl_is_current()
+    True
+    """
     ttl = Path(ttl) if ttl is not None else paths.ONTOLOGY_TTL
     owl = Path(owl) if owl is not None else paths.ONTOLOGY_OWL
     if not owl.is_file():

@@ -32,7 +32,18 @@ class QcResult:
     rows: list[tuple[str, ...]]
 
     def text(self) -> str:
-        """One line for the check, then one indented line per defect."""
+        """One line for the check, then one indented line per defect.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> print(QcResult("missing-labels", ["term"], [("cdo:X",)]).text())
+        missing-labels: 1 defect(s)
+          cdo:X
+        """
         head = f"{self.name}: {len(self.rows)} defect(s)" if self.rows else f"{self.name}: ok"
         return "\n".join([head] + ["  " + "  ".join(row) for row in self.rows])
 
@@ -40,6 +51,18 @@ class QcResult:
 def qc_queries(folder: Path = QC_DIR) -> dict[str, str]:
     """The quality-check queries by name (file stem), in name order.
 
+    Parameters
+    ----------
+    folder : Path
+        The folder of ``*.rq`` checks (default: the packaged ``ontology/qc``).
+
+    Returns
+    -------
+    dict of str to str
+        Name -> query text.
+
+    Examples
+    --------
     >>> "missing-labels" in qc_queries()
     True
     """
@@ -65,7 +88,25 @@ def _short(term, graph: rdflib.Graph) -> str:
 
 
 def run_qc(graph: rdflib.Graph, folder: Path = QC_DIR) -> list[QcResult]:
-    """Run every quality-check query on *graph*; return the results in query-name order."""
+    """Run every quality-check query on *graph*; return the results in query-name order.
+
+    Parameters
+    ----------
+    graph : rdflib.Graph
+        The ontology.
+    folder : Path
+        The folder of checks.
+
+    Returns
+    -------
+    list of QcResult
+
+    Examples
+    --------
+    >>> from cdkg.ontology.generate import load_ontology
+    >>> sum(len(r.rows) for r in run_qc(load_ontology()))
+    0
+    """
     results = []
     for name, text in qc_queries(folder).items():
         try:

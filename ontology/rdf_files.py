@@ -37,6 +37,17 @@ _QUAD_FORMATS = {"trig", "nquads", "json-ld"}
 def rdf_format(path: Path) -> str:
     """The rdflib format name for *path*, from its suffix.
 
+    Parameters
+    ----------
+    path : Path
+
+    Returns
+    -------
+    str
+        An rdflib parser name; an unknown suffix raises `CdkgError`.
+
+    Examples
+    --------
     >>> rdf_format(Path("build/graph.trig"))
     'trig'
     >>> rdf_format(Path("notes.txt"))
@@ -56,6 +67,21 @@ def load_union(path: Path) -> rdflib.Graph:
     """Parse *path* and return the union of its graphs (default and named) as one plain graph.
 
     Raises ``CdkgError`` naming the file if it is missing or does not parse.
+
+    Parameters
+    ----------
+    path : Path
+        An RDF file of any common syntax (TriG and N-Quads included).
+
+    Returns
+    -------
+    rdflib.Graph
+
+    Examples
+    --------
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> len(load_union(SOURCE_ROOT / "tests" / "fixtures" / "sample.trig")) > 100
+    True
     """
     path = Path(path)
     fmt = rdf_format(path)

@@ -26,7 +26,7 @@ from cdkg.namespaces import PREFIXES
 from cdkg.ontology.generate import load_ontology, owl_is_current, owl_xml
 from cdkg.ontology.rdf_files import load_union
 
-__all__ = ["ReasonerReport", "check", "disjointness_conflicts", "cardinality_conflicts"]
+__all__ = ["ReasonerReport", "check"]
 
 _CDO = PREFIXES["cdo"]
 
@@ -48,11 +48,31 @@ class ReasonerReport:
 
     @property
     def ok(self) -> bool:
-        """Consistent and every named class satisfiable."""
+        """Consistent and every named class satisfiable.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> ReasonerReport(consistent=True).ok, ReasonerReport(consistent=True, unsatisfiable=["cdo:X"]).ok
+        (True, False)
+        """
         return self.consistent and not self.unsatisfiable
 
     def text(self) -> str:
-        """A short human-readable report, one finding per line."""
+        """A short human-readable report, one finding per line.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> ReasonerReport(consistent=True, triples=10).text()
+        'consistent: no unsatisfiable classes (10 triples)'
+        """
         if not self.consistent:
             lines = [f"inconsistent: HermiT found no model of the ontology and data ({self.triples} triples)"]
             lines += [f"  likely cause: {c}" for c in self.conflicts] or [
@@ -91,6 +111,24 @@ def check(data: Path | rdflib.Graph | None = None, ontology: Path | None = None)
 
     A fresh owlready2 ``World`` is used each time so that checks do not leak into each other.
     Raises ``CdkgError`` when a file is unreadable or Java/HermiT fails.
+
+    Parameters
+    ----------
+    data : Path or rdflib.Graph, optional
+        Instance data to check with the ontology.
+    ontology : Path, optional
+        An ``.owl`` (RDF/XML) or ``.ttl`` file (default: the packaged ``cdo.owl``, regenerated if stale).
+
+    Returns
+    -------
+    ReasonerReport
+
+    Examples
+    --------
+    >>> check(Path("no/such.ttl"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cdkg.errors.CdkgError: ...
     """
     import owlready2  # imported here: loading it is slow and only this command needs it
 
@@ -118,8 +156,8 @@ def check(data: Path | rdflib.Graph | None = None, ontology: Path | None = None)
                 ontology_graph = load_union(owl_path)
                 conflicts = []
                 if data_graph is not None:
-                    conflicts = disjointness_conflicts(ontology_graph, data_graph)
-                    conflicts += cardinality_conflicts(ontology_graph, data_graph)
+                    conflicts = _disjointness_conflicts(ontology_graph, data_graph)
+                    conflicts += _cardinality_conflicts(ontology_graph, data_graph)
                 return ReasonerReport(consistent=False, conflicts=conflicts, triples=triples)
             except owlready2.OwlReadyJavaError as exc:
                 first = next((line for line in str(exc).splitlines() if "Exception" in line), str(exc))
@@ -161,7 +199,7 @@ def _disjoint_pairs(ontology: rdflib.Graph) -> set[frozenset[URIRef]]:
     return {p for p in pairs if len(p) == 2}
 
 
-def disjointness_conflicts(ontology: rdflib.Graph, data: rdflib.Graph) -> list[str]:
+def _disjointness_conflicts(ontology: rdflib.Graph, data: rdflib.Graph) -> list[str]:
     """Individuals of *data* that fall into two disjoint classes of *ontology*.
 
     Types come from rdf:type and from the named domains and ranges of the properties used,
@@ -170,7 +208,7 @@ def disjointness_conflicts(ontology: rdflib.Graph, data: rdflib.Graph) -> list[s
     >>> from cdkg.namespaces import CDO, ID
     >>> data = rdflib.Graph()
     >>> _ = data.add((ID["x"], RDF.type, CDO.State)).add((ID["x"], RDF.type, CDO.Person))
-    >>> disjointness_conflicts(load_ontology(), data)  # doctest: +ELLIPSIS
+    >>> _disjointness_conflicts(load_ontology(), data)  # doctest: +ELLIPSIS
     ['<https://w3id.org/cdkg/id/x> is both cdo:Person (rdf:type cdo:Person) and cdo:State (rdf:type cdo:State)']
     """
     closure = _superclasses(ontology)
@@ -207,7 +245,7 @@ def _values(data: rdflib.Graph, node, prop, inverses) -> set:
     return found
 
 
-def cardinality_conflicts(ontology: rdflib.Graph, data: rdflib.Graph) -> list[str]:
+def _cardinality_conflicts(ontology: rdflib.Graph, data: rdflib.Graph) -> list[str]:
     """Individuals of a class defined with an exact or maximum qualified cardinality that exceed it.
 
     Looks at classes equivalent to an intersection holding such a restriction (as

@@ -24,7 +24,22 @@ SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 
 
 def load_shapes(path: Path | None = None) -> rdflib.Graph:
-    """The shapes graph parsed from *path* (default ``ontology/shapes.ttl``)."""
+    """The shapes graph parsed from *path* (default ``ontology/shapes.ttl``).
+
+    Parameters
+    ----------
+    path : Path, optional
+        A Turtle file (default: the packaged ``shapes.ttl``).
+
+    Returns
+    -------
+    rdflib.Graph
+
+    Examples
+    --------
+    >>> len(load_shapes()) > 0
+    True
+    """
     return load_union(Path(path) if path is not None else paths.SHAPES_TTL)
 
 
@@ -54,6 +69,23 @@ def validate(
 
     A TriG must be passed as the union of its graphs (see ``rdf_files.load_union``).
 
+    Parameters
+    ----------
+    data_graph : rdflib.Graph
+        The instance data (a TriG as the union of its graphs).
+    shapes_graph : rdflib.Graph, optional
+        Default: `load_shapes`.
+    ontology_graph : rdflib.Graph, optional
+        Mixed in for RDFS inference (default: the packaged ontology).
+    inference : str
+        pySHACL's inference mode.
+
+    Returns
+    -------
+    tuple of (bool, str)
+
+    Examples
+    --------
     >>> from cdkg.namespaces import CDO, ID
     >>> g = rdflib.Graph().add((ID["state/XA"], rdflib.RDF.type, CDO.State))
     >>> conforms, report = validate(g)
@@ -77,6 +109,22 @@ def failing_shapes(
     """The named shapes (e.g. ``cdosh:ClaimShape``) that report at least one violation.
 
     A finding on an anonymous property shape is attributed to the named node shape that holds it.
+
+    Parameters
+    ----------
+    data_graph : rdflib.Graph
+        The instance data.
+    shapes_graph, ontology_graph, inference
+        As for `validate`.
+
+    Returns
+    -------
+    set of str
+
+    Examples
+    --------
+    >>> failing_shapes(rdflib.Graph())
+    set()
     """
     shapes = shapes_graph if shapes_graph is not None else load_shapes()
     _conforms, results, _text = _validate(data_graph, shapes, ontology_graph, inference)

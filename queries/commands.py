@@ -29,7 +29,24 @@ _CELL_WIDTH = 60
 
 
 def register(subparsers) -> None:
-    """Add this area's subcommands to ``cdkg``."""
+    """Add ``query``, ``queries``, ``sparql``, ``export`` and ``infer`` to ``cdkg``.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        Where the query room's subcommands go.
+
+    Returns
+    -------
+    None
+        Each subcommand's handler is set as its ``func``.
+
+    Examples
+    --------
+    >>> from cdkg.cli import build_parser
+    >>> build_parser().parse_args(["query", "co-party-pairs", "--param", "state=id:state/RU"]).param
+    ['state=id:state/RU']
+    """
     q = subparsers.add_parser("query", help="run a library query (or a .rq file)",
                               description="Run a query of the library by name, or a .rq file.")
     q.add_argument("name", help="library name (see `cdkg queries`) or path to a .rq file")
@@ -37,7 +54,7 @@ def register(subparsers) -> None:
                    help="bind a parameter (repeatable), e.g. --param state=id:state/KZ")
     _source_options(q)
     _output_options(q)
-    q.set_defaults(func=cmd_query)
+    q.set_defaults(func=_query)
 
     ls = subparsers.add_parser("queries", help="list the query library with summaries",
                                description="List the library; --write-expected rewrites the expected rows "
@@ -49,26 +66,26 @@ def register(subparsers) -> None:
     ls.add_argument("--fixture", default="sample", help="name used in the expected file names (default sample)")
     ls.add_argument("--no-inference", action="store_true", help="do not materialize inferences first")
     ls.add_argument("names", nargs="*", metavar="NAME", help="with --write-expected: only these queries")
-    ls.set_defaults(func=cmd_queries)
+    ls.set_defaults(func=_queries)
 
     s = subparsers.add_parser("sparql", help="run an ad-hoc SPARQL query ('-' reads it from stdin)")
     s.add_argument("sparql", help="the query text, or - for standard input")
     _source_options(s)
     _output_options(s)
-    s.set_defaults(func=cmd_sparql)
+    s.set_defaults(func=_sparql)
 
     e = subparsers.add_parser("export", help="write the whole graph as RDF (trig/nq keep named graphs)")
     e.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="trig")
     e.add_argument("--out", type=Path, help="output file (default: standard output)")
     e.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
     e.add_argument("--trig", type=Path, help="convert this TriG file instead of reading a store")
-    e.set_defaults(func=cmd_export)
+    e.set_defaults(func=_export)
 
     i = subparsers.add_parser("infer", help="recompute the inferred graph of a store from the ontology")
     i.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
     i.add_argument("--ontology", type=Path, help="ontology file (default: the store's ontology graph, "
                                                  "else ontology/cdo.ttl)")
-    i.set_defaults(func=cmd_infer)
+    i.set_defaults(func=_infer)
 
 
 def _source_options(parser) -> None:
@@ -89,7 +106,27 @@ def _output_options(parser) -> None:
 # --- sources -----------------------------------------------------------------------------------------
 
 def open_source(args):
-    """The store, in-memory TriG or endpoint the options name."""
+    """The store, in-memory TriG or endpoint the options name.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed options: ``--endpoint`` (with ``--user``/``--password``), ``--trig`` or ``--store``.
+
+    Returns
+    -------
+    Store or Endpoint
+        Anything with ``query``, to use as a context manager.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> with open_source(argparse.Namespace(endpoint=None, trig=None, store="no/such/store")) as source:
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    cdkg.errors.CdkgError: no/such/store: no store here (build one with `cdkg build`)
+    """
     if getattr(args, "endpoint", None):
         from cdkg.graph.store.remote import Endpoint
 
@@ -113,7 +150,7 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
-def cmd_query(args) -> int:
+def _query(args) -> int:
     query = lib.find(args.name)
     params = _parse_params(args.param)
     bindings = lib.bindings_for(query, params, args.lang)  # validate before opening anything
@@ -123,7 +160,7 @@ def cmd_query(args) -> int:
     return 1 if query.is_quality_check and result.kind == "select" and result.rows else 0
 
 
-def cmd_sparql(args) -> int:
+def _sparql(args) -> int:
     text = sys.stdin.read() if args.sparql == "-" else args.sparql
     with open_source(args) as source:
         result = source.query(text, name="sparql")
@@ -131,7 +168,7 @@ def cmd_sparql(args) -> int:
     return 0
 
 
-def cmd_queries(args) -> int:
+def _queries(args) -> int:
     if args.write_expected:
         return _write_expected(args)
     if args.names:
@@ -158,7 +195,7 @@ def _write_expected(args) -> int:
     return 0
 
 
-def cmd_export(args) -> int:
+def _export(args) -> int:
     if args.trig:
         store = Store.in_memory()
         store.load_file(args.trig)
@@ -176,7 +213,7 @@ def cmd_export(args) -> int:
     return 0
 
 
-def cmd_infer(args) -> int:
+def _infer(args) -> int:
     from cdkg.graph.store.inference import materialize
 
     with Store.open(args.store or paths.build_dir() / "store") as store:
@@ -193,6 +230,17 @@ _SHORT = {v: k for k, v in lib.PREFIXES.items()}
 def compact(term) -> str:
     """A term as short text: ``id:state/KZ``, ``cdo:partyTo``, a literal's value.
 
+    Parameters
+    ----------
+    term : rdflib term or None
+
+    Returns
+    -------
+    str
+        ``prefix:local`` for IRIs under a known prefix, the lexical form of a literal, ``""`` for None.
+
+    Examples
+    --------
     >>> compact(URIRef("https://w3id.org/cdkg/id/state/KZ")), compact(Literal("2023", lang="en"))
     ('id:state/KZ', '2023')
     """
@@ -208,7 +256,30 @@ def compact(term) -> str:
 
 
 def labels_for(source, iris: set, lang: str) -> dict:
-    """One label per IRI: in *lang*, else English, Arabic, Russian, then any (skos:prefLabel first)."""
+    """One label per IRI: in *lang*, else English, Arabic, Russian, then any (skos:prefLabel first).
+
+    Parameters
+    ----------
+    source : Store, ReferenceStore or Endpoint
+        Where to look the labels up.
+    iris : set of rdflib terms
+        The IRIs to label (other terms are ignored).
+    lang : str
+        The language wanted first.
+
+    Returns
+    -------
+    dict of URIRef to str
+
+    Examples
+    --------
+    >>> from cdkg.graph.store.store import Store
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> store = Store.in_memory()
+    >>> store.load_file(SOURCE_ROOT / "tests" / "fixtures" / "sample.trig")
+    >>> labels_for(store, {URIRef("https://w3id.org/cdkg/id/org/SCO")}, "en")
+    {rdflib.term.URIRef('https://w3id.org/cdkg/id/org/SCO'): 'Shanghai Cooperation Organisation'}
+    """
     order = [lang] + [x for x in ("en", "ar", "ru") if x != lang]
     best: dict = {}
     iris = sorted(i for i in iris if isinstance(i, URIRef))

@@ -54,7 +54,19 @@ class Param:
 
     @property
     def default_term(self):
-        """The default as an RDF term, or ``None`` when the default means "unbound"."""
+        """The default as an RDF term, or ``None`` when the default means "unbound".
+
+        Returns
+        -------
+        rdflib term or None
+
+        Examples
+        --------
+        >>> Param("state", "iri", "all states").default_term is None
+        True
+        >>> Param("lang", "lang", "en").default_term
+        rdflib.term.Literal('en')
+        """
         try:
             return term_for(self, self.default) if self.default else None
         except CdkgError:
@@ -74,13 +86,35 @@ class LibraryQuery:
 
     @property
     def is_quality_check(self) -> bool:
-        """A ``qc/`` query: any row it returns is a defect."""
+        """A ``qc/`` query: any row it returns is a defect.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> library()["qc/states-without-qid"].is_quality_check
+        True
+        """
         return self.name.startswith("qc/")
 
 
 def parse_header(text: str) -> tuple[str, list[Param], list[str]]:
     """The summary, parameters and tags of a query's ``#+`` header lines.
 
+    Parameters
+    ----------
+    text : str
+        The query file's text.
+
+    Returns
+    -------
+    tuple of (str, list of Param, list of str)
+        The summary, the parameters and the tags.
+
+    Examples
+    --------
     >>> s, p, t = parse_header("#+ summary: Who\\n#+ params: state (iri, all), lang (lang, en)\\n#+ tags: a, b\\nSELECT")
     >>> s, [(x.name, x.type, x.default) for x in p], t
     ('Who', [('state', 'iri', 'all'), ('lang', 'lang', 'en')], ['a', 'b'])
@@ -105,7 +139,24 @@ def parse_header(text: str) -> tuple[str, list[Param], list[str]]:
 
 
 def library(folder: Path | None = None) -> dict[str, LibraryQuery]:
-    """Every query of the library by name (``instruments-by-state``, ``qc/states-without-qid``)."""
+    """Every query of the library by name (``instruments-by-state``, ``qc/states-without-qid``).
+
+    Parameters
+    ----------
+    folder : Path, optional
+        The library folder (default: the packaged ``cdkg.queries``).
+
+    Returns
+    -------
+    dict of str to LibraryQuery
+        By name, ``qc/`` queries last.
+
+    Examples
+    --------
+    >>> queries = library()
+    >>> "co-party-pairs" in queries and queries["co-party-pairs"].summary != ""
+    True
+    """
     folder = Path(folder or paths.QUERIES_DIR)
     queries = {}
     for path in sorted(folder.glob("*.rq")) + sorted(folder.glob("qc/*.rq")):
@@ -115,7 +166,24 @@ def library(folder: Path | None = None) -> dict[str, LibraryQuery]:
 
 
 def load(path: Path, name: str | None = None) -> LibraryQuery:
-    """One query file with its header."""
+    """One query file with its header.
+
+    Parameters
+    ----------
+    path : Path
+        A ``.rq`` file.
+    name : str, optional
+        Its library name (default: the file stem).
+
+    Returns
+    -------
+    LibraryQuery
+
+    Examples
+    --------
+    >>> load(paths.QUERIES_DIR / "timeline.rq").name
+    'timeline'
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -128,7 +196,26 @@ def load(path: Path, name: str | None = None) -> LibraryQuery:
 
 
 def find(name: str, folder: Path | None = None) -> LibraryQuery:
-    """A library query by name, or a ``.rq`` file by path; a one-line error lists close names."""
+    """A library query by name, or a ``.rq`` file by path; a one-line error lists close names.
+
+    Parameters
+    ----------
+    name : str
+        A library name (``co-party-pairs``, ``qc/states-without-qid``) or a ``.rq`` path.
+    folder : Path, optional
+        The library folder.
+
+    Returns
+    -------
+    LibraryQuery
+
+    Examples
+    --------
+    >>> find("co-party-pair")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cdkg.errors.CdkgError: query co-party-pair: not in the library; did you mean co-party-pairs, ...?
+    """
     if name.endswith(".rq") or "/" in name and Path(name).is_file():
         path = Path(name)
         if path.is_file():
@@ -147,6 +234,19 @@ def find(name: str, folder: Path | None = None) -> LibraryQuery:
 def term_for(param: Param, value: str):
     """A parameter value typed on the command line as an RDF term of the parameter's type.
 
+    Parameters
+    ----------
+    param : Param
+        The declared parameter (its type says how to read the value).
+    value : str
+        The value as typed: ``id:state/KZ``, ``<https://...>``, ``2021-11-19``, ``ar``...
+
+    Returns
+    -------
+    URIRef or Literal
+
+    Examples
+    --------
     >>> term_for(Param("state", "iri"), "id:state/KZ")
     rdflib.term.URIRef('https://w3id.org/cdkg/id/state/KZ')
     >>> term_for(Param("state", "iri"), "state/KZ")
@@ -186,7 +286,25 @@ def term_for(param: Param, value: str):
 def bindings_for(query: LibraryQuery, given: Mapping[str, str] | None = None,
                  lang: str | None = None) -> dict[str, object]:
     """The terms to bind: given values (``key=value`` from the command line), ``lang`` from
-    ``--lang`` when the query has that parameter, and the defaults of the others."""
+    ``--lang`` when the query has that parameter, and the defaults of the others.
+
+    Parameters
+    ----------
+    query : LibraryQuery
+    given : mapping of str to str, optional
+        ``--param`` values by name.
+    lang : str, optional
+        The ``--lang`` option.
+
+    Returns
+    -------
+    dict of str to rdflib term
+
+    Examples
+    --------
+    >>> bindings_for(find("labels"), lang="ar")["lang"]
+    rdflib.term.Literal('ar')
+    """
     given = dict(given or {})
     declared = {p.name: p for p in query.params}
     if lang and "lang" in declared and "lang" not in given:
@@ -207,7 +325,31 @@ def bindings_for(query: LibraryQuery, given: Mapping[str, str] | None = None,
 
 def run(query: LibraryQuery, source, params: Mapping[str, str] | None = None,
         lang: str | None = None) -> QueryResult:
-    """Run a library query on a store, a reference store or an endpoint (anything with ``query``)."""
+    """Run a library query on a store, a reference store or an endpoint (anything with ``query``).
+
+    Parameters
+    ----------
+    query : LibraryQuery
+    source : Store, ReferenceStore or Endpoint
+        Anything with ``query``.
+    params : mapping of str to str, optional
+        Parameter values as typed.
+    lang : str, optional
+        The label language, for queries with a ``lang`` parameter.
+
+    Returns
+    -------
+    QueryResult
+
+    Examples
+    --------
+    >>> from cdkg.graph.store.store import Store
+    >>> store = Store.in_memory()
+    >>> store.load_file(SAMPLE_TRIG)
+    >>> rows = run(find("co-party-pairs"), store).rows
+    >>> len(rows) > 0
+    True
+    """
     return source.query(query.text, bindings=bindings_for(query, params, lang), name=query.name)
 
 
@@ -215,7 +357,25 @@ def run(query: LibraryQuery, source, params: Mapping[str, str] | None = None,
 
 def to_tsv_rows(result: QueryResult) -> list[str]:
     """A SELECT result as SPARQL TSV lines (header, then one line per row, terms in N-Triples form),
-    rows sorted so the file does not depend on the order an engine returns ties in."""
+    rows sorted so the file does not depend on the order an engine returns ties in.
+
+    Parameters
+    ----------
+    result : QueryResult
+        A SELECT result.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from cdkg.graph.store.store import Store
+    >>> store = Store.in_memory()
+    >>> store.load_file(SAMPLE_TRIG)
+    >>> to_tsv_rows(run(find("co-party-pairs"), store))[0].split()
+    ['?stateA', '?stateB', '?shared']
+    """
     def cell(term) -> str:
         if term is None:
             return ""
@@ -231,7 +391,22 @@ def to_tsv_rows(result: QueryResult) -> list[str]:
 
 
 def from_tsv_cell(cell: str):
-    """A cell of an expected-results file back as an rdflib term (``None`` when empty)."""
+    """A cell of an expected-results file back as an rdflib term (``None`` when empty).
+
+    Parameters
+    ----------
+    cell : str
+        A cell as `to_tsv_rows` writes it.
+
+    Returns
+    -------
+    rdflib term or None
+
+    Examples
+    --------
+    >>> from_tsv_cell('"2"^^<http://www.w3.org/2001/XMLSchema#integer>').toPython()
+    2
+    """
     if not cell:
         return None
     from rdflib.util import from_n3
@@ -239,12 +414,53 @@ def from_tsv_cell(cell: str):
 
 
 def expected_path(name: str, fixture: str) -> Path:
-    """Where the expected rows of query *name* on *fixture* are kept."""
+    """Where the expected rows of query *name* on *fixture* are kept.
+
+    Parameters
+    ----------
+    name : str
+        A library name.
+    fixture : str
+        ``sample`` or ``corpus``.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> expected_path("qc/states-without-qid", "sample").name
+    'qc--states-without-qid.sample.tsv'
+    """
     return EXPECTED_DIR / f"{name.replace('/', '--')}.{fixture}.tsv"
 
 
 def write_expected(source, fixture: str, names: list[str] | None = None) -> list[Path]:
-    """Run every library query (or *names*) bare on *source* and write its rows as the expected file."""
+    """Run every library query (or *names*) bare on *source* and write its rows as the expected file.
+
+    Parameters
+    ----------
+    source : Store
+        The fixture graph, inferences included.
+    fixture : str
+        The fixture's name in the file names.
+    names : list of str, optional
+        Only these queries.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from unittest import mock
+    >>> from cdkg.graph.store.store import Store
+    >>> with mock.patch(f"{__name__}.EXPECTED_DIR", Path(tempfile.mkdtemp())):
+    ...     [p.name for p in write_expected(Store.in_memory(), "empty", ["labels"])]
+    ['labels.empty.tsv']
+    """
     written = []
     for name, query in library().items():
         if names and name not in names:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -90,3 +91,21 @@ def test_build_of_missing_folder_is_one_line_error(tmp_path):
                            "--out", str(tmp_path / "out")], capture_output=True, text=True)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "nope" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_project_option_reads_and_writes_the_project_folder(tmp_path, monkeypatch, capsys):
+    from cdkg.cli import main
+
+    project = tmp_path / "project"
+    (project / "data" / "documents").mkdir(parents=True)
+    for p in sorted((ROOT / "data" / "documents").iterdir())[:2]:
+        shutil.copy(p, project / "data" / "documents" / p.name)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("CDKG_PROJECT", raising=False)
+    assert main(["--project", str(project), "build", "--quiet"]) == 0
+    assert (project / "build" / "store").is_dir() and not (elsewhere / "build").exists()
+    assert "CDKG_PROJECT" not in os.environ, "--project holds for one run only"
+    assert main(["--project", str(tmp_path / "missing"), "build"]) == 2
+    assert "no such folder" in capsys.readouterr().err

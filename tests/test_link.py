@@ -259,3 +259,17 @@ def test_committed_dataset_holds_dated_memberships_for_the_lexicon_organizations
         "SELECT ?st WHERE { ?st <http://www.wikidata.org/prop/statement/P463> ?o "
         "FILTER NOT EXISTS { ?st <http://www.wikidata.org/prop/qualifier/P580> ?start } }"))
     assert undated == []
+
+
+def test_tests_needing_shared_fail_instead_of_skipping_in_ci(monkeypatch, tmp_path):
+    missing = tmp_path / "shared" / "reference" / "memberships.csv"
+
+    def a_test():
+        pass
+
+    monkeypatch.delenv("CI", raising=False)
+    assert needs_shared(missing)(a_test).pytestmark[0].name == "skipif"
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        needs_shared(missing)(a_test)()
+    assert needs_shared(tmp_path)(len) is len  # present: the test runs as written

@@ -17,7 +17,8 @@ from rdflib import Literal, URIRef
 from cdkg import cli
 from cdkg.errors import CdkgError
 from cdkg.graph.store.inference import materialize
-from cdkg.graph.store.store import ReferenceStore, Store
+from cdkg.graph.store.reference import ReferenceStore
+from cdkg.graph.store.store import Store
 from cdkg.queries import library as lib
 from cdkg.namespaces import ID
 

@@ -13,7 +13,8 @@ from rdflib.namespace import RDF
 from cdkg import paths
 from cdkg.errors import CdkgError
 from cdkg.graph.store.inference import axioms_from, materialize
-from cdkg.graph.store.store import ReferenceStore, Store
+from cdkg.graph.store.reference import ReferenceStore
+from cdkg.graph.store.store import Store
 from cdkg.namespaces import CDO, ID, INFERRED_GRAPH, LEXICON_GRAPH
 
 SAMPLE = Path(__file__).parent / "fixtures" / "sample.trig"

@@ -40,7 +40,11 @@ def run(*args, cwd: Path, timeout: int = 600) -> str:
 def installed(tmp_path_factory) -> Path:
     """A fresh venv with the wheel of this checkout installed; its ``bin`` folder."""
     work = tmp_path_factory.mktemp("wheel")
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", work / "dist", ROOT, cwd=work)
+    # a copy of the sources: setuptools writes build/ and *.egg-info beside the sources it builds
+    source = work / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "__pycache__",
+                                                                "*.egg-info", ".pytest_cache", ".hypothesis"))
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", work / "dist", source, cwd=work)
     wheels = sorted((work / "dist").glob("cdkg-*.whl"))
     assert len(wheels) == 1, wheels
     venv = work / "venv"

@@ -21,7 +21,24 @@ into --out-dir). --query FILE.rq draws the rows of any SELECT giving ?source ?ta
 
 
 def register(subparsers) -> None:
-    """Add ``cdkg view`` to ``cdkg``."""
+    """Add ``cdkg view`` to ``cdkg``.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        Where ``view`` goes.
+
+    Returns
+    -------
+    None
+        ``view`` is added, with its handler.
+
+    Examples
+    --------
+    >>> from cdkg.cli import build_parser
+    >>> build_parser().parse_args(["view", "cooperation", "--lang", "ar"]).lang
+    'ar'
+    """
     parser = subparsers.add_parser("view", help="write an offline interactive network view (HTML) of the graph",
                                     description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("kind", nargs="?", choices=(*STANDARD_VIEWS, "all"), metavar="KIND",
@@ -42,14 +59,14 @@ def register(subparsers) -> None:
     parser.add_argument("--screenshot", type=Path, metavar="PNG",
                         help="also open the page in headless Chromium (network cut off) and save a screenshot; "
                              "exit 1 if the page made requests, raised script errors or opened dialogs")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=_run)
 
 
 def _note(line: str) -> None:
     print(f"cdkg view: {line}", file=sys.stderr)
 
 
-def run(args) -> int:
+def _run(args) -> int:
     """Write the view(s) the arguments ask for and list the files written."""
     from cdkg.visualize.views import open_graph
 

@@ -69,6 +69,22 @@ def node_metrics(graph: nx.Graph) -> dict[str, dict]:
     """Per node: degree, weighted degree, betweenness, eigenvector centrality and community number.
 
     Communities are numbered from 0 by decreasing size.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        A projection (edges may carry ``weight``).
+
+    Returns
+    -------
+    dict of str to dict
+        Node -> ``degree``, ``weighted_degree``, ``betweenness``, ``eigenvector``, ``community``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> node_metrics(nx.path_graph(["a", "b", "c"]))["b"]["betweenness"]
+    1.0
     """
     if graph.number_of_nodes() == 0:
         return {}
@@ -96,7 +112,23 @@ def node_metrics(graph: nx.Graph) -> dict[str, dict]:
 
 
 def apply_metrics(graph: nx.Graph) -> nx.Graph:
-    """Store :func:`node_metrics` on the graph's nodes (in place) and return the graph."""
+    """Store :func:`node_metrics` on the graph's nodes (in place) and return the graph.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+
+    Returns
+    -------
+    networkx.Graph
+        The same graph, each node's attributes holding its metrics.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> apply_metrics(nx.path_graph(["a", "b"])).nodes["a"]["degree"]
+    1
+    """
     for node, values in node_metrics(graph).items():
         graph.nodes[node].update(values)
     return graph
@@ -106,6 +138,16 @@ def min_weight(graph: nx.Graph, threshold: float) -> nx.Graph:
     """The graph without edges lighter than ``threshold`` and without the nodes left with none.
 
     Nodes that had no edge to begin with are kept.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+    threshold : float or None
+        ``None`` keeps the graph as it is.
+
+    Returns
+    -------
+    networkx.Graph
 
     Examples
     --------
@@ -128,6 +170,16 @@ def limit_edges(graph: nx.Graph, max_edges: int = MAX_VIEW_EDGES) -> nx.Graph:
     The smallest minimum weight that leaves at most ``max_edges`` edges is applied; where weights
     tie, the heaviest ``max_edges`` edges in a stable order are kept. ``graph.graph["reduced"]``
     says what was dropped.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+    max_edges : int
+
+    Returns
+    -------
+    networkx.Graph
+        With ``graph.graph["reduced"]`` saying what was cut, if anything.
 
     Examples
     --------
@@ -158,6 +210,16 @@ def limit_nodes(graph: nx.Graph, max_nodes: int = MAX_VIEW_NODES) -> nx.Graph:
     The smallest minimum degree that leaves at most ``max_nodes`` nodes is applied (isolated
     nodes go first); ``graph.graph["reduced"]`` says what was dropped.
 
+    Parameters
+    ----------
+    graph : networkx.Graph
+    max_nodes : int
+
+    Returns
+    -------
+    networkx.Graph
+        With ``graph.graph["reduced"]`` saying what was cut, if anything.
+
     Examples
     --------
     >>> g = nx.star_graph(5); g.add_nodes_from([10, 11])
@@ -186,7 +248,29 @@ def limit_nodes(graph: nx.Graph, max_nodes: int = MAX_VIEW_NODES) -> nx.Graph:
 
 
 def write_metrics_csv(graph: nx.Graph, path: str | Path) -> Path:
-    """Write one row per node with its labels, type and metrics (atomic: temp file, then rename)."""
+    """Write one row per node with its labels, type and metrics (atomic: temp file, then rename).
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        A view with metrics on its nodes (see `apply_metrics`).
+    path : str or Path
+        The CSV file to write.
+
+    Returns
+    -------
+    Path
+        ``path``, one row per node (columns `CSV_COLUMNS`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import networkx as nx
+    >>> from pathlib import Path
+    >>> path = write_metrics_csv(apply_metrics(nx.path_graph(["a", "b"])), Path(tempfile.mkdtemp()) / "m.csv")
+    >>> path.read_text().splitlines()[0].split(",")[:4]
+    ['id', 'label_en', 'label_ar', 'type']
+    """
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()

@@ -48,6 +48,14 @@ FALLBACK_LANGUAGES = ("en", "ar", "ru", "")
 def local_name(iri: str) -> str:
     """The last segment of an IRI (after ``#`` or ``/``).
 
+    Parameters
+    ----------
+    iri : str
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> local_name("https://w3id.org/cdkg/ontology#partyTo")
@@ -60,6 +68,16 @@ def local_name(iri: str) -> str:
 
 def date_range(value: str) -> tuple[str, str] | None:
     """The first and last day an ``xsd:date``, ``gYearMonth``, ``gYear`` or dateTime covers.
+
+    Parameters
+    ----------
+    value : str
+        A date literal's lexical form.
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        ISO days; ``None`` when the value is not a date.
 
     Examples
     --------
@@ -96,7 +114,25 @@ class GraphIndex:
     by_thing: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
 
     def label(self, iri: str, language: str) -> str:
-        """The label of ``iri`` in ``language``, else in another language, else its local name."""
+        """The label of ``iri`` in ``language``, else in another language, else its local name.
+
+        Parameters
+        ----------
+        iri : str
+        language : str
+            ``ar`` or ``en``.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> index = GraphIndex()
+        >>> index.labels["http://e/x"]["ar"] = "س"
+        >>> index.label("http://e/x", "en"), index.label("http://e/y", "en")
+        ('س', 'y')
+        """
         labels = self.labels.get(iri, {})
         if language in labels:
             return labels[language]
@@ -108,12 +144,45 @@ class GraphIndex:
         return local_name(iri)
 
     def between(self, a: str, b: str) -> list[dict]:
-        """Sources of the claims relating ``a`` and ``b`` in either direction."""
+        """Sources of the claims relating ``a`` and ``b`` in either direction.
+
+        Parameters
+        ----------
+        a, b : str
+            Node IRIs.
+
+        Returns
+        -------
+        list of dict
+            Each with ``document``, ``title``, ``date``, ``quote``, ``predicate``.
+
+        Examples
+        --------
+        >>> GraphIndex().between("http://e/a", "http://e/b")
+        []
+        """
         return self.by_pair.get((a, b), []) + self.by_pair.get((b, a), [])
 
 
 def read_index(graph) -> GraphIndex:
-    """Read labels, classes, dates, documents and claims of the whole graph in five queries."""
+    """Read labels, classes, dates, documents and claims of the whole graph in five queries.
+
+    Parameters
+    ----------
+    graph : Store
+        What `open_graph` returned.
+
+    Returns
+    -------
+    GraphIndex
+
+    Examples
+    --------
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> index = read_index(open_graph(trig=SOURCE_ROOT / "tests/fixtures/views/small.trig"))
+    >>> index.label("https://w3id.org/cdkg/id/state/RU", "en")
+    'Russia'
+    """
     index = GraphIndex()
     preferred: dict[tuple[str, str], bool] = {}
     for row in select(graph, read_query("labels"), "labels.rq"):
@@ -182,8 +251,57 @@ def _term_text(term) -> str:
     return str(term)
 
 
+def _add_edge(graph: nx.Graph, source: str, target: str, entry: dict, index: GraphIndex) -> None:
+    """One edge of a projection, from the rows that named it, with its sources, weight and dates."""
+    sources = index.between(source, target)
+    for via in entry["via"]:
+        sources = sources + index.between(source, via) + index.between(target, via)
+    sources = _unique_sources(sources)
+    if entry["weight"] is not None:
+        weight = entry["weight"]
+        weight = int(weight) if float(weight).is_integer() else weight
+    elif entry["via"]:
+        weight = len(entry["via"])
+    else:
+        weight = max(1, len(entry["relations"]))
+    via = sorted(entry["via"])
+    graph.add_edge(
+        source,
+        target,
+        tail=source,
+        weight=weight,
+        relations=sorted(entry["relations"]) or ["related"],
+        via=via,
+        via_labels=[{"ar": index.label(v, "ar"), "en": index.label(v, "en")} for v in via],
+        sources=sources[:MAX_SOURCES],
+        source_count=len(sources),
+        dates=_span([s["date"] for s in sources] + [d for v in via for d in index.dates.get(v, [])]),
+    )
+
+
 def project_rows(rows: list[dict], index: GraphIndex, name: str = "query") -> nx.Graph:
-    """Turn query rows (``?source ?target`` and optional extras) into an annotated graph."""
+    """Turn query rows (``?source ?target`` and optional extras) into an annotated graph.
+
+    Parameters
+    ----------
+    rows : list of dict
+        SELECT rows (see `cdkg.visualize.source.select`) with ``?source`` and ``?target``.
+    index : GraphIndex
+        Labels and sources of the graph (see `read_index`).
+    name : str
+        The query's name, for errors and the graph's name.
+
+    Returns
+    -------
+    networkx.Graph
+
+    Examples
+    --------
+    >>> from rdflib import URIRef
+    >>> g = project_rows([{"source": URIRef("http://e/a"), "target": URIRef("http://e/b")}], GraphIndex())
+    >>> g.number_of_edges(), g.nodes["http://e/a"]["label_en"]
+    (1, 'a')
+    """
     graph = nx.Graph(name=name)
     edge_rows: dict[tuple[str, str], dict] = {}
     given_labels: dict[str, dict[str, str]] = defaultdict(dict)
@@ -216,30 +334,7 @@ def project_rows(rows: list[dict], index: GraphIndex, name: str = "query") -> nx
                 raise CdkgError(f"{name}: row {number}: ?weight {str(row['weight'])!r} is not a number") from exc
         entry["rows"] = entry.get("rows", 0) + 1
     for (source, target), entry in sorted(edge_rows.items()):
-        sources = index.between(source, target)
-        for via in entry["via"]:
-            sources = sources + index.between(source, via) + index.between(target, via)
-        sources = _unique_sources(sources)
-        if entry["weight"] is not None:
-            weight = entry["weight"]
-            weight = int(weight) if float(weight).is_integer() else weight
-        elif entry["via"]:
-            weight = len(entry["via"])
-        else:
-            weight = max(1, len(entry["relations"]))
-        via = sorted(entry["via"])
-        graph.add_edge(
-            source,
-            target,
-            tail=source,
-            weight=weight,
-            relations=sorted(entry["relations"]) or ["related"],
-            via=via,
-            via_labels=[{"ar": index.label(v, "ar"), "en": index.label(v, "en")} for v in via],
-            sources=sources[:MAX_SOURCES],
-            source_count=len(sources),
-            dates=_span([s["date"] for s in sources] + [d for v in via for d in index.dates.get(v, [])]),
-        )
+        _add_edge(graph, source, target, entry, index)
     for node in graph.nodes:
         labels = dict(index.labels.get(node, {}))
         labels.update(given_labels.get(node, {}))
@@ -260,6 +355,27 @@ def project(graph, kind: str, query: str | Path | None = None, index: GraphIndex
     """The projection ``kind`` (one of :data:`STANDARD_VIEWS`) or the rows of a query file.
 
     ``index`` may be passed to reuse the labels and sources read for an earlier view.
+
+    Parameters
+    ----------
+    graph : Store
+        What `open_graph` returned.
+    kind : str
+        A standard view, or the name of the view a query draws.
+    query : str or Path, optional
+        A ``.rq`` file whose rows give ``?source ?target``.
+    index : GraphIndex, optional
+        Reused from an earlier view of the same graph.
+
+    Returns
+    -------
+    networkx.Graph
+
+    Examples
+    --------
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> project(open_graph(trig=SOURCE_ROOT / "tests/fixtures/views/small.trig"), "membership").number_of_nodes() > 0
+    True
     """
     if query is None:
         if kind not in STANDARD_VIEWS:

@@ -41,6 +41,15 @@ _ASSETS = Path(__file__).resolve().parent
 def script_json(value) -> str:
     """JSON safe to embed in a ``<script>`` element: ``<``, ``>``, ``&``, ``'`` and line separators escaped.
 
+    Parameters
+    ----------
+    value : object
+        Anything ``json.dumps`` takes.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> script_json({"quote": "</script><img src=x onerror=alert(1)>"})
@@ -58,7 +67,7 @@ def _sources(items: list[dict]) -> list[dict]:
     return [{"title": s["title"], "date": s["date"], "quote": s["quote"]} for s in items]
 
 
-def vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
+def _vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
     """vis-network node records: label in ``lang``, colour and shape by class, size by a metric."""
     nodes = []
     for node, data in graph.nodes(data=True):
@@ -83,7 +92,7 @@ def vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
     return nodes
 
 
-def vis_edges(graph: nx.Graph, directed: bool) -> list[dict]:
+def _vis_edges(graph: nx.Graph, directed: bool) -> list[dict]:
     """vis-network edge records: width by weight, relation names, shared instruments and sources."""
     edges = []
     for number, (u, v, data) in enumerate(graph.edges(data=True)):
@@ -109,7 +118,7 @@ def vis_edges(graph: nx.Graph, directed: bool) -> list[dict]:
     return edges
 
 
-def vis_options(node_count: int, edge_count: int) -> dict:
+def _vis_options(node_count: int, edge_count: int) -> dict:
     """Layout and physics that settle, then stop: fewer stabilization iterations as views grow."""
     big = node_count > 1000 or edge_count > 5000
     iterations = 400 if node_count <= 300 else 250 if node_count <= 1500 else 150
@@ -167,15 +176,44 @@ def _page_config(graph: nx.Graph, view: str, lang: str, size_by: str, title: str
 
 
 def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "degree", title: str | None = None) -> str:
-    """The HTML text of a view of ``graph`` (nodes must carry metrics, see ``apply_metrics``)."""
+    """The HTML text of a view of ``graph`` (nodes must carry metrics, see ``apply_metrics``).
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        A view with metrics on its nodes.
+    view : str
+        The view's kind (sets the title).
+    lang : str
+        ``ar`` or ``en``: the language the page opens in.
+    size_by : str
+        The metric that sizes the nodes (one of `METRICS`).
+    title : str, optional
+        A title instead of the view's.
+
+    Returns
+    -------
+    str
+        A whole HTML page with its scripts and styles inline.
+
+    Examples
+    --------
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> from cdkg.visualize.projections import open_graph, project
+    >>> graph = project(open_graph(trig=SOURCE_ROOT / "tests/fixtures/views/small.trig"), "cooperation")
+    >>> from cdkg.visualize.metrics import apply_metrics
+    >>> page = render_view(apply_metrics(graph), "cooperation", "ar")
+    >>> page.startswith("<!DOCTYPE html>") and 'dir="rtl"' in page
+    True
+    """
     if lang not in ("ar", "en"):
         raise ValueError(f"lang must be 'ar' or 'en', not {lang!r}")
     if size_by not in METRICS:
         raise ValueError(f"size_by must be one of {METRICS}, not {size_by!r}")
     net = Network(height="100vh", width="100%", cdn_resources="in_line", directed=False, heading="")
-    net.nodes = vis_nodes(graph, lang, size_by)
-    net.edges = vis_edges(graph, directed=view in DIRECTED_VIEWS)
-    net.options = vis_options(len(net.nodes), len(net.edges))
+    net.nodes = _vis_nodes(graph, lang, size_by)
+    net.edges = _vis_edges(graph, directed=view in DIRECTED_VIEWS)
+    net.options = _vis_options(len(net.nodes), len(net.edges))
     page = net.generate_html(name="view.html")
     page = _CDN_LINK.sub("", page)
     page = _CDN_SCRIPT.sub("", page)
@@ -206,5 +244,32 @@ def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "de
 
 def write_view(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", size_by: str = "degree",
                title: str | None = None) -> Path:
-    """Render a view and write it to ``path`` atomically."""
+    """Render a view and write it to ``path`` atomically.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        A view with metrics on its nodes.
+    path : str or Path
+        The HTML file to write.
+    view, lang, size_by, title
+        As for `render_view`.
+
+    Returns
+    -------
+    Path
+        ``path``: one self-contained page that opens with no network.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cdkg.visualize.metrics import apply_metrics
+    >>> from rdflib import URIRef
+    >>> from cdkg.visualize.projections import GraphIndex, project_rows
+    >>> rows = [{"source": URIRef("http://e/a"), "target": URIRef("http://e/b")}]
+    >>> graph = apply_metrics(project_rows(rows, GraphIndex()))
+    >>> write_view(graph, Path(tempfile.mkdtemp()) / "v.html", "cooperation").suffix
+    '.html'
+    """
     return write_atomic(path, render_view(graph, view, lang, size_by, title))

@@ -31,7 +31,23 @@ class PageReport:
 
 
 def launch(playwright):
-    """Headless Debian Chromium, with the switches that stop it from calling home."""
+    """Headless Debian Chromium, with the switches that stop it from calling home.
+
+    Parameters
+    ----------
+    playwright : playwright.sync_api.Playwright
+        A started Playwright.
+
+    Returns
+    -------
+    playwright.sync_api.Browser
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> Path(CHROMIUM).name
+    'chromium'
+    """
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
@@ -39,6 +55,27 @@ def open_offline(browser, html: str | Path, width: int = 1400, height: int = 900
     """Open ``html`` in a new page with every non-file request aborted; wait for the layout to settle.
 
     Returns the page and a :class:`PageReport`; the page stays open for further checks.
+
+    Parameters
+    ----------
+    browser : playwright.sync_api.Browser
+        From `launch`.
+    html : str or Path
+        The view page.
+    width, height : int
+        The viewport in CSS pixels.
+    timeout_ms : int
+        How long to wait for the layout to settle.
+
+    Returns
+    -------
+    tuple of (playwright.sync_api.Page, PageReport)
+
+    Examples
+    --------
+    >>> report = PageReport()
+    >>> report.blocked, report.errors
+    ([], [])
     """
     import time
 
@@ -85,6 +122,11 @@ def screenshot(html: str | Path, png: str | Path, width: int = 1400, height: int
     -------
     PageReport
         Requests blocked, script errors and dialogs while the page was open, and its settle time.
+
+    Examples
+    --------
+    >>> PageReport(settle_seconds=1.5).settle_seconds  # what `screenshot` returns, without a browser
+    1.5
     """
     from playwright.sync_api import sync_playwright
 

@@ -30,12 +30,12 @@ MAX_LABELS = 40
 MARKERS = {"dot": "o", "square": "s", "star": "*", "diamond": "D", "triangle": "^", "triangleDown": "v", "hexagon": "h"}
 
 
-def display_text(text: str) -> str:
+def _display_text(text: str) -> str:
     """``text`` as matplotlib must receive it to show Arabic joined and right to left.
 
     Examples
     --------
-    >>> display_text("Russia")
+    >>> _display_text("Russia")
     'Russia'
     """
     if SHAPES_TEXT or not any("\u0600" <= char <= "\u06ff" for char in text):
@@ -47,7 +47,37 @@ def display_text(text: str) -> str:
 
 
 def draw_static(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", size_by: str = "degree") -> Path:
-    """Draw ``graph`` (with metrics on its nodes) to a PNG or SVG file, atomically."""
+    """Draw ``graph`` (with metrics on its nodes) to a PNG or SVG file, atomically.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        A view with metrics on its nodes.
+    path : str or Path
+        ``.png`` or ``.svg``.
+    view : str
+        The view's kind (sets the title).
+    lang : str
+        ``ar`` or ``en``.
+    size_by : str
+        The metric that sizes the nodes.
+
+    Returns
+    -------
+    Path
+        ``path``, a PNG or an SVG by its suffix.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cdkg.visualize.metrics import apply_metrics
+    >>> from rdflib import URIRef
+    >>> from cdkg.visualize.projections import GraphIndex, project_rows
+    >>> rows = [{"source": URIRef("http://e/a"), "target": URIRef("http://e/b")}]
+    >>> graph = apply_metrics(project_rows(rows, GraphIndex()))
+    >>> draw_static(graph, Path(tempfile.mkdtemp()) / "v.svg", "cooperation").read_text()[:5]
+    '<?xml'
+    """
     path = Path(path)
     form = path.suffix.lstrip(".").lower() or "png"
     if form not in ("png", "svg"):
@@ -56,7 +86,7 @@ def draw_static(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", 
     try:
         axes.set_axis_off()
         title = VIEW_TITLES.get(view, (view, view))[0 if lang == "en" else 1]
-        axes.set_title(display_text(title), fontsize=14, family="DejaVu Sans")
+        axes.set_title(_display_text(title), fontsize=14, family="DejaVu Sans")
         if graph.number_of_nodes():
             _draw(graph, axes, lang, size_by)
         figure.tight_layout()
@@ -90,12 +120,12 @@ def _draw(graph: nx.Graph, axes, lang: str, size_by: str) -> None:
                                node_shape=marker, node_size=[size[n] for n in members], edgecolors="#333333",
                                linewidths=0.4)
         handles.append(Line2D([], [], marker=marker, linestyle="", color=colour, markersize=9,
-                              label=display_text(english if lang == "en" else arabic)))
+                              label=_display_text(english if lang == "en" else arabic)))
     ranked = sorted(graph.nodes, key=lambda n: (-metric[n], str(n)))[:MAX_LABELS]
     labels = {}
     for node in ranked:
         data = graph.nodes[node]
-        labels[node] = display_text(data.get(f"label_{lang}") or data.get("label_en") or str(node))
+        labels[node] = _display_text(data.get(f"label_{lang}") or data.get("label_en") or str(node))
     spread = max((abs(y) for _, y in positions.values()), default=1.0) or 1.0
     below = {node: (x, y - 0.045 * spread) for node, (x, y) in positions.items()}
     nx.draw_networkx_labels(graph, below, labels=labels, ax=axes, font_size=9, font_family="DejaVu Sans",

@@ -48,6 +48,15 @@ RELATION_NAMES: dict[str, tuple[str, str]] = {
 def most_specific(classes) -> str:
     """The class (local name) a node is drawn as: the most specific known one, else any.
 
+    Parameters
+    ----------
+    classes : iterable of str
+        Class local names.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> most_specific({"Agreement", "Instrument", "BilateralAgreement"})
@@ -64,7 +73,23 @@ def most_specific(classes) -> str:
 
 
 def style_of(class_name: str) -> tuple[str, str, str, str]:
-    """(colour, shape, English name, Arabic name) of a class local name."""
+    """(colour, shape, English name, Arabic name) of a class local name.
+
+    Parameters
+    ----------
+    class_name : str
+        A class local name.
+
+    Returns
+    -------
+    tuple of (str, str, str, str)
+        Colour, vis-network shape, English name, Arabic name; a grey dot for unknown classes.
+
+    Examples
+    --------
+    >>> style_of("JointStatement")[1:3]
+    ('star', 'Joint statement')
+    """
     if class_name in CLASS_STYLES:
         return CLASS_STYLES[class_name]
     if class_name == "Other":

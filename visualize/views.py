@@ -32,7 +32,29 @@ __all__ = ["open_graph", "view_graph", "write_standard_views"]
 
 def view_graph(graph, kind: str, query=None, *, min_weight: float | None = None,
                max_nodes: int = MAX_VIEW_NODES, index: GraphIndex | None = None) -> nx.Graph:
-    """The projection ``kind`` (or of ``query``), thresholded, capped to ``max_nodes``, with metrics."""
+    """The projection ``kind`` (or of ``query``), thresholded, capped to ``max_nodes``, with metrics.
+
+    Parameters
+    ----------
+    graph, kind, query, index
+        As for `cdkg.visualize.projections.project`.
+    min_weight : float, optional
+        Hide edges lighter than this.
+    max_nodes : int
+        Keep the best-connected nodes above this many.
+
+    Returns
+    -------
+    networkx.Graph
+        The view, its nodes carrying their metrics.
+
+    Examples
+    --------
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> graph = open_graph(trig=SOURCE_ROOT / "tests/fixtures/views/small.trig")
+    >>> view_graph(graph, "cooperation", max_nodes=2).number_of_nodes()
+    2
+    """
     projected = project(graph, kind, query=query, index=index)
     return apply_metrics(limit_edges(limit_nodes(drop_light_edges(projected, min_weight), max_nodes)))
 
@@ -55,6 +77,34 @@ def write_standard_views(graph, out_dir: str | Path, *, size_by: str = "degree",
     """Write every standard view in ar and en, its metrics CSV and (optionally) PNG pictures.
 
     ``notes`` (a callable) receives a line for every view that had to be reduced.
+
+    Parameters
+    ----------
+    graph : Store
+        What `open_graph` returned.
+    out_dir : str or Path
+        The folder to write into.
+    size_by : str
+        The metric that sizes the nodes.
+    min_weight, max_nodes
+        As for `view_graph`.
+    pictures : bool
+        Also draw PNG pictures.
+    notes : callable, optional
+        Called with a line when a view was reduced.
+
+    Returns
+    -------
+    list of Path
+        Every file written, ``index.html`` last.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> graph = open_graph(trig=SOURCE_ROOT / "tests/fixtures/views/small.trig")
+    >>> write_standard_views(graph, tempfile.mkdtemp(), pictures=False)[-1].name
+    'index.html'
     """
     out_dir = Path(out_dir)
     index = read_index(graph)

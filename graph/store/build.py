@@ -52,6 +52,20 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        """TODO
+
+        Returns
+        -------
+        str
+            One line of counts and seconds, then where the graph and the store are.
+
+        Examples
+        --------
+        >>> print(BuildReport(Path("build"), documents=2, extracted=2, facts=70, triples=9000).summary())
+        built build: 2 documents (2 extracted, 0 removed), 70 facts, 9000 triples (0 inferred) in 0.00 s
+          graph:  build/graph.trig
+          store:  build/store
+        """
         lines = [f"built {self.out}: {self.documents} documents ({self.extracted} extracted, "
                  f"{self.removed} removed), {self.facts} facts, {self.triples} triples "
                  f"({self.inferred} inferred) in {self.seconds:.2f} s",
@@ -80,8 +94,74 @@ def _stable(graph: Graph) -> Graph:
     return to_canonical_graph(graph).skolemize(authority="https://w3id.org", basepath="/cdkg/.well-known/genid/")
 
 
+def _read_manifest(path: Path) -> dict:
+    """The manifest of the last build (``{}`` when there is none or it is unreadable)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def _extract(store: Store, todo: dict, total: int, gazetteer: Gazetteer, facts_by_doc: dict,
+             report: BuildReport, quiet: bool) -> None:
+    """Extract the documents of ``todo`` (IRI -> document) into their graphs, with progress."""
+    bar = None
+    if not quiet and sys.stderr.isatty():       # a progress bar on a terminal, else one line per document
+        from tqdm import tqdm
+        bar = tqdm(total=total, initial=total - len(todo), file=sys.stderr, unit="doc", desc="build", leave=False)
+    for n, (iri, doc) in enumerate(sorted(todo.items(), key=lambda kv: kv[1].name), 1):
+        if bar is not None:
+            bar.update()
+        result = extract_facts(doc, gazetteer)
+        if not result.facts:
+            report.warnings.append(f"{doc.path}: no facts found (no recognizable entities?)")
+        store.replace_graphs({iri: document_triples(result)})
+        facts_by_doc[iri] = len(result.facts)
+        report.extracted += 1
+        if not quiet and bar is None:
+            print(f"[{n}/{len(todo)}] {doc.name}: {len(result.facts)} facts", file=sys.stderr)
+    if bar is not None:
+        bar.close()
+
+
+def _write_manifest(path: Path, fingerprint: str, report: BuildReport, wanted: dict, facts_by_doc: dict) -> None:
+    """What the next build compares with: the pipeline's fingerprint, sizes, documents and fact counts."""
+    write_atomic(path, json.dumps(
+        {"fingerprint": fingerprint, "tool": __version__,
+         "triples": report.triples, "inferred": report.inferred,
+         "documents": {iri: d.name for iri, d in sorted(wanted.items())},
+         "facts": {k: v for k, v in sorted(facts_by_doc.items()) if k in wanted}},
+        ensure_ascii=False, indent=1).encode("utf-8"))
+
+
 def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: bool = False) -> BuildReport:
-    """Build (or update) the graph of ``documents`` into ``out`` (store, graph.trig, manifest)."""
+    """Build (or update) the graph of ``documents`` into ``out`` (store, graph.trig, manifest).
+
+    Parameters
+    ----------
+    documents : Path
+        The folder of documents (``.txt`` with ``.meta.json`` sidecars or front matter).
+    out : Path
+        The output folder: ``store/``, ``graph.trig``, ``manifest.json``.
+    lexicon : str or Path, optional
+        A lexicon folder instead of the packaged one.
+    quiet : bool
+        No progress bar.
+
+    Returns
+    -------
+    BuildReport
+        What was extracted, removed and written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> out = Path(tempfile.mkdtemp())
+    >>> report = build(SOURCE_ROOT / "tests" / "fixtures" / "documents", out, quiet=True)
+    >>> report.documents, (out / "graph.trig").is_file()
+    (4, True)
+    """
     started = time.perf_counter()
     lex_dir = Path(lexicon) if lexicon else lexicon_dir()
     paths = list_documents(documents)
@@ -92,12 +172,7 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
     gazetteer = Gazetteer(lex)
     fingerprint = _fingerprint(lex_dir)
     manifest_path = out / "manifest.json"
-    manifest = {}
-    if manifest_path.exists():
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            manifest = {}
+    manifest = _read_manifest(manifest_path)
     full = manifest.get("fingerprint") != fingerprint
 
     # read every document first: a bad file stops the build before anything is written
@@ -116,26 +191,9 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
             ontology = Graph().parse(ONTOLOGY_TTL, format="turtle")
             store.replace_graphs({str(ONTOLOGY_GRAPH): _stable(ontology), str(LEXICON_GRAPH): _stable(lex.graph)})
         facts_by_doc = dict(manifest.get("facts", {})) if not full else {}
-        bar = None
-        if not quiet and sys.stderr.isatty():       # a progress bar on a terminal, else one line per document
-            from tqdm import tqdm
-            bar = tqdm(total=len(wanted), file=sys.stderr, unit="doc", desc="build", leave=False)
-        for n, (iri, doc) in enumerate(sorted(wanted.items(), key=lambda kv: kv[1].name), 1):
-            if bar is not None:
-                bar.update()
-            # a graph written by an interrupted build is in the store but not yet in the manifest
-            if not full and iri in existing and iri in facts_by_doc:
-                continue
-            result = extract_facts(doc, gazetteer)
-            if not result.facts:
-                report.warnings.append(f"{doc.path}: no facts found (no recognizable entities?)")
-            store.replace_graphs({iri: document_triples(result)})
-            facts_by_doc[iri] = len(result.facts)
-            report.extracted += 1
-            if not quiet and bar is None:
-                print(f"[{n}/{len(wanted)}] {doc.name}: {len(result.facts)} facts", file=sys.stderr)
-        if bar is not None:
-            bar.close()
+        # a graph written by an interrupted build is in the store but not yet in the manifest
+        todo = {iri: doc for iri, doc in wanted.items() if full or iri not in existing or iri not in facts_by_doc}
+        _extract(store, todo, len(wanted), gazetteer, facts_by_doc, report, quiet)
         # nothing changed since the last complete build (same documents, same pipeline, same store
         # size): the inferences and graph.trig are already right; recomputing them costs minutes at 10^4 documents
         unchanged = (not full and not report.extracted and not stale and (out / "graph.trig").exists()
@@ -148,12 +206,7 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
         report.documents = len(wanted)
         report.facts = sum(v for k, v in facts_by_doc.items() if k in wanted)
         report.triples = len(store)
-        write_atomic(manifest_path, json.dumps(
-            {"fingerprint": fingerprint, "tool": __version__,
-             "triples": report.triples, "inferred": report.inferred,
-             "documents": {iri: d.name for iri, d in sorted(wanted.items())},
-             "facts": {k: v for k, v in sorted(facts_by_doc.items()) if k in wanted}},
-            ensure_ascii=False, indent=1).encode("utf-8"))
+        _write_manifest(manifest_path, fingerprint, report, wanted, facts_by_doc)
     finally:
         store.close()
     report.seconds = time.perf_counter() - started

@@ -1,5 +1,5 @@
-"""Subcommands ``cdkg serve``, ``cdkg push``, ``cdkg link`` and ``cdkg memberships-import``: the graph beyond
-this machine's files."""
+"""Subcommands ``cdkg serve``, ``cdkg push``, ``cdkg link``, and the generators of package data
+``cdkg memberships-import`` and ``cdkg lexicon-import``: the graph beyond this machine's files."""
 
 from __future__ import annotations
 
@@ -12,12 +12,39 @@ from cdkg.errors import CdkgError
 
 
 def default_store() -> Path:
-    """The store ``cdkg build`` writes: ``<build>/store``."""
+    """The store ``cdkg build`` writes: ``<build>/store``.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> default_store().name
+    'store'
+    """
     return paths.build_dir() / "store"
 
 
 def register(subparsers) -> None:
-    """Add ``serve``, ``push``, ``link`` and ``memberships-import`` to ``cdkg``."""
+    """Add ``serve``, ``push``, ``link``, ``memberships-import`` and ``lexicon-import`` to ``cdkg``.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        Where the store room's subcommands go (``cdkg.cli.build_parser`` passes its own).
+
+    Returns
+    -------
+    None
+        The subcommands are added to ``subparsers``.
+
+    Examples
+    --------
+    >>> from cdkg.cli import build_parser
+    >>> build_parser().parse_args(["push", "--endpoint", "http://127.0.0.1:7878/update"]).batch
+    500
+    """
     serve = subparsers.add_parser(
         "serve", help="serve the graph over the SPARQL 1.1 Protocol on loopback",
         description="Serve the store over the SPARQL 1.1 Protocol (query at /query, update at "
@@ -31,7 +58,7 @@ def register(subparsers) -> None:
     serve.add_argument("--timeout", type=float, default=30.0, help="query timeout in seconds (default 30)")
     serve.add_argument("--limit", type=int, default=10000,
                        help="most result rows (or triples) one answer returns (default 10000)")
-    serve.set_defaults(func=run_serve)
+    serve.set_defaults(func=_serve)
 
     push = subparsers.add_parser(
         "push", help="send the graph, named graphs included, to a remote SPARQL store",
@@ -47,7 +74,7 @@ def register(subparsers) -> None:
     source.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
     source.add_argument("--file", type=Path, default=None, help="push a TriG or N-Quads file instead")
     push.add_argument("--batch", type=int, default=500, help="triples per INSERT request (default 500)")
-    push.set_defaults(func=run_push)
+    push.set_defaults(func=_push)
 
     link = subparsers.add_parser(
         "link", help="import an external RDF dataset into its own named graph and align it",
@@ -58,8 +85,12 @@ def register(subparsers) -> None:
     link.add_argument("--name", help="dataset name (default: the file name without extension)")
     link.add_argument("--format", help="turtle, nt, xml, json-ld, trig, nquads (default: from the extension)")
     link.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
-    link.set_defaults(func=run_link)
+    link.set_defaults(func=_link)
+    _register_generators(subparsers)
 
+
+def _register_generators(subparsers) -> None:
+    """``memberships-import`` and ``lexicon-import``: package data written from ../shared/reference."""
     members = subparsers.add_parser(
         "memberships-import", help="write the reference memberships table as Turtle in Wikidata's shape",
         description="Convert ../shared/reference/memberships.csv into data/linked/memberships.ttl, "
@@ -68,33 +99,45 @@ def register(subparsers) -> None:
     members.add_argument("--countries", type=Path, help="default: countries.csv beside --memberships")
     members.add_argument("--organizations", type=Path, help="default: organizations.csv beside --memberships")
     members.add_argument("--out", type=Path, required=True, help="Turtle file to write")
-    members.set_defaults(func=run_memberships_import)
+    members.set_defaults(func=_memberships_import)
+
+    lexicon = subparsers.add_parser(
+        "lexicon-import", help="regenerate the countries and organizations lexicon files",
+        description="Write data/lexicon/countries.ttl and organizations.ttl from the reference tables "
+                    "(countries.csv, organizations.csv; developer task, make lexicon).")
+    lexicon.add_argument("--reference", type=Path, required=True,
+                         help="folder with countries.csv and organizations.csv")
+    lexicon.add_argument("--out", type=Path, required=True,
+                         help="lexicon folder to write countries.ttl and organizations.ttl into")
+    lexicon.add_argument("--places", type=Path, default=None,
+                         help="places Turtle file for HQ links (default: OUT/places.ttl)")
+    lexicon.set_defaults(func=_lexicon_import)
 
 
-def run_serve(args: argparse.Namespace) -> int:
+def _serve(args: argparse.Namespace) -> int:
     """``cdkg serve``: run until interrupted."""
-    from cdkg.graph.store.endpoint import serve_forever
+    from cdkg.graph.store.serve import serve_forever
 
     serve_forever(args.store or default_store(), host=args.host, port=args.port,
                   allow_update=args.allow_update, timeout=args.timeout, limit=args.limit)
     return 0
 
 
-def run_push(args: argparse.Namespace) -> int:
+def _push(args: argparse.Namespace) -> int:
     """``cdkg push``: print a summary line; errors name the endpoint."""
-    from cdkg.graph.store import remote
+    from cdkg.graph.store import push
+    from cdkg.graph.store.remote import Endpoint
 
     if (args.user is None) != (args.password is None):
         raise CdkgError(f"{args.endpoint}: give both --user and --password")
-    endpoint = remote.Endpoint(args.endpoint, args.user, args.password)
+    endpoint = Endpoint(args.endpoint, args.user, args.password)
     if args.file is not None:
-        quads = remote.read_quads(file=args.file)
+        quads = push.read_quads(file=args.file)
         source = args.file
     else:
         source = args.store or default_store()
-        quads = remote.read_quads(store=source)
-    report = remote.push(endpoint, quads, graphs=args.graph, batch=args.batch,
-                         progress=remote.progress_printer())
+        quads = push.read_quads(store=source)
+    report = push.push(endpoint, quads, graphs=args.graph, batch=args.batch, progress=push.progress_printer())
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(f"pushed {report.triples} triples in {report.graphs} named graphs from {source} "
@@ -102,7 +145,7 @@ def run_push(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_link(args: argparse.Namespace) -> int:
+def _link(args: argparse.Namespace) -> int:
     """``cdkg link``: print what was imported and aligned."""
     from cdkg.graph.store.link import link_file
 
@@ -113,9 +156,18 @@ def run_link(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_memberships_import(args: argparse.Namespace) -> int:
+def _memberships_import(args: argparse.Namespace) -> int:
     """``cdkg memberships-import``: say what was written."""
     from cdkg.graph.store.memberships import write_memberships
 
     print(f"wrote {write_memberships(args.memberships, args.out, args.countries, args.organizations)}")
+    return 0
+
+
+def _lexicon_import(args: argparse.Namespace) -> int:
+    """``cdkg lexicon-import``: say what was written."""
+    from cdkg.graph.store.lexicon_import import import_reference
+
+    for path in import_reference(args.reference, args.out, args.places):
+        print(f"wrote {path}")
     return 0

@@ -1,4 +1,4 @@
-"""``cdkg serve``: the store over the SPARQL 1.1 Protocol, on loopback, with a timeout and a row limit.
+"""The protocol front of ``cdkg serve``: the SPARQL 1.1 Protocol over the Oxigraph engine (`cdkg.graph.store.serve`).
 
 Two parts. The query engine is the Oxigraph server (``oxigraph serve-read-only``, or ``serve``
 with ``--allow-update``) on a private loopback port, started with ``--timeout-s``. In front of
@@ -8,11 +8,7 @@ RDF/XML or JSON-LD for CONSTRUCT/DESCRIBE), cuts answers at ``limit`` rows, turn
 query into HTTP 503 (Oxigraph alone would send a truncated 200), and refuses updates with
 HTTP 403 unless ``--allow-update``.
 
-Read-only serving works on a snapshot of the store (``Store.backup``: hard links, so cheap),
-taken at start and deleted at exit: RocksDB stores take a lock, and a reader opened beside a
-writer can see half-written files, so the snapshot lets ``cdkg build`` or ``cdkg link`` write
-the store while it is served. Restart ``cdkg serve`` to see their changes. With
-``--allow-update`` the server opens the store itself, so nothing else may open it meanwhile.
+Starting the engine and the snapshot it serves are in `cdkg.graph.store.serve`.
 """
 
 from __future__ import annotations
@@ -20,28 +16,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import islice
-from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from cdkg.errors import CdkgError
-
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+__all__ = ["Front"]
 
 #: Result formats for SELECT/ASK, by media type.
 RESULT_TYPES = {
@@ -68,10 +53,10 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def accepted(header: str | None) -> list[str]:
+def _accepted(header: str | None) -> list[str]:
     """Media types of an Accept header, best first (q-values honoured, ties keep their order).
 
-    >>> accepted("text/csv;q=0.5, application/sparql-results+json, */*;q=0.1")
+    >>> _accepted("text/csv;q=0.5, application/sparql-results+json, */*;q=0.1")
     ['application/sparql-results+json', 'text/csv', '*/*']
     """
     ranked = []
@@ -89,9 +74,9 @@ def accepted(header: str | None) -> list[str]:
     return [media for _, _, media in sorted(ranked)]
 
 
-def choose(header: str | None, offered: dict, default):
+def _choose(header: str | None, offered: dict, default):
     """The first offered format the client accepts; ``default`` for wildcards; None if none fits."""
-    for media in accepted(header):
+    for media in _accepted(header):
         if media in offered:
             return offered[media]
         if media in ("*/*", "application/*", "text/*"):
@@ -101,7 +86,7 @@ def choose(header: str | None, offered: dict, default):
 
 # --- serializing a (possibly cut) answer ------------------------------------------------
 
-def json_term(term) -> dict:
+def _json_term(term) -> dict:
     """A term in the SPARQL 1.1 JSON results form."""
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
@@ -114,12 +99,12 @@ def json_term(term) -> dict:
         elif term.datatype.value != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
-    return {"type": "triple", "value": {"subject": json_term(term.subject),
-                                        "predicate": json_term(term.predicate),
-                                        "object": json_term(term.object)}}
+    return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                        "predicate": _json_term(term.predicate),
+                                        "object": _json_term(term.object)}}
 
 
-def xml_term(term) -> str:
+def _xml_term(term) -> str:
     """A term in the SPARQL XML results form."""
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
@@ -134,17 +119,17 @@ def xml_term(term) -> str:
     return f"<literal>{escape(str(term))}</literal>"
 
 
-def serialize_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
+def _serialize_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
     """SELECT rows (lists of pyoxigraph terms or None, in ``variables`` order) in one format.
 
     >>> rows = [[ox.NamedNode("http://e/a"), ox.Literal("سلام", language="ar")], [None, ox.Literal("1,2")]]
-    >>> serialize_select(["s", "o"], rows, "csv").decode().split("\\r\\n")
+    >>> _serialize_select(["s", "o"], rows, "csv").decode().split("\\r\\n")
     ['s,o', 'http://e/a,سلام', ',"1,2"', '']
-    >>> serialize_select(["s", "o"], rows, "tsv").decode().splitlines()[1].split("\\t")
+    >>> _serialize_select(["s", "o"], rows, "tsv").decode().splitlines()[1].split("\\t")
     ['<http://e/a>', '"سلام"@ar']
     """
     if fmt == "json":
-        bindings = [{v: json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
         return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
                           ensure_ascii=False).encode("utf-8")
     if fmt == "xml":
@@ -153,7 +138,7 @@ def serialize_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
         out.append("</head><results>")
         for row in rows:
             out.append("<result>")
-            out += [f"<binding name={quoteattr(v)}>{xml_term(t)}</binding>"
+            out += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
                     for v, t in zip(variables, row) if t is not None]
             out.append("</result>")
         out.append("</results></sparql>\n")
@@ -172,7 +157,7 @@ def serialize_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def serialize_ask(value: bool, fmt: str) -> bytes:
+def _serialize_ask(value: bool, fmt: str) -> bytes:
     """An ASK answer in one format (CSV/TSV: the bare word, as Oxigraph does)."""
     if fmt == "json":
         return json.dumps({"head": {}, "boolean": value}).encode()
@@ -185,7 +170,7 @@ def serialize_ask(value: bool, fmt: str) -> bytes:
 # --- the HTTP front ---------------------------------------------------------------------
 
 @dataclass
-class Answer:
+class _Answer:
     """An HTTP response: status, content type, body and extra headers."""
 
     status: int
@@ -194,7 +179,7 @@ class Answer:
     headers: dict[str, str] | None = None
 
     @classmethod
-    def text(cls, status: int, message: str) -> "Answer":
+    def text(cls, status: int, message: str) -> "_Answer":
         return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
 
 
@@ -208,10 +193,10 @@ class Front(ThreadingHTTPServer):
         self.allow_update = allow_update
         self.timeout = timeout
         self.limit = limit
-        super().__init__(address, Handler)
+        super().__init__(address, _Handler)
 
     # queries -----------------------------------------------------------------------------
-    def run_query(self, form: list[tuple[str, str]], accept: str | None) -> Answer:
+    def _run_query(self, form: list[tuple[str, str]], accept: str | None) -> _Answer:
         """Forward a query; cut the answer at ``limit``; re-serialize in the format asked for."""
         data = urllib.parse.urlencode(form).encode("utf-8")
         request = urllib.request.Request(
@@ -221,64 +206,64 @@ class Front(ThreadingHTTPServer):
         try:
             response = urllib.request.urlopen(request, timeout=self.timeout + 10)
         except urllib.error.HTTPError as exc:
-            return Answer.text(exc.code, exc.read().decode("utf-8", "replace"))
+            return _Answer.text(exc.code, exc.read().decode("utf-8", "replace"))
         except (urllib.error.URLError, OSError) as exc:
-            return Answer.text(503, f"query engine unavailable or too slow: {getattr(exc, 'reason', exc)}")
+            return _Answer.text(503, f"query engine unavailable or too slow: {getattr(exc, 'reason', exc)}")
         with response:
             kind = response.headers.get_content_type()
             try:
                 if kind == "application/n-triples":
-                    return self.graph_answer(response, accept)
-                return self.results_answer(response, accept)
+                    return self._graph_answer(response, accept)
+                return self._results_answer(response, accept)
             except (SyntaxError, ValueError, OSError) as exc:
-                return Answer.text(503, f"query stopped: timeout of {self.timeout:g} s reached "
+                return _Answer.text(503, f"query stopped: timeout of {self.timeout:g} s reached "
                                         f"or the engine failed ({' '.join(str(exc).split())[:200]})")
 
-    def results_answer(self, response, accept: str | None) -> Answer:
-        fmt = choose(accept, RESULT_TYPES, "json")
+    def _results_answer(self, response, accept: str | None) -> _Answer:
+        fmt = _choose(accept, RESULT_TYPES, "json")
         if fmt is None:
-            return Answer.text(406, "results available as application/sparql-results+json, "
+            return _Answer.text(406, "results available as application/sparql-results+json, "
                                     "application/sparql-results+xml, text/csv, text/tab-separated-values")
         parsed = ox.parse_query_results(response, ox.QueryResultsFormat.JSON)
         if isinstance(parsed, ox.QueryBoolean):
-            return Answer(200, RESULT_MEDIA[fmt], serialize_ask(bool(parsed), fmt))
+            return _Answer(200, RESULT_MEDIA[fmt], _serialize_ask(bool(parsed), fmt))
         variables = [v.value for v in parsed.variables]
         rows = [[solution[v] for v in variables] for solution in islice(parsed, self.limit + 1)]
-        return self.cut(rows, lambda kept: serialize_select(variables, kept, fmt), RESULT_MEDIA[fmt])
+        return self._cut(rows, lambda kept: _serialize_select(variables, kept, fmt), RESULT_MEDIA[fmt])
 
-    def graph_answer(self, response, accept: str | None) -> Answer:
-        fmt = choose(accept, GRAPH_TYPES, ox.RdfFormat.N_TRIPLES)
+    def _graph_answer(self, response, accept: str | None) -> _Answer:
+        fmt = _choose(accept, GRAPH_TYPES, ox.RdfFormat.N_TRIPLES)
         if fmt is None:
-            return Answer.text(406, "graphs available as " + ", ".join(GRAPH_TYPES))
+            return _Answer.text(406, "graphs available as " + ", ".join(GRAPH_TYPES))
         lines = list(islice((line for line in response if line.strip()), self.limit + 1))
         triples = list(ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES))
         media = fmt.media_type + ("; charset=utf-8" if fmt != ox.RdfFormat.RDF_XML else "")
-        return self.cut(triples, lambda kept: ox.serialize(kept, format=fmt) or b"", media)
+        return self._cut(triples, lambda kept: ox.serialize(kept, format=fmt) or b"", media)
 
-    def cut(self, items: list, render, media: str) -> Answer:
+    def _cut(self, items: list, render, media: str) -> _Answer:
         """Keep at most ``limit`` items; say in a header when some were cut."""
         truncated = len(items) > self.limit
         headers = {"X-Cdkg-Limit": str(self.limit)}
         if truncated:
             headers["X-Cdkg-Truncated"] = "true"
-        return Answer(200, media, render(items[: self.limit]), headers)
+        return _Answer(200, media, render(items[: self.limit]), headers)
 
     # updates -----------------------------------------------------------------------------
-    def run_update(self, form: list[tuple[str, str]]) -> Answer:
+    def _run_update(self, form: list[tuple[str, str]]) -> _Answer:
         """Forward an update when allowed; 403 otherwise."""
         if not self.allow_update:
-            return Answer.text(403, "this endpoint is read-only (start `cdkg serve --allow-update` "
+            return _Answer.text(403, "this endpoint is read-only (start `cdkg serve --allow-update` "
                                     "to accept SPARQL Update)")
         data = urllib.parse.urlencode(form).encode("utf-8")
         request = urllib.request.Request(f"{self.backend}/update", data=data, method="POST",
                                          headers={"Content-Type": "application/x-www-form-urlencoded"})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout + 10) as response:
-                return Answer(response.status, "text/plain", response.read())
+                return _Answer(response.status, "text/plain", response.read())
         except urllib.error.HTTPError as exc:
-            return Answer.text(exc.code, exc.read().decode("utf-8", "replace"))
+            return _Answer.text(exc.code, exc.read().decode("utf-8", "replace"))
         except (urllib.error.URLError, OSError) as exc:
-            return Answer.text(503, f"update engine unavailable: {getattr(exc, 'reason', exc)}")
+            return _Answer.text(503, f"update engine unavailable: {getattr(exc, 'reason', exc)}")
 
 
 QUERY_PATHS = {"/", "/query", "/sparql"}
@@ -286,7 +271,7 @@ UPDATE_PATHS = {"/update", "/sparql", "/"}
 GRAPH_PARAMS = {"default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"}
 
 
-class Handler(BaseHTTPRequestHandler):
+class _Handler(BaseHTTPRequestHandler):
     """SPARQL 1.1 Protocol: query by GET or POST (form or ``application/sparql-query``), update by POST."""
 
     server: Front
@@ -296,7 +281,7 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         """Keep the terminal quiet; errors are in the answers."""
 
-    def send(self, answer: Answer) -> None:
+    def send(self, answer: _Answer) -> None:
         self.send_response(answer.status)
         self.send_header("Content-Type", answer.content_type)
         self.send_header("Content-Length", str(len(answer.body)))
@@ -311,15 +296,15 @@ class Handler(BaseHTTPRequestHandler):
         params = urllib.parse.parse_qsl(url.query, keep_blank_values=True)
         query = [value for key, value in params if key == "query"]
         if url.path not in QUERY_PATHS:
-            return self.send(Answer.text(404, "SPARQL endpoint at /query (update at /update)"))
+            return self.send(_Answer.text(404, "SPARQL endpoint at /query (update at /update)"))
         if "update" in dict(params):
-            return self.send(Answer.text(405, "SPARQL Update needs POST"))
+            return self.send(_Answer.text(405, "SPARQL Update needs POST"))
         if len(query) != 1:
             mode = "read-write" if self.server.allow_update else "read-only"
-            return self.send(Answer.text(200 if not query else 400,
+            return self.send(_Answer.text(200 if not query else 400,
                                          f"cdkg SPARQL endpoint ({mode}): GET or POST ?query=... at /query"))
         form = [("query", query[0])] + [(k, v) for k, v in params if k in GRAPH_PARAMS]
-        self.send(self.server.run_query(form, self.headers.get("Accept")))
+        self.send(self.server._run_query(form, self.headers.get("Accept")))
 
     do_HEAD = do_GET
 
@@ -336,143 +321,12 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "application/x-www-form-urlencoded":
             form = urllib.parse.parse_qsl(body, keep_blank_values=True) + params
         else:
-            return self.send(Answer.text(415, "POST a form, application/sparql-query or application/sparql-update"))
+            return self.send(_Answer.text(415, "POST a form, application/sparql-query or application/sparql-update"))
         keys = {k for k, _ in form}
         if "update" in keys and url.path in UPDATE_PATHS:
             allowed = [(k, v) for k, v in form if k == "update" or k in GRAPH_PARAMS]
-            return self.send(self.server.run_update(allowed))
+            return self.send(self.server._run_update(allowed))
         if "query" in keys and url.path in QUERY_PATHS:
             allowed = [(k, v) for k, v in form if k == "query" or k in GRAPH_PARAMS]
-            return self.send(self.server.run_query(allowed, self.headers.get("Accept")))
-        self.send(Answer.text(400, "no query or update in the request (query at /query, update at /update)"))
-
-
-# --- the engine process and the whole server --------------------------------------------
-
-def free_loopback_port() -> int:
-    """A port nothing listens on at 127.0.0.1 (for the private engine)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def snapshot(store: Path, into: Path) -> Path:
-    """A consistent copy of ``store`` under ``into`` (hard links where the file system allows)."""
-    target = into / "store"
-    try:
-        source = ox.Store(str(store))
-    except OSError as exc:
-        raise CdkgError(f"{store}: cannot open the store to snapshot it; another process (a build, "
-                        f"link or `serve --allow-update`) may hold it ({' '.join(str(exc).split())[:160]})") from None
-    try:
-        source.backup(str(target))
-    finally:
-        del source
-    return target
-
-
-class Server:
-    """The engine process plus the protocol front; use as a context manager or call ``close``."""
-
-    def __init__(self, store: Path, host: str = "127.0.0.1", port: int = 7878,
-                 allow_update: bool = False, timeout: float = 30.0, limit: int = 10000):
-        store = Path(store)
-        if not (store / "CURRENT").exists():
-            raise CdkgError(f"{store}: not an Oxigraph store folder (run `cdkg build` first)")
-        if timeout <= 0 or limit < 1:
-            raise CdkgError(f"{store}: --timeout must be positive and --limit at least 1")
-        if not OXIGRAPH.exists():
-            raise CdkgError(f"{OXIGRAPH}: the oxigraph server binary is missing (pip install oxigraph)")
-        self.store, self.allow_update, self.timeout, self.limit = store, allow_update, timeout, limit
-        self.workdir = Path(tempfile.mkdtemp(prefix=".cdkg-serve-", dir=store.parent))
-        self.engine: subprocess.Popen | None = None
-        self.front: Front | None = None
-        self._thread: threading.Thread | None = None
-        try:
-            location = store if allow_update else snapshot(store, self.workdir)
-            self.engine_url = self.start_engine(location)
-            try:
-                self.front = Front((host, port), self.engine_url, allow_update, timeout, limit)
-            except OSError as exc:
-                raise CdkgError(f"{host}:{port}: cannot listen there ({exc.strerror or exc})") from None
-        except BaseException:
-            self.close()
-            raise
-        bound_host, bound_port = self.front.server_address[:2]
-        self.url = f"http://{bound_host}:{bound_port}/query"
-        self.update_url = f"http://{bound_host}:{bound_port}/update"
-
-    def start_engine(self, location: Path) -> str:
-        """Start ``oxigraph serve[-read-only]`` on a private port; wait until it answers."""
-        port = free_loopback_port()
-        command = [str(OXIGRAPH), "serve" if self.allow_update else "serve-read-only",
-                   "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                   "--timeout-s", f"{max(1, round(self.timeout))}"]
-        log = open(self.workdir / "engine.log", "w+b")
-        self.engine = subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.engine.poll() is not None:
-                log.seek(0)
-                lines = [ln for ln in log.read().decode("utf-8", "replace").splitlines() if ln.strip()]
-                raise CdkgError(f"{self.store}: the query engine did not start "
-                                f"({lines[0].strip()[:200] if lines else 'no message'})")
-            try:
-                with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2):
-                    return url
-            except OSError:
-                time.sleep(0.1)
-        raise CdkgError(f"{self.store}: the query engine did not answer within 30 s")
-
-    def serve_in_thread(self) -> "Server":
-        """Answer requests from a background thread (for notebooks and tests); ``close`` stops it."""
-        self._thread = threading.Thread(target=self.front.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def close(self) -> None:
-        """Stop the front and the engine; delete the snapshot."""
-        if self._thread is not None:
-            self.front.shutdown()
-            self._thread.join()
-            self._thread = None
-        if self.front is not None:
-            self.front.server_close()
-        if self.engine is not None and self.engine.poll() is None:
-            self.engine.terminate()
-            try:
-                self.engine.wait(10)
-            except subprocess.TimeoutExpired:
-                self.engine.kill()
-                self.engine.wait()
-        shutil.rmtree(self.workdir, ignore_errors=True)
-
-    def __enter__(self) -> "Server":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False,
-                  timeout: float = 30.0, limit: int = 10000) -> None:
-    """Serve until Ctrl-C or SIGTERM, printing the endpoint URL first."""
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"cdkg serve: warning: listening on {host}, not only on this machine", file=sys.stderr)
-    server = Server(store, host, port, allow_update, timeout, limit)
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    mode = "read-write" if allow_update else "read-only snapshot"
-    print(f"cdkg serve: {store} at {server.url} (update: {server.update_url}; {mode}, "
-          f"timeout {timeout:g} s, limit {limit} rows); Ctrl-C stops", flush=True)
-    try:
-        server.front.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        server.close()
+            return self.send(self.server._run_query(allowed, self.headers.get("Accept")))
+        self.send(_Answer.text(400, "no query or update in the request (query at /query, update at /update)"))

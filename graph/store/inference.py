@@ -25,7 +25,7 @@ from cdkg.errors import CdkgError
 from cdkg.graph.store.store import Store, sparql_term
 from cdkg.namespaces import CDO, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
-__all__ = ["Axioms", "axioms_from", "load_axioms", "rules", "materialize"]
+__all__ = ["Axioms", "axioms_from", "rules", "materialize"]
 
 _WORK_GRAPH = ID["graph/inferred-work"]
 _MAX_ROUNDS = 20
@@ -48,6 +48,17 @@ class Axioms:
 def axioms_from(graph: rdflib.Graph) -> Axioms:
     """The axioms stated in an ontology graph (only between IRIs; class expressions are skipped).
 
+    Parameters
+    ----------
+    graph : rdflib.Graph
+        The ontology (its ``owl:inverseOf``, ``rdfs:subClassOf``... statements are read).
+
+    Returns
+    -------
+    Axioms
+
+    Examples
+    --------
     >>> g = rdflib.Graph().parse(data='''
     ...   @prefix cdo: <https://w3id.org/cdkg/ontology#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
     ...   cdo:hasParty owl:inverseOf cdo:partyTo .''', format="turtle")
@@ -69,7 +80,7 @@ def axioms_from(graph: rdflib.Graph) -> Axioms:
     return axioms
 
 
-def load_axioms(store: Store, ontology: Path | rdflib.Graph | None = None) -> Axioms:
+def _load_axioms(store: Store, ontology: Path | rdflib.Graph | None = None) -> Axioms:
     """The axioms from *ontology* if given, else the store's ontology graph, else ``ontology/cdo.ttl``."""
     if isinstance(ontology, rdflib.Graph):
         return axioms_from(ontology)
@@ -114,6 +125,22 @@ def rules(axioms: Axioms) -> list[tuple[str, str, str]]:
 
     Patterns read every graph except the ontology's (and the inferred graph being replaced), so
     facts, the lexicon, linked datasets and earlier rounds of inference all count.
+
+    Parameters
+    ----------
+    axioms : Axioms
+        What `axioms_from` read.
+
+    Returns
+    -------
+    list of (str, str, str)
+        Name, template and WHERE pattern of each rule.
+
+    Examples
+    --------
+    >>> names = [name for name, _, _ in rules(axioms_from(rdflib.Graph().parse(paths.ONTOLOGY_TTL)))]
+    >>> "cooperatesWith" in names and "superclasses" in names
+    True
     """
     t = sparql_term
     out: list[tuple[str, str, str]] = []
@@ -171,8 +198,29 @@ def _count(store: Store, graph: URIRef) -> int:
 
 
 def materialize(store: Store, ontology: Path | rdflib.Graph | None = None) -> int:
-    """Recompute the graph ``id:graph/inferred`` from the axioms; return its number of triples."""
-    updates = [_rule_update(template, where, _WORK_GRAPH) for _, template, where in rules(load_axioms(store, ontology))]
+    """Recompute the graph ``id:graph/inferred`` from the axioms; return its number of triples.
+
+    Parameters
+    ----------
+    store : Store
+        The store to infer in (written: the inferred graph is replaced).
+    ontology : Path or rdflib.Graph, optional
+        The axioms' source (default: the store's ontology graph, else ``ontology/cdo.ttl``).
+
+    Returns
+    -------
+    int
+        The number of triples in ``id:graph/inferred``.
+
+    Examples
+    --------
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> store = Store.in_memory()
+    >>> store.load_file(SOURCE_ROOT / "tests" / "fixtures" / "sample.trig")
+    >>> materialize(store) > 0
+    True
+    """
+    updates = [_rule_update(template, where, _WORK_GRAPH) for _, template, where in rules(_load_axioms(store, ontology))]
     store.update(f"DROP SILENT GRAPH {sparql_term(_WORK_GRAPH)}", name="inference")
     size = -1
     for _ in range(_MAX_ROUNDS):

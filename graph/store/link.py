@@ -53,6 +53,16 @@ ISO3 = {"http://www.wikidata.org/prop/direct/P298", str(CDO.iso3166Alpha3)}
 def qid_of(iri: str) -> str | None:
     """The Wikidata QID an IRI names, if it is a Wikidata entity IRI.
 
+    Parameters
+    ----------
+    iri : str
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
     >>> qid_of("http://www.wikidata.org/entity/Q159"), qid_of("https://www.wikidata.org/wiki/Q7779")
     ('Q159', 'Q7779')
     >>> qid_of("https://w3id.org/cdkg/id/state/RU") is None
@@ -65,6 +75,19 @@ def qid_of(iri: str) -> str | None:
 def dataset_name(path: Path, name: str | None) -> str:
     """The linked graph's name: given, or the file name without extensions, made IRI-safe.
 
+    Parameters
+    ----------
+    path : Path
+        The file being linked.
+    name : str, optional
+        The name given with ``--name``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> dataset_name(Path("data/linked/memberships.ttl"), None)
     'memberships'
     >>> dataset_name(Path("x.ttl"), "SCO members 2024")
@@ -77,7 +100,7 @@ def dataset_name(path: Path, name: str | None) -> str:
     return slug
 
 
-def parse_file(path: Path, rdf_format: str | None = None) -> list[ox.Triple]:
+def _parse_file(path: Path, rdf_format: str | None = None) -> list[ox.Triple]:
     """All triples of the file (named graphs of TriG/N-Quads are merged); one-line error if malformed."""
     key = (rdf_format or path.suffix.lstrip(".")).lower()
     fmt = FORMATS.get(key)
@@ -105,10 +128,26 @@ class Keys:
     iso3: set[str]
 
     def shares(self, other: "Keys") -> bool:
+        """TODO
+
+        Parameters
+        ----------
+        other : Keys
+
+        Returns
+        -------
+        bool
+            Whether the two share a QID or an ISO code.
+
+        Examples
+        --------
+        >>> Keys({"Q159"}, set(), set()).shares(Keys({"Q159"}, {"RU"}, set()))
+        True
+        """
         return bool(self.qids & other.qids or self.iso2 & other.iso2 or self.iso3 & other.iso3)
 
 
-def external_keys(triples: list[ox.Triple]) -> dict[str, Keys]:
+def _external_keys(triples: list[ox.Triple]) -> dict[str, Keys]:
     """Keys of every IRI in the file, from the IRI itself and the triples about it."""
     keys: dict[str, Keys] = {}
 
@@ -144,7 +183,7 @@ SELECT ?entity ?same ?iso2 ?iso3 WHERE {{
 }}"""
 
 
-def lexicon_keys(store) -> dict[str, Keys]:
+def _lexicon_keys(store) -> dict[str, Keys]:
     """Keys of the lexicon's entities (from ``id:graph/lexicon`` in the store)."""
     keys: dict[str, Keys] = {}
     for entity, same, iso2, iso3 in store.query(LEXICON_KEYS, name="lexicon-keys").rows:
@@ -163,11 +202,25 @@ def lexicon_keys(store) -> dict[str, Keys]:
 def alignments(lexicon: dict[str, Keys], external: dict[str, Keys]) -> list[tuple[str, str]]:
     """(lexicon IRI, external IRI) pairs that share a key, the external IRI not being the lexicon's.
 
-    >>> lex = {"https://w3id.org/cdkg/id/state/RU": Keys({"Q159"}, {"RU"}, {"RUS"})}
-    >>> alignments(lex, {"http://www.wikidata.org/entity/Q159": Keys({"Q159"}, set(), set()),
-    ...                  "http://example.org/country/RUS": Keys(set(), set(), {"RUS"}),
-    ...                  "http://example.org/country/FRA": Keys(set(), set(), {"FRA"})})
-    [('https://w3id.org/cdkg/id/state/RU', 'http://example.org/country/RUS'), \
+    Parameters
+    ----------
+    lexicon : dict of str to Keys
+        The lexicon's entities.
+    external : dict of str to Keys
+        The file's IRIs.
+
+    Returns
+    -------
+    list of (str, str)
+        Sorted pairs.
+
+    Examples
+    --------
+        >>> lex = {"https://w3id.org/cdkg/id/state/RU": Keys({"Q159"}, {"RU"}, {"RUS"})}
+        >>> alignments(lex, {"http://www.wikidata.org/entity/Q159": Keys({"Q159"}, set(), set()),
+        ...                  "http://example.org/country/RUS": Keys(set(), set(), {"RUS"}),
+        ...                  "http://example.org/country/FRA": Keys(set(), set(), {"FRA"})})
+        [('https://w3id.org/cdkg/id/state/RU', 'http://example.org/country/RUS'), \
 ('https://w3id.org/cdkg/id/state/RU', 'http://www.wikidata.org/entity/Q159')]
     """
     by_key: dict[tuple[str, str], set[str]] = {}
@@ -190,6 +243,18 @@ def skolemize(triples: list[ox.Triple], name: str) -> list[ox.Triple]:
     same file twice would store different quads; with it, re-linking is idempotent, and pushing
     the graph elsewhere keeps every node.
 
+    Parameters
+    ----------
+    triples : list of pyoxigraph.Triple
+    name : str
+        The dataset name (part of the skolem IRIs).
+
+    Returns
+    -------
+    list of pyoxigraph.Triple
+
+    Examples
+    --------
     >>> t = ox.Triple(ox.BlankNode(), ox.NamedNode("http://e/p"), ox.BlankNode())
     >>> [n.value for n in skolemize([t], "x")[0]][::2]
     ['https://w3id.org/cdkg/id/.well-known/genid/linked/x/0', 'https://w3id.org/cdkg/id/.well-known/genid/linked/x/1']
@@ -221,16 +286,39 @@ def link_file(path: Path, store: Path, name: str | None = None, rdf_format: str 
 
     The file is parsed completely before the store is opened, and the graph is replaced in one
     transaction, so a malformed file leaves the store as it was.
+
+    Parameters
+    ----------
+    path : Path
+        The RDF file to import.
+    store : Path
+        The store folder.
+    name : str, optional
+        The dataset name (default: from the file name).
+    rdf_format : str, optional
+        The file's format (default: from its suffix).
+
+    Returns
+    -------
+    LinkReport
+        The graph, its number of triples and how many lexicon entities were aligned.
+
+    Examples
+    --------
+    >>> link_file(Path("no/such.ttl"), Path("build/store"))
+    Traceback (most recent call last):
+    ...
+    cdkg.errors.CdkgError: no/such.ttl: no such file
     """
     from cdkg.graph.store.store import Store, from_ox
 
     path = Path(path)
     graph = str(linked_graph(dataset_name(path, name)))
-    triples = parse_file(path, rdf_format)
+    triples = _parse_file(path, rdf_format)
     if not (Path(store) / "CURRENT").exists():
         raise CdkgError(f"{store}: not an Oxigraph store folder (run `cdkg build` first)")
     with Store.open(store) as target:
-        pairs = alignments(lexicon_keys(target), external_keys(triples))
+        pairs = alignments(_lexicon_keys(target), _external_keys(triples))
         triples = skolemize(triples, graph.rsplit("/", 1)[1])
         rows = [tuple(from_ox(term) for term in (t.subject, t.predicate, t.object)) for t in triples]
         rows += [(URIRef(lex), OWL.sameAs, URIRef(ext)) for lex, ext in pairs]

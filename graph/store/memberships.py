@@ -18,7 +18,7 @@ from cdkg.errors import CdkgError
 from cdkg.files import write_atomic
 from cdkg.namespaces import ID
 
-__all__ = ["memberships_turtle", "write_memberships", "date_literal", "entity_iri"]
+__all__ = ["memberships_turtle", "write_memberships"]
 
 #: Statuses that are membership; the others become a ``pq:P2868`` (subject has role) qualifier.
 MEMBER_STATUSES = {"member", "founding member", "withdrawn"}
@@ -38,10 +38,10 @@ PREFIXES = f"""\
 SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|^`\\]+$")
 
 
-def date_literal(text: str) -> str | None:
-    """A partial ISO date as a typed Turtle literal (xsd:date, xsd:gYearMonth or xsd:gYear).
+def _date_literal(text: str) -> str | None:
+    """A partial ISO date as a typed Turtle _literal (xsd:date, xsd:gYearMonth or xsd:gYear).
 
-    >>> date_literal("2001-06-15"), date_literal("2009-06"), date_literal("2005"), date_literal("")
+    >>> _date_literal("2001-06-15"), _date_literal("2009-06"), _date_literal("2005"), _date_literal("")
     ('"2001-06-15"^^xsd:date', '"2009-06"^^xsd:gYearMonth', '"2005"^^xsd:gYear', None)
     """
     text = text.strip()
@@ -53,12 +53,12 @@ def date_literal(text: str) -> str | None:
     return None
 
 
-def literal(text: str, lang: str | None = None) -> str:
+def _literal(text: str, lang: str | None = None) -> str:
     """A Turtle string literal with N-Triples escaping."""
     return str(ox.Literal(text, language=lang)) if lang else str(ox.Literal(text))
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
+def _read_csv(path: Path) -> list[dict[str, str]]:
     try:
         with open(path, newline="", encoding="utf-8") as handle:
             return list(csv.DictReader(handle))
@@ -73,10 +73,31 @@ def memberships_turtle(memberships: Path, countries: Path, organizations: Path) 
     start and end, ``pq:P2868`` the role for observers, dialogue partners, associates and
     suspensions, ``pq:P1534`` (end cause) for withdrawals, a ``pr:P854`` reference per source.
     Membership rows also give the truthy ``wdt:P463``. States carry ``wdt:P297``/``wdt:P298``.
+
+    Parameters
+    ----------
+    memberships : Path
+        ``memberships.csv``.
+    countries : Path
+        ``countries.csv`` (names, ISO codes, QIDs).
+    organizations : Path
+        ``organizations.csv``.
+
+    Returns
+    -------
+    str
+        The Turtle text (deterministic: the same tables give the same bytes).
+
+    Examples
+    --------
+    >>> memberships_turtle(Path("m.csv"), Path("no/countries.csv"), Path("o.csv"))
+    Traceback (most recent call last):
+    ...
+    cdkg.errors.CdkgError: no/countries.csv: cannot read (No such file or directory)
     """
-    states = {row["iso2"]: row for row in read_csv(countries)}
-    orgs = {row["key"]: row for row in read_csv(organizations)}
-    rows = read_csv(memberships)
+    states = {row["iso2"]: row for row in _read_csv(countries)}
+    orgs = {row["key"]: row for row in _read_csv(organizations)}
+    rows = _read_csv(memberships)
     by_state: dict[str, list[dict[str, str]]] = {}
     for number, row in enumerate(rows, 2):
         if row["iso2"] not in states or row["org_key"] not in orgs:
@@ -86,25 +107,25 @@ def memberships_turtle(memberships: Path, countries: Path, organizations: Path) 
            "`cdkg memberships-import`; do not edit by hand.\n"
            "# Entities without a QID in the reference tables get an IRI under\n"
            f"# {LOCAL_BASE} and are aligned by their ISO code (wdt:P297).", PREFIXES]
-    org_iri = {key: entity_iri(row["wikidata"], "org", key) for key, row in orgs.items()}
-    for key in sorted({row["org_key"] for row in rows}, key=lambda k: sort_key(org_iri[k])):
-        labels = ", ".join(literal(orgs[key][f"name_{lang}"], lang) for lang in ("en", "ar", "ru")
+    org_iri = {key: _entity_iri(row["wikidata"], "org", key) for key, row in orgs.items()}
+    for key in sorted({row["org_key"] for row in rows}, key=lambda k: _sort_key(org_iri[k])):
+        labels = ", ".join(_literal(orgs[key][f"name_{lang}"], lang) for lang in ("en", "ar", "ru")
                            if orgs[key][f"name_{lang}"])
         out.append(f"{org_iri[key]} rdfs:label {labels} .\n")
     for status in sorted({row["status"] for row in rows} - MEMBER_STATUSES) + ["withdrawal"]:
-        out.append(f"role:{slug(status)} rdfs:label {literal(status, 'en')} .\n")
-    subjects = {iso2: entity_iri(states[iso2]["wikidata"], "state", iso2) for iso2 in by_state}
-    for iso2 in sorted(by_state, key=lambda code: sort_key(subjects[code])):
+        out.append(f"role:{_slug(status)} rdfs:label {_literal(status, 'en')} .\n")
+    subjects = {iso2: _entity_iri(states[iso2]["wikidata"], "state", iso2) for iso2 in by_state}
+    for iso2 in sorted(by_state, key=lambda code: _sort_key(subjects[code])):
         state = states[iso2]
-        labels = ", ".join(literal(state[f"name_{lang}"], lang) for lang in ("en", "ar", "ru") if state[f"name_{lang}"])
-        lines = [f"{subjects[iso2]} rdfs:label {labels} ;", f"    wdt:P297 {literal(iso2)} ;",
-                 f"    wdt:P298 {literal(state['iso3'])} ;"]
+        labels = ", ".join(_literal(state[f"name_{lang}"], lang) for lang in ("en", "ar", "ru") if state[f"name_{lang}"])
+        lines = [f"{subjects[iso2]} rdfs:label {labels} ;", f"    wdt:P297 {_literal(iso2)} ;",
+                 f"    wdt:P298 {_literal(state['iso3'])} ;"]
         truthy = sorted({org_iri[r["org_key"]] for r in by_state[iso2] if r["status"] in MEMBER_STATUSES},
-                        key=sort_key)
+                        key=_sort_key)
         if truthy:
             lines.append("    wdt:P463 " + ", ".join(truthy) + " ;")
-        ordered = sorted(by_state[iso2], key=lambda r: (sort_key(org_iri[r["org_key"]]), r["start"], r["status"]))
-        lines.append("    p:P463 " + " ,\n        ".join(statement(r, org_iri[r["org_key"]]) for r in ordered) + " .\n")
+        ordered = sorted(by_state[iso2], key=lambda r: (_sort_key(org_iri[r["org_key"]]), r["start"], r["status"]))
+        lines.append("    p:P463 " + " ,\n        ".join(_statement(r, org_iri[r["org_key"]]) for r in ordered) + " .\n")
         out.append("\n".join(lines))
     return "\n".join(out)
 
@@ -112,10 +133,10 @@ def memberships_turtle(memberships: Path, countries: Path, organizations: Path) 
 LOCAL_BASE = str(ID["linked/memberships/"])
 
 
-def entity_iri(qid: str, kind: str, key: str) -> str:
+def _entity_iri(qid: str, kind: str, key: str) -> str:
     """``wd:Q..`` when the QID is known, else a dataset-local IRI (Turtle syntax).
 
-    >>> entity_iri("Q159", "state", "RU"), entity_iri("", "state", "KW")
+    >>> _entity_iri("Q159", "state", "RU"), _entity_iri("", "state", "KW")
     ('wd:Q159', '<https://w3id.org/cdkg/id/linked/memberships/state/KW>')
     """
     qid = (qid or "").strip()
@@ -124,31 +145,31 @@ def entity_iri(qid: str, kind: str, key: str) -> str:
     return f"<{LOCAL_BASE}{kind}/{re.sub(r'[^A-Za-z0-9_-]', '_', key)}>"
 
 
-def sort_key(iri: str) -> tuple:
+def _sort_key(iri: str) -> tuple:
     """Order QIDs numerically, local IRIs after them."""
     found = re.fullmatch(r"wd:Q(\d+)", iri)
     return (0, int(found.group(1)), "") if found else (1, 0, iri)
 
 
-def slug(status: str) -> str:
+def _slug(status: str) -> str:
     """A role's local name.
 
-    >>> slug("dialogue partner")
+    >>> _slug("dialogue partner")
     'dialogue-partner'
     """
     return re.sub(r"[^a-z0-9]+", "-", status.lower()).strip("-")
 
 
-def statement(row: dict[str, str], org: str) -> str:
+def _statement(row: dict[str, str], org: str) -> str:
     """One ``p:P463`` statement node in Turtle (``org`` already in Turtle syntax)."""
     parts = [f"ps:P463 {org}"]
-    start, end = date_literal(row["start"]), date_literal(row["end"])
+    start, end = _date_literal(row["start"]), _date_literal(row["end"])
     if start:
         parts.append(f"pq:P580 {start}")
     if end:
         parts.append(f"pq:P582 {end}")
     if row["status"] not in MEMBER_STATUSES:
-        parts.append(f"pq:P2868 role:{slug(row['status'])}")
+        parts.append(f"pq:P2868 role:{_slug(row['status'])}")
     if row["status"] == "withdrawn":
         parts.append("pq:P1534 role:withdrawal")
     parts.append("wikibase:rank wikibase:NormalRank")
@@ -157,7 +178,7 @@ def statement(row: dict[str, str], org: str) -> str:
         refs = ", ".join(f"[ pr:P854 <{s}> ]" for s in sources)
         parts.append(f"prov:wasDerivedFrom {refs}")
     if row.get("note", "").strip():
-        parts.append(f"rdfs:comment {literal(row['note'].strip(), 'en')}")
+        parts.append(f"rdfs:comment {_literal(row['note'].strip(), 'en')}")
     return "[ " + " ;\n          ".join(parts) + " ]"
 
 

@@ -1,6 +1,6 @@
 """SPARQL on the wire: RDF terms written as SPARQL, parameters bound as terms, results read back.
 
-Shared by the embedded `~cdkg.graph.store.store.Store`, the rdflib `ReferenceStore` and the remote
+Shared by the embedded `~cdkg.graph.store.store.Store`, the rdflib `~cdkg.graph.store.reference.ReferenceStore` and the remote
 `~cdkg.graph.store.remote.Endpoint`, so the three answer with the same `QueryResult` of rdflib terms.
 SPARQL JSON results, from any server, are read by one parser: `results_from_json`.
 
@@ -32,7 +32,21 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 # --- terms ---------------------------------------------------------------------------------------
 
 def to_ox(term):
-    """An rdflib term as a pyoxigraph term (``None`` stays ``None``: the default graph)."""
+    """An rdflib term as a pyoxigraph term (``None`` becomes the default graph).
+
+    Parameters
+    ----------
+    term : URIRef, BNode, Literal or None
+
+    Returns
+    -------
+    pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal or pyoxigraph.DefaultGraph
+
+    Examples
+    --------
+    >>> to_ox(Literal("مرحبا", lang="ar"))
+    <Literal value=مرحبا language=ar>
+    """
     if term is None:
         return ox.DefaultGraph()
     if isinstance(term, URIRef):
@@ -49,7 +63,22 @@ def to_ox(term):
 
 
 def from_ox(term):
-    """A pyoxigraph term as an rdflib term; ``xsd:string`` literals become plain literals."""
+    """A pyoxigraph term as an rdflib term; ``xsd:string`` literals become plain literals.
+
+    Parameters
+    ----------
+    term : pyoxigraph term or None
+        ``None`` and the default graph give ``None``.
+
+    Returns
+    -------
+    URIRef, BNode, Literal or None
+
+    Examples
+    --------
+    >>> from_ox(ox.Literal("x", datatype=ox.NamedNode(str(XSD.string))))
+    rdflib.term.Literal('x')
+    """
     if term is None or isinstance(term, ox.DefaultGraph):
         return None
     if isinstance(term, ox.NamedNode):
@@ -67,7 +96,22 @@ def from_ox(term):
 
 
 def plain(term):
-    """rdflib terms normalised like `from_ox` does, so both stores give equal rows."""
+    """An rdflib term normalised like `from_ox` does, so both stores give equal rows.
+
+    Parameters
+    ----------
+    term : rdflib term or None
+
+    Returns
+    -------
+    rdflib term or None
+        ``xsd:string`` literals as plain literals; anything else unchanged.
+
+    Examples
+    --------
+    >>> plain(Literal("x", datatype=XSD.string)) == Literal("x")
+    True
+    """
     if isinstance(term, Literal) and term.datatype == XSD.string:
         return Literal(str(term))
     return term
@@ -81,6 +125,17 @@ def _escape(text: str) -> str:
 def sparql_term(term) -> str:
     """One RDF term written as SPARQL, on one line, with every quote and backslash escaped.
 
+    Parameters
+    ----------
+    term : URIRef or Literal
+        An IRI with a forbidden character, a bad language tag or a blank node raises `CdkgError`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> sparql_term(Literal('say "hi"} ; DROP ALL', lang="en"))
     '"say \\\\"hi\\\\"} ; DROP ALL"@en'
     >>> sparql_term(URIRef("https://w3id.org/cdkg/id/state/KZ"))
@@ -146,9 +201,24 @@ def _outer_group_start(sparql: str) -> int:
 
 
 def with_values(sparql: str, bindings: Mapping[str, object] | None) -> str:
-    """The query with a ``VALUES`` block binding each parameter to its term at the start of the
-    outermost WHERE group; unchanged when there are no bindings.
+    """The query with a ``VALUES`` block binding each parameter to its term.
 
+    The block goes at the start of the outermost WHERE group; the query is unchanged when there
+    are no bindings.
+
+    Parameters
+    ----------
+    sparql : str
+        The query.
+    bindings : mapping of str to rdflib term, optional
+        Variable name (without ``?``) -> term; ``None`` values are left unbound.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> print(with_values("SELECT ?x WHERE { ?x ?p ?y }", {"y": Literal("a'b")}))
     SELECT ?x WHERE { VALUES (?y) { ("a'b") }
      ?x ?p ?y }
@@ -185,7 +255,26 @@ class QueryResult:
 
 
 def syntax_error(name: str, message: str, sparql: str) -> CdkgError:
-    """A one-line error naming the query and the line of the problem."""
+    """A one-line error naming the query and the line of the problem.
+
+    Parameters
+    ----------
+    name : str
+        The query's name.
+    message : str
+        The engine's message.
+    sparql : str
+        The query text.
+
+    Returns
+    -------
+    CdkgError
+
+    Examples
+    --------
+    >>> str(syntax_error("q", "error at 2:5: expected '}'", "SELECT"))
+    "query q: syntax error at line 2: expected '}'"
+    """
     first = str(message).splitlines()[0] if str(message) else "invalid query"
     m = re.search(r"(?:at|line)\s+(\d+)(?::(\d+))?", first)
     line = m.group(1) if m else "?"

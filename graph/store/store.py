@@ -2,8 +2,8 @@
 
 `Store` wraps a ``pyoxigraph.Store`` (a folder on disk, or memory) behind a small API that speaks
 rdflib terms, so the rest of the tool never touches pyoxigraph types. `ReferenceStore` offers the
-same reading API on rdflib's in-memory ``Dataset``: it is the reference implementation the tests
-cross-check against and the benchmark compares with.
+same reading API on rdflib's in-memory ``Dataset`` (`cdkg.graph.store.reference`): it is the
+reference implementation the tests cross-check against and the benchmark compares with.
 
 Query parameters are bound as RDF terms through a ``VALUES`` block inserted at the start of the
 outermost ``WHERE`` group (see `with_values`), never pasted into the query text as strings, so the
@@ -27,17 +27,16 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
 from rdflib import Literal, URIRef  # noqa: F401 - Literal is used by the examples
 
 from cdkg.errors import CdkgError
 from cdkg.files import write_atomic
-from cdkg.graph.store.sparql import (QueryResult, from_ox, plain, result_from_ox, sparql_term, syntax_error,
-                                     to_ox, with_values)
+from cdkg.graph.store.sparql import (QueryResult, from_ox, result_from_ox, sparql_term, syntax_error, to_ox,
+                                     with_values)
 from cdkg.namespaces import PREFIXES
 
 __all__ = [
-    "Store", "ReferenceStore", "QueryResult", "with_values", "sparql_term", "from_ox",
+    "Store", "QueryResult", "with_values", "sparql_term", "from_ox",
     "EXPORT_FORMATS", "format_for_path",
 ]
 
@@ -51,12 +50,26 @@ EXPORT_FORMATS = {
     "xml": ox.RdfFormat.RDF_XML,
 }
 _SUFFIXES = {"turtle": "ttl", "rdf": "xml", "owl": "xml", "json": "jsonld", "nquads": "nq", "ntriples": "nt"}
-_RDFLIB_FORMATS = {"ttl": "turtle", "trig": "trig", "nt": "nt", "nq": "nquads", "jsonld": "json-ld", "xml": "xml"}
+RDFLIB_FORMATS = {"ttl": "turtle", "trig": "trig", "nt": "nt", "nq": "nquads", "jsonld": "json-ld", "xml": "xml"}
 
 
 def format_for_path(path: Path | str, fmt: str | None = None) -> str:
     """The short format name (ttl, trig, nt, nq, jsonld, xml) given explicitly or by file suffix.
 
+    Parameters
+    ----------
+    path : Path or str
+        The file; its suffix names the format when ``fmt`` is not given.
+    fmt : str, optional
+        A format name or alias (``turtle``, ``nquads``, ``json``...).
+
+    Returns
+    -------
+    str
+        One of the keys of `EXPORT_FORMATS`; an unknown format raises a one-line `CdkgError`.
+
+    Examples
+    --------
     >>> format_for_path("graph.trig"), format_for_path("x.rdf"), format_for_path("x", "turtle")
     ('trig', 'xml', 'ttl')
     """
@@ -84,7 +97,27 @@ class Store:
     # opening and closing
     @classmethod
     def open(cls, path: Path | str, read_only: bool = False) -> "Store":
-        """The store in folder *path* (created if missing, unless *read_only*)."""
+        """The store in folder ``path`` (created if missing, unless ``read_only``).
+
+        Parameters
+        ----------
+        path : Path or str
+            The store folder (``build/store``).
+        read_only : bool
+            Open without a write lock, so a running build or server does not block the reader; a
+            missing folder is then an error.
+
+        Returns
+        -------
+        Store
+
+        Examples
+        --------
+        >>> Store.open("no/such/store", read_only=True)
+        Traceback (most recent call last):
+        ...
+        cdkg.errors.CdkgError: no/such/store: no store here (build one with `cdkg build`)
+        """
         path = Path(path)
         try:
             if read_only:
@@ -98,11 +131,28 @@ class Store:
 
     @classmethod
     def in_memory(cls) -> "Store":
-        """A store that lives in memory only."""
+        """A store that lives in memory only.
+
+        Returns
+        -------
+        Store
+
+        Examples
+        --------
+        >>> len(Store.in_memory())
+        0
+        """
         return cls(ox.Store())
 
     def close(self) -> None:
-        """Flush writes to disk and release the store."""
+        """Flush writes to disk and release the store.
+
+        Examples
+        --------
+        >>> with Store.in_memory() as store:
+        ...     pass
+        >>> store.close()  # closing twice is harmless
+        """
         if self._ox is not None:
             if not self.read_only:
                 try:
@@ -131,6 +181,20 @@ class Store:
         rewrites that document's graph. The old graphs are dropped in one update and the new
         quads added in one atomic ``extend`` (no SPARQL text to write and parse again); a graph
         interrupted between the two is missing, never half-written, and the next build redoes it.
+
+        Parameters
+        ----------
+        graphs : mapping of str to iterable of (s, p, o)
+            Named graph IRI -> its new triples, as rdflib terms.
+
+        Examples
+        --------
+        >>> store = Store.in_memory()
+        >>> a, p = URIRef("http://e/a"), URIRef("http://e/p")
+        >>> store.replace_graphs({"http://e/g": [(a, p, Literal("1")), (a, p, Literal("2"))]})
+        >>> store.replace_graphs({"http://e/g": [(a, p, Literal("3"))]})
+        >>> len(store)
+        1
         """
         if not graphs:
             return
@@ -151,7 +215,21 @@ class Store:
 
 
     def remove_graphs(self, iris: Iterable[str]) -> None:
-        """Remove the named graphs (a missing one is ignored), in one transaction."""
+        """Remove the named graphs (a missing one is ignored), in one transaction.
+
+        Parameters
+        ----------
+        iris : iterable of str
+            The graph IRIs.
+
+        Examples
+        --------
+        >>> store = Store.in_memory()
+        >>> store.replace_graphs({"http://e/g": [(URIRef("http://e/a"), URIRef("http://e/p"), Literal("x"))]})
+        >>> store.remove_graphs(["http://e/g", "http://e/missing"])
+        >>> store.graph_names()
+        set()
+        """
         parts = [f"DROP SILENT GRAPH {sparql_term(URIRef(str(g)))}" for g in iris]
         if parts:
             self.update(" ;\n".join(parts), name="remove_graphs")
@@ -179,13 +257,73 @@ class Store:
         target = ox.NamedNode(graph) if graph else None
         return list(self._ox.quads_for_pattern(None, None, None, target))
 
+    def backup(self, target: Path | str) -> Path:
+        """A consistent copy of the store in the new folder ``target`` (hard links where possible).
+
+        Parameters
+        ----------
+        target : Path or str
+            A folder that does not exist yet.
+
+        Returns
+        -------
+        Path
+            ``target``, a store folder `open` reads.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> with Store.open(folder / "a") as store:
+        ...     store.update('INSERT DATA { GRAPH <http://e/g> { <http://e/a> <http://e/p> "x" } }')
+        ...     copy = store.backup(folder / "b")
+        >>> len(Store.open(copy, read_only=True))
+        1
+        """
+        target = Path(target)
+        try:
+            self._ox.backup(str(target))
+        except OSError as exc:
+            raise CdkgError(f"{target}: cannot back the store up: {str(exc).splitlines()[0]}") from exc
+        return target
+
     def graph_names(self) -> set[str]:
-        """The IRIs of the named graphs that hold at least one triple."""
+        """The IRIs of the named graphs that hold at least one triple.
+
+        Returns
+        -------
+        set of str
+
+        Examples
+        --------
+        >>> store = Store.in_memory()
+        >>> store.replace_graphs({"http://e/g": [(URIRef("http://e/a"), URIRef("http://e/p"), Literal("x"))]})
+        >>> store.graph_names()
+        {'http://e/g'}
+        """
         return {g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode)
                 and next(iter(self._ox.quads_for_pattern(None, None, None, g)), None) is not None}
 
     def load_file(self, path: Path | str, graph: str | None = None, format: str | None = None) -> None:
-        """Bulk-load an RDF file; triples go into *graph* (or the default graph), quads keep theirs."""
+        """Bulk-load an RDF file; triples go into ``graph`` (or the default graph), quads keep theirs.
+
+        Parameters
+        ----------
+        path : Path or str
+            An RDF file (TriG, N-Quads, Turtle, N-Triples, JSON-LD, RDF/XML).
+        graph : str, optional
+            The named graph for the triples of a triple format.
+        format : str, optional
+            The format, when the suffix does not say it (see `format_for_path`).
+
+        Examples
+        --------
+        >>> from cdkg.paths import SOURCE_ROOT
+        >>> store = Store.in_memory()
+        >>> store.load_file(SOURCE_ROOT / "tests" / "fixtures" / "sample.trig")
+        >>> len(store) > 100
+        True
+        """
         path = Path(path)
         fmt = format_for_path(path, format)
         if not path.is_file():
@@ -198,7 +336,22 @@ class Store:
             raise CdkgError(f"{path}: cannot parse as {fmt}: {str(exc).splitlines()[0]}") from exc
 
     def update(self, sparql: str, name: str = "update") -> None:
-        """Run a SPARQL 1.1 Update in one transaction."""
+        """Run a SPARQL 1.1 Update in one transaction.
+
+        Parameters
+        ----------
+        sparql : str
+            The update text.
+        name : str
+            Its name in error messages.
+
+        Examples
+        --------
+        >>> store = Store.in_memory()
+        >>> store.update('INSERT DATA { GRAPH <http://e/g> { <http://e/a> <http://e/p> "x" } }')
+        >>> len(store)
+        1
+        """
         if self.read_only:
             raise CdkgError(f"{self.path}: store opened read-only")
         try:
@@ -209,11 +362,33 @@ class Store:
     # reading
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None,
               use_default_graph_as_union: bool = True, name: str = "sparql") -> QueryResult:
-        """Run a SPARQL query; *bindings* map variable names to rdflib terms.
+        """Run a SPARQL query; ``bindings`` map variable names to rdflib terms.
 
         Bindings go to Oxigraph as substitutions, which its optimizer pushes into every pattern
         (a bound document: ~1 ms instead of seconds at 10^6 triples); a VALUES block is the
         fallback where substitution is refused.
+
+        Parameters
+        ----------
+        sparql : str
+            A SELECT, ASK, CONSTRUCT or DESCRIBE query.
+        bindings : mapping of str to rdflib term, optional
+            Parameters, bound as RDF terms (never pasted into the text); ``None`` values are left unbound.
+        use_default_graph_as_union : bool
+            Whether the default graph is the union of all named graphs (the views' queries need not
+            say ``GRAPH``); library queries name their graphs and work either way.
+        name : str
+            The query's name in error messages.
+
+        Returns
+        -------
+        QueryResult
+            Rows of rdflib terms for SELECT, a boolean for ASK, an rdflib graph for CONSTRUCT.
+
+        Examples
+        --------
+        >>> Store.in_memory().query("SELECT ?x WHERE { BIND(1 AS ?x) }").rows
+        [(rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer')),)]
         """
         text = sparql
         try:
@@ -237,8 +412,31 @@ class Store:
         return result_from_ox(answer)
 
     def dump(self, path: Path | str, format: str | None = None) -> Path:
-        """Write the whole store to *path* atomically; TriG, N-Quads and JSON-LD keep named graphs,
-        the triple formats get the union of all graphs."""
+        """Write the whole store to ``path`` atomically.
+
+        TriG, N-Quads and JSON-LD keep named graphs; the triple formats get the union of all graphs.
+        Quads are sorted, so the same content always gives the same bytes.
+
+        Parameters
+        ----------
+        path : Path or str
+            The file to write.
+        format : str, optional
+            The format, when the suffix does not say it.
+
+        Returns
+        -------
+        Path
+            ``path``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> store = Store.in_memory()
+        >>> store.replace_graphs({"http://e/g": [(URIRef("http://e/a"), URIRef("http://e/p"), Literal("x"))]})
+        >>> print(store.dump(Path(tempfile.mkdtemp()) / "g.nq").read_text(), end="")
+        <http://e/a> <http://e/p> "x" <http://e/g> .
+        """
         path = Path(path)
         fmt = format_for_path(path, format)
         oxfmt = EXPORT_FORMATS[fmt]
@@ -258,79 +456,3 @@ class Store:
 
 #: The prefixes of TriG and Turtle dumps.
 _PREFIXES = {name: PREFIXES[name] for name in ("cdo", "rdf", "rdfs", "owl", "xsd", "skos", "prov", "dcterms", "oa", "wd")}
-
-
-# --- the rdflib reference --------------------------------------------------------------------------
-
-class ReferenceStore:
-    """The same reading API on rdflib's in-memory ``Dataset``: slow, but the reference.
-
-    >>> ref = ReferenceStore.in_memory()
-    >>> ref.query("ASK { FILTER(1 = 1) }").boolean
-    True
-    """
-
-    def __init__(self, dataset: rdflib.Dataset):
-        self.dataset = dataset
-
-    @classmethod
-    def in_memory(cls) -> "ReferenceStore":
-        return cls(rdflib.Dataset())
-
-    def load_file(self, path: Path | str, graph: str | None = None, format: str | None = None) -> None:
-        """Parse an RDF file into the dataset (into *graph* for triple formats)."""
-        fmt = format_for_path(path, format)
-        try:
-            if fmt in ("trig", "nq"):
-                self.dataset.parse(str(path), format=_RDFLIB_FORMATS[fmt])
-            else:
-                target = self.dataset.graph(URIRef(graph)) if graph else self.dataset.default_graph
-                target.parse(str(path), format=_RDFLIB_FORMATS[fmt])
-        except Exception as exc:  # rdflib raises many parser-specific types
-            raise CdkgError(f"{path}: cannot parse as {fmt}: {str(exc).splitlines()[0]}") from exc
-
-    def replace_graphs(self, graphs: Mapping[str, Iterable]) -> None:
-        for name, triples in graphs.items():
-            self.dataset.remove_graph(URIRef(str(name)))
-            target = self.dataset.graph(URIRef(str(name)))
-            for triple in triples:
-                target.add(triple)
-
-    def graph_names(self) -> set[str]:
-        return {str(g.identifier) for g in self.dataset.graphs()
-                if isinstance(g.identifier, URIRef) and len(g)
-                and g.identifier != rdflib.graph.DATASET_DEFAULT_GRAPH_ID}
-
-    def __len__(self) -> int:
-        return len(self.dataset)
-
-    def query(self, sparql: str, bindings: Mapping[str, object] | None = None,
-              use_default_graph_as_union: bool = True, name: str = "sparql") -> QueryResult:
-        text = with_values(sparql, bindings)
-        self.dataset.default_union = use_default_graph_as_union
-        try:
-            answer = self.dataset.query(text)
-        except Exception as exc:
-            if type(exc).__name__ == "ParseException":
-                raise CdkgError(f"query {name}: syntax error at line {getattr(exc, 'lineno', '?')}: "
-                                f"{str(exc).splitlines()[0]}") from exc
-            raise
-        if answer.type == "ASK":
-            return QueryResult("ask", boolean=bool(answer.askAnswer))
-        if answer.type == "SELECT":
-            names = [str(v) for v in answer.vars]
-            rows = [tuple(plain(row[i]) for i in range(len(names))) for row in answer]
-            return QueryResult("select", vars=names, rows=rows)
-        graph = rdflib.Graph()
-        for triple in answer:
-            graph.add(tuple(plain(t) for t in triple))
-        return QueryResult("graph", graph=graph)
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self) -> "ReferenceStore":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
