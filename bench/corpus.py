@@ -59,7 +59,22 @@ def _bilingual(entries: list[Entry]) -> list[Entry]:
 
 
 def vocabulary(lexicon: Path | None = None) -> Vocabulary:
-    """The template vocabulary from the lexicon folder (default data/lexicon) and date patterns."""
+    """The template vocabulary from the lexicon folder (default data/lexicon) and date patterns.
+
+    Parameters
+    ----------
+    lexicon : Path, optional
+        A lexicon folder (default: the packaged one).
+
+    Returns
+    -------
+    Vocabulary
+
+    Examples
+    --------
+    >>> len(vocabulary().states) > 100
+    True
+    """
     lex = load_lexicon(lexicon)
     data = json.loads((patterns_dir() / "dates.json").read_text(encoding="utf-8"))
     months: dict[str, list[str]] = {}
@@ -151,7 +166,28 @@ def _date(rng: random.Random, vocab: Vocabulary, lang: str) -> tuple[str, str, i
 
 
 def document_text(rng: random.Random, vocab: Vocabulary, lang: str) -> tuple[str, dict]:
-    """One synthetic news document in ``lang`` and its metadata (title, published, language)."""
+    """One synthetic news document in ``lang`` and its metadata (title, published, language).
+
+    Parameters
+    ----------
+    rng : random.Random
+        The source of every choice (a seed gives the same text).
+    vocab : Vocabulary
+    lang : str
+        ``ar`` or ``en``.
+
+    Returns
+    -------
+    tuple of (str, dict)
+        The text and its metadata (title, date, language).
+
+    Examples
+    --------
+    >>> import random
+    >>> text, meta = document_text(random.Random(1), vocabulary(), "en")
+    >>> meta["language"], len(text) > 100
+    ('en', True)
+    """
     t = TEMPLATES[lang]
     s1, s2, s3 = rng.sample(vocab.states, 3)
     p1, p2 = rng.sample(vocab.principles, 2)
@@ -184,7 +220,24 @@ def document_text(rng: random.Random, vocab: Vocabulary, lang: str) -> tuple[str
 
 def write_documents(folder: Path, count: int, seed: int = 0, lexicon: Path | None = None,
                     english_share: float = 0.4) -> list[Path]:
-    """Write ``count`` documents (``NNNNNN.ar.txt`` / ``.en.txt`` with ``.meta.json`` sidecars) to ``folder``."""
+    """Write ``count`` documents (``NNNNNN.ar.txt`` / ``.en.txt`` with ``.meta.json`` sidecars) to ``folder``.
+
+    Parameters
+    ----------
+    folder : Path
+        Where to write ``NNNNNN.LANG.txt`` and their ``.meta.json``.
+    count : int
+        How many documents.
+    seed : int
+        The seed.
+    lexicon : Path, optional
+        A lexicon folder.
+
+    Returns
+    -------
+    list of Path
+        The text files written.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     vocab = vocabulary(lexicon)
@@ -276,6 +329,28 @@ def write_graph(path: Path, triples: int, seed: int = 0, lexicon: Path | None = 
 
     Returns the number of quads written for documents (the lexicon and ontology are loaded
     separately by the benchmark, from the project's own files).
+
+    Parameters
+    ----------
+    path : Path
+        The N-Quads file to write.
+    triples : int
+        About how many quads.
+    seed : int
+        The seed.
+    lexicon : Path, optional
+        A lexicon folder.
+
+    Returns
+    -------
+    int
+        The number of quads written for documents.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> write_graph(Path(tempfile.mkdtemp()) / "g.nq", 100, seed=1) >= 100
+    True
     """
     vocab = vocabulary(lexicon)
     rng = random.Random(seed)
@@ -293,7 +368,25 @@ def write_graph(path: Path, triples: int, seed: int = 0, lexicon: Path | None = 
 
 
 def run(args: argparse.Namespace) -> int:
-    """``cdkg bench corpus``: write the documents or the graph and say how many."""
+    """``cdkg bench corpus``: write the documents or the graph and say how many.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The options of ``cdkg bench corpus``.
+
+    Returns
+    -------
+    int
+        The exit status (0).
+
+    Examples
+    --------
+    >>> import argparse, tempfile
+    >>> run(argparse.Namespace(documents=2, triples=None, out=Path(tempfile.mkdtemp()), seed=0))  # doctest: +ELLIPSIS
+    2 documents in ...
+    0
+    """
     if args.documents:
         print(f"{len(write_documents(args.out, args.documents, args.seed))} documents in {args.out}")
     if args.triples:

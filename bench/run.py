@@ -31,12 +31,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from cdkg.files import write_atomic
+from cdkg.bench.report import report, write_markdown
 from cdkg.paths import QUERIES_DIR
-
-TARGET_DOCS_PER_S = 200
-TARGET_QUERY_MS = 100
-
 
 def _progress(iterable, **kw):
     """A tqdm progress bar on stderr when it is a terminal, else the iterable itself."""
@@ -53,7 +49,18 @@ def _peak_rss_mb() -> float:
 
 
 def machine() -> dict:
-    """What the numbers were measured on."""
+    """What the numbers were measured on.
+
+    Returns
+    -------
+    dict
+        CPU model, cores, memory, system, Python and library versions.
+
+    Examples
+    --------
+    >>> sorted(machine())[:3]
+    ['cores', 'cpu', 'load_average_at_start']
+    """
     model = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -90,10 +97,32 @@ class BuildResult:
 
     @property
     def docs_per_s(self) -> float:
+        """TODO
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> BuildResult(documents=100, seconds=2.0, triples=25000, rebuild_seconds=0.5, peak_mb=150).docs_per_s
+        50.0
+        """
         return self.documents / self.seconds
 
     @property
     def triples_per_s(self) -> float:
+        """TODO
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> BuildResult(documents=100, seconds=2.0, triples=25000, rebuild_seconds=0.5, peak_mb=150).triples_per_s
+        12500.0
+        """
         return self.triples / self.seconds
 
 
@@ -113,7 +142,21 @@ def _cdkg(*args: str, timeout: float = 3600) -> tuple[float, float]:
 
 
 def bench_build(count: int, work: Path, seed: int) -> BuildResult:
-    """Generate ``count`` documents, build them, rebuild with no change; time and measure each."""
+    """Generate ``count`` documents, build them, rebuild with no change; time and measure each.
+
+    Parameters
+    ----------
+    count : int
+        Synthetic documents to build.
+    work : Path
+        The scratch folder.
+    seed : int
+        The corpus seed.
+
+    Returns
+    -------
+    BuildResult
+    """
     from cdkg.bench.corpus import write_documents
     from cdkg.graph.store.store import Store
 
@@ -129,22 +172,33 @@ def bench_build(count: int, work: Path, seed: int) -> BuildResult:
 
 def _extract_seconds(docs: Path, limit: int = 300) -> float:
     """Seconds per document of extraction alone (read, mentions, facts, RDF), in this process."""
-    from cdkg.graph.text.documents import list_documents, read_document
-    from cdkg.graph.facts.extract import extract_facts
-    from cdkg.graph.text.gazetteer import Gazetteer
-    from cdkg.graph.text.lexicon import load_lexicon
     from cdkg.graph.facts.provenance import document_graph
+    from cdkg.graph.pipeline import Pipeline
+    from cdkg.graph.text.documents import list_documents
 
-    gazetteer = Gazetteer(load_lexicon())
+    pipeline = Pipeline()
     paths = list_documents(docs)[:limit]
     started = time.perf_counter()
     for path in paths:
-        document_graph(extract_facts(read_document(path), gazetteer))
+        document_graph(pipeline.extract(path))
     return (time.perf_counter() - started) / len(paths)
 
 
 def bench_views(store_dir: Path, work: Path) -> list[dict]:
-    """Time and size of every standard view (English page) drawn from a built store."""
+    """Time and size of every standard view (English page) drawn from a built store.
+
+    Parameters
+    ----------
+    store_dir : Path
+        A built store.
+    work : Path
+        Where to write the pages.
+
+    Returns
+    -------
+    list of dict
+        One per standard view: nodes, edges, seconds, size.
+    """
     from cdkg.visualize.views import view_graph
     from cdkg.visualize.projections import STANDARD_VIEWS, read_index
     from cdkg.visualize.pyvis_html import write_view
@@ -167,7 +221,18 @@ def bench_views(store_dir: Path, work: Path) -> list[dict]:
 
 
 def bench_corpus_run(work: Path) -> dict:
-    """The steps of ``make run`` on data/documents (build, three queries, every view), timed."""
+    """The steps of ``make run`` on data/documents (build, three queries, every view), timed.
+
+    Parameters
+    ----------
+    work : Path
+        The scratch folder.
+
+    Returns
+    -------
+    dict
+        Seconds per ``make run`` step and in total.
+    """
     out = work / "corpus-build"
     steps = {}
     steps["build"], _ = _cdkg("build", "--out", str(out), "--quiet")
@@ -225,7 +290,28 @@ def _time(source, query, repeats: int, timeout: float | None) -> tuple[float | N
 
 def bench_queries(triples: int, work: Path, seed: int, repeats: int, timeout: float,
                   reference: bool = True) -> dict:
-    """Load a synthetic graph of about ``triples`` triples into both stores and time every query."""
+    """Load a synthetic graph of about ``triples`` triples into both stores and time every query.
+
+    Parameters
+    ----------
+    triples : int
+        The synthetic graph's size.
+    work : Path
+        The scratch folder.
+    seed : int
+        The graph's seed.
+    repeats : int
+        Timed runs per query.
+    timeout : float
+        Seconds per rdflib query before giving up.
+    reference : bool
+        Also time rdflib's in-memory store.
+
+    Returns
+    -------
+    dict
+        Load times and, per library query, rows and median milliseconds on each store.
+    """
     import rdflib
 
     from cdkg.bench.corpus import write_graph
@@ -276,78 +362,19 @@ def bench_queries(triples: int, work: Path, seed: int, repeats: int, timeout: fl
     return result
 
 
-# --- report -------------------------------------------------------------------------------------
-
-def _fmt_ms(ms: float | None, timeout: float) -> str:
-    return f">{timeout:g} s" if ms is None else (f"{ms:,.1f}" if ms < 100 else f"{ms:,.0f}")
-
-
-def report(results: dict) -> str:
-    """The results as Markdown tables (what `make bench` prints and docs/benchmarks.md holds)."""
-    m = results["machine"]
-    timeout = results["timeout"]
-    out = [f"Measured {results['date']} with `{results['command']}` on {m['cpu']}, {m['cores']} cores, "
-           f"{m['memory_gb']} GB, {m['os']}, Python {m['python']}, pyoxigraph {m['pyoxigraph']}, "
-           f"rdflib {m['rdflib']} (load average at start {m['load_average_at_start']}).", ""]
-    if results.get("corpus"):
-        c = results["corpus"]
-        out += ["**`make run` steps on data/documents** (each a fresh `cdkg` process): "
-                + ", ".join(f"{k} {v:.1f} s" for k, v in c.items()), ""]
-    if results.get("builds"):
-        out += ["**Ingest** (`cdkg build` of synthetic ar/en documents, fresh process, from scratch):", "",
-                "| documents | seconds | documents/s | triples | triples/s | ms/document | extraction ms/document "
-                "| no-change rebuild s | peak memory MB |",
-                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        for b in results["builds"]:
-            out.append(f"| {b['documents']:,} | {b['seconds']:.1f} | {b['documents'] / b['seconds']:.0f} | "
-                       f"{b['triples']:,} | {b['triples'] / b['seconds']:,.0f} | "
-                       f"{1000 * b['seconds'] / b['documents']:.1f} | {1000 * b['extract_seconds']:.1f} | "
-                       f"{b['rebuild_seconds']:.1f} | {b['peak_mb']:.0f} |")
-        out.append("")
-        out += ["**Views** (English page of each standard view, from the built store; "
-                "the index of labels and sources is read once per store):", "",
-                "| documents | view | nodes | edges | seconds | size KB | index s | reduced |",
-                "|---:|---|---:|---:|---:|---:|---:|---|"]
-        for b in results["builds"]:
-            for v in b["views"]:
-                out.append(f"| {b['documents']:,} | {v['view']} | {v['nodes']:,} | {v['edges']:,} | "
-                           f"{v['seconds']:.2f} | {v['size_kb']:,.0f} | {v['index_seconds']:.2f} | "
-                           f"{v['reduced'] or '-'} |")
-        out.append("")
-    for g in results.get("graphs", []):
-        load = f"Oxigraph load + inferences {g['oxigraph_load_s']:.1f} s"
-        if "rdflib_load_s" in g:
-            load += f", rdflib load {g['rdflib_load_s']:.1f} s"
-        out += [f"**Library queries at {g['triples']:,} triples** ({g['inferred']:,} inferred; {load}; "
-                f"peak memory {g['peak_mb']:.0f} MB). Median ms:", "",
-                "| query | rows | Oxigraph ms | rdflib ms | rdflib / Oxigraph |", "|---|---:|---:|---:|---:|"]
-        for q in g["queries"]:
-            rd = q.get("rdflib_ms")
-            ratio = f"{rd / q['oxigraph_ms']:.0f}×" if rd is not None and q["oxigraph_ms"] else (
-                "-" if "rdflib_ms" not in q else f">{timeout * 1000 / q['oxigraph_ms']:.0f}×")
-            mark = " ⚠" if q["oxigraph_ms"] > TARGET_QUERY_MS else ""
-            rows = f"{q['rows']:,}" + ("" if q.get("rdflib_rows") in (None, q["rows"])
-                                       else f" (rdflib {q['rdflib_rows']:,})")
-            out.append(f"| {q['query']} | {rows} | {_fmt_ms(q['oxigraph_ms'], timeout)}{mark} | "
-                       f"{_fmt_ms(rd, timeout) if 'rdflib_ms' in q else '-'} | {ratio} |")
-        out.append("")
-    return "\n".join(out)
-
-
-def write_markdown(path: Path, text: str, block: str) -> None:
-    """Replace the block ``block`` between its markers in ``path`` (append it if missing)."""
-    begin, end = f"<!-- bench:{block}:begin -->", f"<!-- bench:{block}:end -->"
-    section = f"{begin}\n{text}\n{end}"
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if begin in old and end in old:
-        new = old[:old.index(begin)] + section + old[old.index(end) + len(end):]
-    else:
-        new = old + ("\n" if old else "") + section + "\n"
-    write_atomic(path, new)
-
-
 def run(args: argparse.Namespace) -> int:
-    """``cdkg bench run``: measure, print the tables, and write them where asked."""
+    """``cdkg bench run``: measure, print the tables, and write them where asked.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The options of ``cdkg bench run``.
+
+    Returns
+    -------
+    int
+        The exit status (0).
+    """
     if args.from_json:
         text = report(json.loads(args.from_json.read_text(encoding="utf-8")))
         print(text)

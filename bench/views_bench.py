@@ -22,7 +22,23 @@ ID = str(NS_ID["state/"])
 
 
 def synthetic(nodes: int, per_node: int = 7) -> nx.Graph:
-    """A scale-free graph annotated like a cooperation projection (labels, type, one source)."""
+    """A scale-free graph annotated like a cooperation projection (labels, type, one source).
+
+    Parameters
+    ----------
+    nodes : int
+    per_node : int
+        Edges each new node brings (Barabási-Albert).
+
+    Returns
+    -------
+    networkx.Graph
+
+    Examples
+    --------
+    >>> synthetic(50).number_of_nodes()
+    50
+    """
     graph = nx.barabasi_albert_graph(nodes, per_node, seed=11)
     graph = nx.relabel_nodes(graph, {n: f"{ID}S{n}" for n in graph})
     for node in graph:
@@ -36,7 +52,27 @@ def synthetic(nodes: int, per_node: int = 7) -> nx.Graph:
 
 
 def measure(nodes: int, folder: Path, browser=None) -> dict:
-    """Seconds for metrics and for writing, file size, and (with a browser) seconds to settle."""
+    """Seconds for metrics and for writing, file size, and (with a browser) seconds to settle.
+
+    Parameters
+    ----------
+    nodes : int
+    folder : Path
+        Where to write the page.
+    browser : playwright.sync_api.Browser, optional
+        Also open the page and time its layout.
+
+    Returns
+    -------
+    dict
+        Nodes, edges, seconds for metrics and writing, size in MB, settle seconds.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> measure(100, Path(tempfile.mkdtemp()))["nodes"]
+    100
+    """
     graph = synthetic(nodes)
     started = time.perf_counter()
     apply_metrics(graph)
@@ -57,7 +93,18 @@ def measure(nodes: int, folder: Path, browser=None) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    """``cdkg bench views``: one line per size."""
+    """``cdkg bench views``: one line per size.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The options of ``cdkg bench views``.
+
+    Returns
+    -------
+    int
+        The exit status (0).
+    """
     with tempfile.TemporaryDirectory() as folder:
         if args.no_browser:
             results = [measure(n, Path(folder)) for n in args.sizes]

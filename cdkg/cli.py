@@ -32,7 +32,18 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every registered subcommand."""
+    """The argument parser with every registered subcommand.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        With ``--version``, ``--project`` and every room's subcommands.
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["--project", "p", "queries"]).project.name
+    'p'
+    """
     parser = argparse.ArgumentParser(
         prog="cdkg",
         description="Cyber-diplomacy knowledge graph: build, query, serve and view.",

@@ -123,5 +123,20 @@ INFERRED_GRAPH = ID["graph/inferred"]
 
 
 def linked_graph(name: str) -> URIRef:
-    """The named graph an external dataset imported by ``cdkg link`` lives in."""
+    """The named graph an external dataset imported by ``cdkg link`` lives in.
+
+    Parameters
+    ----------
+    name : str
+        The dataset's name (see ``cdkg link --name``).
+
+    Returns
+    -------
+    URIRef
+
+    Examples
+    --------
+    >>> str(linked_graph("memberships"))
+    'https://w3id.org/cdkg/id/graph/linked/memberships'
+    """
     return ID[f"graph/linked/{name}"]

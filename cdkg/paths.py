@@ -39,32 +39,93 @@ CODE_DIRS = tuple(_package_dir(p) for p in ("cdkg.graph",))
 
 
 def data_dir() -> Path:
-    """The packaged data folder (lexicon, patterns, an example linked dataset)."""
+    """The packaged data folder (lexicon, patterns, an example linked dataset).
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> (data_dir() / "lexicon").is_dir()
+    True
+    """
     return _package_dir("cdkg.data")
 
 
 def patterns_dir() -> Path:
-    """The folder of rule patterns and trigger words (``data/patterns``)."""
+    """The folder of rule patterns and trigger words (``data/patterns``).
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> (patterns_dir() / "dates.json").is_file()
+    True
+    """
     return data_dir() / "patterns"
 
 
 def project_dir() -> Path:
-    """The user's project folder: ``CDKG_PROJECT`` (set by ``cdkg --project``), else the current directory."""
+    """The user's project folder: ``CDKG_PROJECT`` (set by ``cdkg --project``), else the current directory.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import os
+    >>> project_dir() == Path(os.environ.get("CDKG_PROJECT") or os.getcwd())
+    True
+    """
     return Path(os.environ.get("CDKG_PROJECT") or os.getcwd())
 
 
 def lexicon_dir() -> Path:
-    """The folder of lexicon Turtle files (``CDKG_LEXICON`` overrides the packaged lexicon)."""
+    """The folder of lexicon Turtle files (``CDKG_LEXICON`` overrides the packaged lexicon).
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> (lexicon_dir() / "countries.ttl").is_file() or "CDKG_LEXICON" in os.environ
+    True
+    """
     return Path(os.environ.get("CDKG_LEXICON") or data_dir() / "lexicon")
 
 
 def documents_dir() -> Path:
-    """The folder `cdkg build` reads (``CDKG_DOCUMENTS`` overrides ``PROJECT/data/documents``)."""
+    """The folder `cdkg build` reads (``CDKG_DOCUMENTS`` overrides ``PROJECT/data/documents``).
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> documents_dir().parts[-2:] == ("data", "documents") or "CDKG_DOCUMENTS" in os.environ
+    True
+    """
     return Path(os.environ.get("CDKG_DOCUMENTS") or project_dir() / "data" / "documents")
 
 
 def build_dir() -> Path:
-    """The folder every output goes to (``CDKG_BUILD`` overrides ``PROJECT/build``)."""
+    """The folder every output goes to (``CDKG_BUILD`` overrides ``PROJECT/build``).
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> build_dir().name == "build" or "CDKG_BUILD" in os.environ
+    True
+    """
     return Path(os.environ.get("CDKG_BUILD") or project_dir() / "build")
 
 

@@ -17,9 +17,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from glob import glob
 from pathlib import Path
 
@@ -57,10 +54,14 @@ def wait_until(ready, what: str, timeout: float = 30.0, process: subprocess.Pope
 
 
 def answers(url: str) -> bool:
-    """True when a SPARQL endpoint answers ``ASK {}``."""
-    query = urllib.parse.urlencode({"query": "ASK {}"})
-    with urllib.request.urlopen(f"{url}?{query}", timeout=2) as response:
-        return response.status == 200
+    """True when a SPARQL endpoint answers ``ASK {}`` (through the tool's one SPARQL client)."""
+    from cdkg.errors import CdkgError
+    from cdkg.graph.store.remote import Endpoint
+
+    try:
+        return Endpoint(url, timeout=2).query("ASK {}", name="ready").kind == "ask"
+    except CdkgError:
+        return False
 
 
 def stop(process: subprocess.Popen, grace: float = 10.0) -> None:

@@ -22,10 +22,8 @@ from rdflib.compare import to_canonical_graph
 from cdkg import __version__
 from cdkg.errors import CdkgError
 from cdkg.graph.text.documents import list_documents, read_document
-from cdkg.graph.facts.extract import extract_facts
 from cdkg.graph.store.inference import materialize
-from cdkg.graph.text.lexicon import load_lexicon
-from cdkg.graph.text.gazetteer import Gazetteer
+from cdkg.graph.pipeline import Pipeline
 from cdkg.graph.facts.provenance import document_iri, document_triples
 from cdkg.files import write_atomic
 from cdkg.graph.store.store import Store
@@ -102,7 +100,7 @@ def _read_manifest(path: Path) -> dict:
         return {}
 
 
-def _extract(store: Store, todo: dict, total: int, gazetteer: Gazetteer, facts_by_doc: dict,
+def _extract(store: Store, todo: dict, total: int, pipeline: Pipeline, facts_by_doc: dict,
              report: BuildReport, quiet: bool) -> None:
     """Extract the documents of ``todo`` (IRI -> document) into their graphs, with progress."""
     bar = None
@@ -112,7 +110,7 @@ def _extract(store: Store, todo: dict, total: int, gazetteer: Gazetteer, facts_b
     for n, (iri, doc) in enumerate(sorted(todo.items(), key=lambda kv: kv[1].name), 1):
         if bar is not None:
             bar.update()
-        result = extract_facts(doc, gazetteer)
+        result = pipeline.extract_document(doc)
         if not result.facts:
             report.warnings.append(f"{doc.path}: no facts found (no recognizable entities?)")
         store.replace_graphs({iri: document_triples(result)})
@@ -168,8 +166,7 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
     if not paths:
         raise CdkgError(f"{documents}: no documents (*.txt, *.md) to build from")
     report = BuildReport(out=out)
-    lex = load_lexicon(lex_dir)
-    gazetteer = Gazetteer(lex)
+    pipeline = Pipeline(lex_dir)
     fingerprint = _fingerprint(lex_dir)
     manifest_path = out / "manifest.json"
     manifest = _read_manifest(manifest_path)
@@ -189,11 +186,11 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
         names = store.graph_names()
         if full or str(ONTOLOGY_GRAPH) not in names or str(LEXICON_GRAPH) not in names:
             ontology = Graph().parse(ONTOLOGY_TTL, format="turtle")
-            store.replace_graphs({str(ONTOLOGY_GRAPH): _stable(ontology), str(LEXICON_GRAPH): _stable(lex.graph)})
+            store.replace_graphs({str(ONTOLOGY_GRAPH): _stable(ontology), str(LEXICON_GRAPH): _stable(pipeline.lexicon.graph)})
         facts_by_doc = dict(manifest.get("facts", {})) if not full else {}
         # a graph written by an interrupted build is in the store but not yet in the manifest
         todo = {iri: doc for iri, doc in wanted.items() if full or iri not in existing or iri not in facts_by_doc}
-        _extract(store, todo, len(wanted), gazetteer, facts_by_doc, report, quiet)
+        _extract(store, todo, len(wanted), pipeline, facts_by_doc, report, quiet)
         # nothing changed since the last complete build (same documents, same pipeline, same store
         # size): the inferences and graph.trig are already right; recomputing them costs minutes at 10^4 documents
         unchanged = (not full and not report.extracted and not stale and (out / "graph.trig").exists()

@@ -19,11 +19,11 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 from cdkg.errors import CdkgError
 from cdkg.graph.store.endpoint import Front
+from cdkg.graph.store.remote import Endpoint
 from cdkg.graph.store.store import Store
 
 __all__ = ["OXIGRAPH", "Server", "serve_forever"]
@@ -114,9 +114,9 @@ class Server:
                 raise CdkgError(f"{self.store}: the query engine did not start "
                                 f"({lines[0].strip()[:200] if lines else 'no message'})")
             try:
-                with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2):
-                    return url
-            except OSError:
+                Endpoint(f"{url}/query", timeout=2).query("ASK {}", name="engine-ready")
+                return url
+            except CdkgError:
                 time.sleep(0.1)
         raise CdkgError(f"{self.store}: the query engine did not answer within 30 s")
 
