@@ -116,7 +116,7 @@ def test_legacy_encodings_are_read_not_refused(tmp_path, encoding):
     report = build(docs, tmp_path / "build", quiet=True)
     assert report.documents == 2 and not report.warnings
     with Store.open(tmp_path / "build" / "store", read_only=True) as store:
-        rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s <https://w3id.org/cdkg/ontology#signed> ?o } } "
+        rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s <https://w3id.org/cdkg/ontology#partyTo> ?o } } "
                            "GROUP BY ?g").rows
     assert len(rows) == 2 and rows[0][1] == rows[1][1] and int(rows[0][1]) >= 2
 

@@ -50,28 +50,45 @@ def _norm(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _patterns():
+def _patterns() -> dict:
     data = json.loads((patterns_dir() / "dates.json").read_text(encoding="utf-8"))
     months = {_norm(k): v for lang in data["months"].values() for k, v in lang.items()}
     relative = {_norm(k): v for lang in data["relative"].values() for k, v in lang.items()}
-    weekdays = [_norm(w) for lang in data["weekdays"].values() for w in lang]
+    weekdays = {_norm(k): v for lang in data["weekdays_index"].values() for k, v in lang.items()}
     alt = "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in sorted(months, key=len, reverse=True))
     # Arabic prefixes (و ب ل في) may stick to a month or number; letters must not.
-    month = rf"(?:[وبل])?(?P<{{n}}>{alt})(?![^\W\d_])"
-    day = r"(?<![\d])(?P<day>[0-3]?\d)(?!\d)"
-    year = r"(?P<year>(?:1[6-9]|20)\d\d)(?!\d)"
-    full_dmy = re.compile(
-        day + r"\s*(?:\.|-|\s)?\s*" + month.format(n="m1")
-        + r"(?:\s*[/()\-]\s*" + month.format(n="m2") + r"\s*\)?)?\s*,?\s*" + year)
-    full_mdy = re.compile(r"(?<![^\W\d_])" + month.format(n="m1") + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+" + year)
-    month_year = re.compile(r"(?<![^\W\d_])" + month.format(n="m1")
-                            + r"(?:\s*/\s*" + month.format(n="m2") + r")?\s*,?\s+" + year)
-    year_range = re.compile(r"(?<!\d)(?P<y1>(?:1[6-9]|20)\d\d)\s*(?:-|–|—|/|to|until|الى|حتى|по|-?до)\s*(?P<y2>(?:1[6-9]|20)\d\d)(?!\d)")
-    year_alone = re.compile(r"(?<![\d.,/])(?P<year>(?:1[6-9]|20)\d\d)(?![\d.,/]\d)")
+    month = rf"(?:[وبل])?(?P<{{n}}>{alt})(?![^\W\d_])\.?"
+    to = "|".join(re.escape(_norm(w)) for lang in data["range_words"].values() for w in lang)
+    dash = rf"\s*(?:-|–|—|\s(?:{to})\s)\s*"
+    day = r"(?<![\d])(?P<{n}>[0-3]?\d)(?!\d)(?:st|nd|rd|th|-?го|-?е)?"
+    year = r"(?:\s*,?\s*(?P<year>(?:1[6-9]|20)\d\d)(?!\d))?"
+    sep = r"\s*(?:\.|-|\s)?\s*"
+    p = {
+        # 16–17 April 2024, من 6 إلى 9 نوفمبر 2017, 16-17 апреля
+        "dd_m_y": re.compile(day.format(n="d1") + dash + day.format(n="d2") + sep + month.format(n="m1") + year),
+        # 31 Oct–1 Nov 2023
+        "dm_dm_y": re.compile(day.format(n="d1") + sep + month.format(n="m1") + dash + day.format(n="d2") + sep
+                              + month.format(n="m2") + year),
+        # 3 أكتوبر/تشرين الأول 2019, 19 ноября 2021 года, 19 July
+        "d_m_y": re.compile(day.format(n="d1") + sep + month.format(n="m1")
+                            + r"(?:\s*[/()\-]\s*" + month.format(n="m2") + r"\s*\)?)?" + year),
+        # November 19, 2021; Sept. 19; July 16-17, 2024
+        "m_d_y": re.compile(r"(?<![^\W\d_])" + month.format(n="m1") + r"\s*" + day.format(n="d1")
+                            + rf"(?:{dash}" + day.format(n="d2") + ")?" + year),
+        "m_y": re.compile(r"(?<![^\W\d_])" + month.format(n="m1") + r"(?:\s*/\s*" + month.format(n="m2") + r")?"
+                          + r"\s*,?\s+(?P<year>(?:1[6-9]|20)\d\d)(?!\d)"),
+        "y_y": re.compile(r"(?<!\d)(?P<y1>(?:1[6-9]|20)\d\d)\s*(?:-|–|—|/|to|until|الى|حتى|по|-?до)\s*"
+                          r"(?P<y2>(?:1[6-9]|20)\d\d)(?!\d)"),
+        "y": re.compile(r"(?<![\d.,/])(?P<year>(?:1[6-9]|20)\d\d)(?![\d.,/]\d)"),
+    }
     rel_alt = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in sorted(relative, key=len, reverse=True))
     wd_alt = "|".join(re.escape(w) for w in sorted(weekdays, key=len, reverse=True))
-    rel = re.compile(rf"(?<![^\W\d_])(?:[وب])?(?:ال)?(?P<rel>{rel_alt})(?![^\W\d_])(?:\s+(?:ال)?(?:{wd_alt})(?![^\W\d_]))?")
-    return months, relative, full_dmy, full_mdy, month_year, year_range, year_alone, rel
+    p["rel"] = re.compile(rf"(?<![^\W\d_])(?:[وب])?(?:ال)?(?P<rel>{rel_alt})(?![^\W\d_])"
+                          rf"(?:\s+(?:ال)?(?:{wd_alt})(?![^\W\d_]))?")
+    same = "|".join(re.escape(_norm(w)).replace(r"\ ", r"\s+") for lang in data.get("same_day", {}).values() for w in lang)
+    p["same"] = re.compile(rf"(?<![^\W\d_])(?:{same})(?![^\W\d_])") if same else None
+    p["wd"] = re.compile(rf"(?<![^\W\d_])(?:(?:on|во|в|يوم)\s+)?(?:[وب])?(?P<wd>{wd_alt})(?![^\W\d_])")
+    return {"months": months, "relative": relative, "weekdays": weekdays, "re": p}
 
 
 def _valid(y: int, m: int, d: int) -> bool:
@@ -82,19 +99,43 @@ def _valid(y: int, m: int, d: int) -> bool:
         return False
 
 
+def _day(pub: dt.date | None, year: str | None, mo: int, d: int) -> str | None:
+    """An ISO day; a day without a year takes the publication year (the year before when that
+    would put it more than half a year after publication), and is not a date without one."""
+    if year:
+        return f"{int(year):04d}-{mo:02d}-{d:02d}" if _valid(int(year), mo, d) else None
+    if pub is None:
+        return None
+    y = pub.year
+    if _valid(y, mo, d) and dt.date(y, mo, d) > pub + dt.timedelta(days=183):
+        y -= 1
+    return f"{y:04d}-{mo:02d}-{d:02d}" if _valid(y, mo, d) else None
+
+
 def find_dates(text: str, published: str | None = None) -> list[DateMention]:
     """Every date mention in ``text``, non-overlapping, in text order.
 
-    Relative words resolve against ``published`` (``YYYY-MM-DD``); without it they are skipped.
-    A relative word directly before an explicit date is merged into that date's span.
+    Ranges of days keep both ends (``value`` and ``end_value``); days without a year and
+    weekdays ("on Monday", "в четверг", "يوم الثلاثاء") resolve against ``published``
+    (``YYYY-MM-DD``), as do relative words; a weekday or relative word directly before an
+    explicit date is merged into that date's span.
+
+    >>> [(d.value, d.end_value) for d in find_dates("on 16–17 April 2024")]
+    [('2024-04-16', '2024-04-17')]
+    >>> [d.value for d in find_dates("signed on Monday, Sept. 19", published="2017-09-20")]
+    ['2017-09-19']
+    >>> [d.value for d in find_dates("в четверг", published="2021-07-20")]
+    ['2021-07-15']
     """
-    months, relative, full_dmy, full_mdy, month_year, year_range, year_alone, rel = _patterns()
+    pat = _patterns()
+    months, rx = pat["months"], pat["re"]
     norm, offsets = normalize(text)
     found: list[tuple[int, int, str, str | None, bool]] = []
     taken = [False] * (len(norm) + 1)
+    pub = dt.date.fromisoformat(published) if published and re.fullmatch(r"\d{4}-\d{2}-\d{2}", published) else None
 
-    def add(s: int, e: int, value: str, end_value: str | None = None, relative_: bool = False):
-        if any(taken[s:e]):
+    def add(s: int, e: int, value: str | None, end_value: str | None = None, relative_: bool = False):
+        if value is None or any(taken[s:e]):
             return
         for i in range(s, e):
             taken[i] = True
@@ -103,34 +144,56 @@ def find_dates(text: str, published: str | None = None) -> list[DateMention]:
     def month_of(m: re.Match, name: str) -> int:
         return months[re.sub(r"\s+", " ", m.group(name))]
 
-    for pattern in (full_dmy, full_mdy):
-        for m in pattern.finditer(norm):
-            y, mo, d = int(m.group("year")), month_of(m, "m1"), int(m.group("day"))
-            if _valid(y, mo, d):
-                add(m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}")
-    for m in month_year.finditer(norm):
+    for m in rx["dm_dm_y"].finditer(norm):
+        y = m.group("year")
+        add(m.start(), m.end(), _day(pub, y, month_of(m, "m1"), int(m.group("d1"))),
+            _day(pub, y, month_of(m, "m2"), int(m.group("d2"))))
+    for m in rx["dd_m_y"].finditer(norm):
+        y, mo = m.group("year"), month_of(m, "m1")
+        if int(m.group("d1")) < int(m.group("d2")):
+            add(m.start(), m.end(), _day(pub, y, mo, int(m.group("d1"))), _day(pub, y, mo, int(m.group("d2"))))
+    for name in ("d_m_y", "m_d_y"):
+        for m in rx[name].finditer(norm):
+            mo = month_of(m, "m1")
+            d2 = m.groupdict().get("d2")
+            add(m.start(), m.end(), _day(pub, m.group("year"), mo, int(m.group("d1"))),
+                _day(pub, m.group("year"), mo, int(d2)) if d2 else None)
+    for m in rx["m_y"].finditer(norm):
         add(m.start(), m.end(), f"{int(m.group('year')):04d}-{month_of(m, 'm1'):02d}")
-    for m in year_range.finditer(norm):
+    for m in rx["y_y"].finditer(norm):
         if int(m.group("y1")) <= int(m.group("y2")):
             add(m.start(), m.end(), m.group("y1"), m.group("y2"))
-    for m in year_alone.finditer(norm):
+    for m in rx["y"].finditer(norm):
         add(m.start(), m.end(), m.group("year"))
-    pub = None
-    if published and re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
-        pub = dt.date.fromisoformat(published)
-    for m in rel.finditer(norm):
-        s, e = m.start(), m.end()
-        following = [f for f in found if f[0] >= e and norm[e:f[0]].strip(" ,،") == "" and len(f[2]) == 10]
-        if following:
-            f = following[0]
-            found.remove(f)
-            found.append((s, f[1], f[2], f[3], False))
-            continue
-        if pub is not None:
-            value = (pub + dt.timedelta(days=relative[re.sub(r"\s+", " ", m.group("rel"))])).isoformat()
-            add(s, e, value, None, True)
+    _relative(norm, pat, pub, found, add)
+    if rx.get("same") is not None:
+        for m in rx["same"].finditer(norm):
+            before = [f for f in found if f[1] <= m.start() and len(f[2]) == 10 and f[2][:1] != "-"]
+            if before:
+                add(m.start(), m.end(), max(before, key=lambda f: f[1])[2], None, True)
     mentions = []
     for s, e, value, end_value, relative_ in sorted(found):
         start, end = offsets[s], offsets[e - 1] + 1
         mentions.append(DateMention(start, end, value, end_value, relative_))
     return mentions
+
+
+def _relative(norm: str, pat: dict, pub: dt.date | None, found: list, add) -> None:
+    """Relative words and weekdays: merged into an explicit date right after them, else resolved
+    against the publication date (a weekday: the latest such day on or before it)."""
+    for name in ("rel", "wd"):
+        for m in pat["re"][name].finditer(norm):
+            s, e = m.start(), m.end()
+            following = [f for f in found if f[0] >= e and norm[e:f[0]].strip(" ,،") == "" and f[2][:1] != "-"]
+            if following:
+                f = following[0]
+                found.remove(f)
+                found.append((s, f[1], f[2], f[3], False))
+                continue
+            if pub is None:
+                continue
+            if name == "rel":
+                delta = pat["relative"][re.sub(r"\s+", " ", m.group("rel"))]
+            else:
+                delta = -((pub.weekday() - pat["weekdays"][m.group("wd")]) % 7)
+            add(s, e, (pub + dt.timedelta(days=delta)).isoformat(), None, True)

@@ -8,6 +8,7 @@ analysis (replaced by spaces of the same length), never cut out.
 from __future__ import annotations
 
 import codecs
+import datetime
 import hashlib
 import json
 import re
@@ -49,6 +50,19 @@ class Document:
     @property
     def title(self) -> str:
         return self.meta.get("title") or self.path.name
+
+    @classmethod
+    def from_text(cls, text: str, language: str | None = None, published: str | None = None,
+                  name: str = "text.txt") -> "Document":
+        """A document from a string (for examples and tests): no file, no furniture masking.
+
+        >>> Document.from_text("Signed today.", language="en", published="2024-01-02").published
+        '2024-01-02'
+        """
+        meta = {k: v for k, v in (("language", language), ("published", published)) if v}
+        return cls(path=Path(name), text=text, analysis_text=text,
+                   sha=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                   language=language or detect_language(text), meta=meta)
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
@@ -186,11 +200,52 @@ def read_document(path: Path | str, published: str | None = None,
         for m in pattern.finditer(text):
             masked.append((m.start(), m.end()))
     analysis = _mask(text, masked)
+    if not info.get("published"):
+        head = date_line(analysis)
+        if head:
+            info["published"] = head
     language = info.get("language") or detect_language(analysis)
     info.setdefault("language", language)
     sha = hashlib.sha256(data).hexdigest()
     return Document(path=path, text=text, analysis_text=analysis, sha=sha, language=language,
                     meta=info, encoding=encoding)
+
+
+_DATE_LINE = re.compile(r"^\W{0,3}(?:[^\W\d]+\s*[:：]\s*)?(?P<d>(?:\d{1,2}[/.]\d{1,2}[/.]\d{4})|(?:\d{4}-\d{2}-\d{2})|"
+                        r"(?:[^\W\d]+\s+\d{1,2},?\s+\d{4})|(?:\d{1,2}\s+[^\W\d]+\s+\d{4}))"
+                        r"(?:\s*(?:г\.|года|\d{1,2}:\d{2}))*\W{0,3}$")
+
+
+def date_line(text: str, lines: int = 4) -> str | None:
+    """The publication date a text states on a line of its own near its head
+    ("08/03/2024", "2021-11-19", "Published: 19 November 2021"), as ``YYYY-MM-DD``.
+
+    >>> date_line("Title\\n08/03/2024\\nBody text.")
+    '2024-03-08'
+    """
+    from cdkg.graph.text.dates import find_dates
+    seen = 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > lines:
+            break
+        m = _DATE_LINE.match(line.strip())
+        if not m:
+            continue
+        raw = m.group("d")
+        slash = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", raw)
+        if slash:
+            d, mo, y = (int(x) for x in slash.groups())
+            try:
+                return f"{y:04d}-{mo:02d}-{d:02d}" if 0 < mo <= 12 and datetime.date(y, mo, d) else None
+            except ValueError:
+                return None
+        found = [x.value for x in find_dates(raw) if len(x.value) == 10 and not x.value.startswith("-")]
+        if found:
+            return found[0]
+    return None
 
 
 def list_documents(folder: Path) -> list[Path]:

@@ -1,0 +1,190 @@
+"""Instruments and their parties: signing, accession, adoption, parties named in a title,
+dates and validity periods."""
+
+from __future__ import annotations
+
+from cdkg.graph.facts.context import Context, Sentence
+from cdkg.graph.facts.rules import rule
+from cdkg.graph.facts.rules.common import agents, date_near, near, places, triggers
+
+_PRESENCE = ("presence", "присутствии", "بحضور", "حضور", "witnessed")
+_SIDELINES = ("sidelines", "margins", "fringes", "полях", "هامش")
+
+
+def _targets(ctx: Context, sent: Sentence, pos, after=15, before=8):
+    """The instruments a trigger speaks of, and those listed after them ("X، وY، وZ")."""
+    pool = [m for m in sent.of("instrument") if not any(
+        o.kind == "instrument" and o is not m and o.first <= m.first and m.last <= o.last for o in sent.mentions)]
+    ins = [m for m in pool if near(m, pos, after, before)]
+    if not ins:
+        return ins
+    a = ctx.a
+    last = max(ins, key=lambda m: m.last)
+    for m in pool:
+        if m.first > last.last and m.first - last.last <= 2 and m not in ins and all(
+                a.tokens[k].norm in ("و", "and", "и", "as", "well") for k in range(last.last + 1, m.first)):
+            ins.append(m)
+            last = m
+    return ins
+
+
+def title_parties(ctx: Context, m) -> list:
+    """Parties a title names: "between A and B", "A-B agreement", "مع X" right after it."""
+    a = ctx.a
+    inner = [o for o in a.mentions if m.first <= o.first and o.last <= m.last and o is not m
+             and o.kind in ("entity", "org", "sides") and (o.type in ("State", "InternationalOrganization",
+                                                                      "Organization", "Forum") or o.kind == "sides")]
+    between = next((i for i in range(m.first, m.last + 1) if a.tokens[i].norm in ("between", "между", "بين")), None)
+    if between is not None:
+        return [o for o in inner if o.first > between]
+    # "the Russia-China agreement", "российско-индонезийское соглашение" (two adjacent states)
+    states = [o for o in inner if o.type == "State" and o.last < (m.attrs.get("head") or (m.last, m.last))[0]]
+    if len(states) >= 2:
+        return states
+    return []
+
+
+@rule("signing")
+def signing(ctx: Context, sent: Sentence) -> None:
+    """Persons who sign an instrument ``signed`` it; the states or bodies that are its sides
+    are ``partyTo`` it; the date of the signing dates it.
+
+    "Japan and Singapore inked a memorandum of cooperation on Monday" -> Japan partyTo MoC,
+    Singapore partyTo MoC, MoC date 2017-09-18; "signed by Ana Novak and Ivo Berg" -> both
+    signed.
+    """
+    for pos in triggers(ctx, sent, "signed"):
+        targets = _targets(ctx, sent, pos)
+        if not targets:
+            continue
+        persons, parties = _signers(ctx, sent, pos, targets)
+        for ins in targets:
+            e = ctx.entity(ins)
+            named = title_parties(ctx, ins)
+            for p in persons:
+                ctx.add(ctx.entity(p), "signed", e, ctx.span(p, ins), 0.8, "signing")
+            for party in named or parties:
+                for pe in ctx.actor_entities(party):
+                    ctx.add(pe, "partyTo", e, ctx.span(party, ins) if party.first >= sent.first else ctx.span(ins),
+                            0.8, "signing-party")
+            d = date_near(ctx, sent, pos[1], window=20)
+            if d is not None:
+                d0, d1, dm = d
+                ctx.add(e, "date", (dm.value, dm.datatype), ctx.span((d0, d1), pos), 0.75, "signing-date")
+            _signed_at_event(ctx, sent, pos, ins, e)
+
+
+def _signers(ctx: Context, sent: Sentence, pos, targets):
+    a = ctx.a
+    titles = [(m.first, m.last) for m in sent.mentions if m.kind in ("instrument", "event") and not m.generic]
+    inside = lambda m: any(f <= m.first and m.last <= l for f, l in titles)  # noqa: E731
+    witnessed = [i for i in range(sent.first, sent.last + 1) if a.tokens[i].norm in _PRESENCE]
+    persons = [m for m in sent.of("person") if not inside(m)
+               and not any(0 < m.first - w <= 12 and not a.breaks_between(w, m.first) for w in witnessed)]
+    located = {id(p) for p in places(ctx, sent)}
+    actors = [m for m in sent.mentions if m.kind in ("entity", "sides") and (m.type in ("State",
+              "InternationalOrganization") or m.kind == "sides") and not inside(m) and id(m) not in located]
+    states = [m for m in actors if m.type == "State" or m.kind == "sides"]
+    parties = states or [m for m in actors]
+    if not parties and not persons:
+        parties = [m for m in sent.of("org") if not inside(m) and not m.generic]
+    if not parties and not persons and ctx.pair and any(m.kind == "sides" for m in a.mentions):
+        parties = [m for m in a.mentions if m.kind == "sides"][:1]  # a bilateral report: the two sides
+    return persons, _dedupe(parties)
+
+
+def _dedupe(ms):
+    seen, out = set(), []
+    for m in ms:
+        k = (m.kind, m.entry.iri if m.entry is not None else m.text)
+        if k not in seen:
+            seen.add(k)
+            out.append(m)
+    return out
+
+
+def _signed_at_event(ctx: Context, sent: Sentence, pos, ins, e) -> None:
+    a = ctx.a
+    for ev in sent.of("event"):
+        if ev.first <= ins.first <= ev.last:
+            continue
+        words = [a.tokens[k].norm for k in range(max(sent.first, ev.first - 5), ev.first)]
+        if any(w in _SIDELINES for w in words):
+            continue
+        during = a.find("rel:during", max(sent.first, ev.first - 5), ev.first - 1)
+        if during and (abs(ev.first - pos[1]) <= 12 or abs(ev.first - ins.last) <= 12):
+            ctx.add(e, "adoptedAt", ctx.entity(ev), ctx.span(pos, ev), 0.7, "signed-during-event")
+
+
+@rule("title-parties")
+def title_parties_rule(ctx: Context, sent: Sentence) -> None:
+    """The sides a title names are parties, signed or not.
+
+    "An intergovernmental agreement between Russia and Nicaragua on cooperation ..." ->
+    Russia partyTo it, Nicaragua partyTo it.
+    """
+    for ins in sent.of("instrument"):
+        if ins.generic:
+            continue
+        e = ctx.entity(ins)
+        for party in title_parties(ctx, ins):
+            for pe in ctx.actor_entities(party):
+                ctx.add(pe, "partyTo", e, ctx.span(ins), 0.8, "title-parties")
+
+
+@rule("accession")
+def accession(ctx: Context, sent: Sentence) -> None:
+    """A state that accedes to, ratifies or joins a convention is a party to it.
+
+    "Fiji acceded to the Budapest Convention", "تونس تنضم إلى اتفاقية بودابست" -> STATE
+    partyTo CONVENTION.
+    """
+    for pos in triggers(ctx, sent, "acceded"):
+        targets = [m for m in _targets(ctx, sent, pos, after=10, before=4)]
+        if not targets:
+            continue
+        subjects = [m for m in agents(ctx, sent, pos) if m.type in ("State", "InternationalOrganization")
+                    or m.kind == "sides"]
+        if not subjects:
+            subjects = [m for m in sent.of("entity") if m.type == "State" and m.first < pos[0]][-1:]
+        for ins in targets[:1]:
+            e = ctx.entity(ins)
+            for s in subjects:
+                for se in ctx.actor_entities(s):
+                    ctx.add(se, "partyTo", e, ctx.span(s, pos, ins), 0.8, "accession")
+
+
+@rule("adoption")
+def adoption(ctx: Context, sent: Sentence) -> None:
+    """An instrument adopted or approved at an event is ``adoptedAt`` it, and takes its date.
+
+    "the ministers approved the concept at the meeting in Tashkent" -> concept adoptedAt
+    meeting; "На встрече были согласованы 10 документов" -> each adoptedAt the meeting.
+    """
+    for pos in triggers(ctx, sent, "adopted") + triggers(ctx, sent, "signed"):
+        targets = _targets(ctx, sent, pos, after=14, before=10)
+        events = [ev for ev in sent.of("event") if not any(t.first <= ev.first <= t.last for t in targets)]
+        if not targets or not events:
+            continue
+        words = [ctx.a.tokens[k].norm for k in range(sent.first, sent.last + 1)]
+        if any(w in _SIDELINES for w in words):
+            continue
+        ev = min(events, key=lambda m: abs(m.first - pos[0]))
+        for ins in targets:
+            ctx.add(ctx.entity(ins), "adoptedAt", ctx.entity(ev), ctx.span(pos, ev) if abs(ev.first - pos[0]) < 30
+                    else ctx.span(pos), 0.7, "adopted-at-event")
+
+
+@rule("title-period")
+def title_period(ctx: Context, sent: Sentence) -> None:
+    """A year range in a title is the instrument's period of validity.
+
+    "plan for 2022-2023" -> validFrom 2022, validTo 2023.
+    """
+    a = ctx.a
+    for ins in sent.of("instrument"):
+        for d0, d1, d in a.dates:
+            if ins.first <= d0 and d1 <= ins.last + 2 and d.end_value and len(d.value) == 4:
+                e = ctx.entity(ins)
+                ctx.add(e, "validFrom", (d.value, "xsd:gYear"), ctx.span((d0, d1)), 0.9, "title-period")
+                ctx.add(e, "validTo", (d.end_value, "xsd:gYear"), ctx.span((d0, d1)), 0.9, "title-period")

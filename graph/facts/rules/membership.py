@@ -1,0 +1,65 @@
+"""Memberships and proposals."""
+
+from __future__ import annotations
+
+from cdkg.graph.facts.context import Context, Sentence
+from cdkg.graph.facts.rules import rule
+from cdkg.graph.facts.rules.common import agents, triggers
+
+_BODY_TYPES = ("InternationalOrganization", "Forum", "Organization")
+
+
+@rule("member-of")
+def member_of(ctx: Context, sent: Sentence) -> None:
+    """States named as members of an organization, or as joining it, are ``memberOf`` it.
+
+    "Iran became a full member of the SCO", "عضوية الإمارات في مجلس إدارة الفريق",
+    "Египет, Иран, ОАЭ и Эфиопия — новые члены БРИКС" -> STATE memberOf ORG.
+    """
+    a = ctx.a
+    for rel in ("member", "became_member"):
+        for pos in triggers(ctx, sent, rel):
+            bodies = [m for m in sent.mentions if m.kind in ("entity", "org") and m.type in _BODY_TYPES
+                      and 0 < m.first - pos[1] <= 4 and not a.breaks_between(pos[1], m.first)]
+            if not bodies:
+                bodies = [m for m in sent.mentions if m.kind == "entity" and m.type in _BODY_TYPES
+                          and 0 < pos[0] - m.last <= 2]
+            if not bodies:
+                continue
+            members = [m for m in agents(ctx, sent, pos) if m.type == "State" or m.kind == "sides"]
+            if not members:  # "مصر والسعودية عضوان في ...": the states just before the word
+                before = [m for m in sent.mentions if (m.kind == "entity" and m.type == "State" or m.kind == "sides")
+                          and 0 < pos[0] - m.last <= 8 and not a.breaks_between(m.last, pos[0])]
+                if before:
+                    members = [m for m in before if before[-1].first - m.last <= 12]
+            if not members:
+                members = [m for m in sent.of("entity") if m.type == "State"
+                           and 0 < m.first - bodies[0].last <= 8 and rel == "member"]
+            listed = [bodies[0]]
+            for o in sent.mentions:  # "членами ШОС и ОДКБ", "members of the SCO and the CSTO"
+                if o.kind in ("entity", "org") and o.type in _BODY_TYPES and 0 < o.first - listed[-1].last <= 2 \
+                        and not a.breaks_between(listed[-1].last, o.first) or o.kind in ("entity", "org") \
+                        and o.type in _BODY_TYPES and 0 < o.first - listed[-1].last <= 2 \
+                        and a.gaps[o.first].strip() in (",", "،"):
+                    listed.append(o)
+            for m in members:
+                for me in ctx.actor_entities(m):
+                    for body in listed:
+                        ctx.add(me, "memberOf", ctx.entity(body), ctx.span(m, pos, body), 0.7, "member-of")
+
+
+@rule("proposed")
+def proposed(ctx: Context, sent: Sentence) -> None:
+    """Who proposed an instrument, a forum or an event.
+
+    "Uzbekistan proposed an SCO expert forum on information security" -> Uzbekistan proposed
+    the forum.
+    """
+    for pos in triggers(ctx, sent, "proposed"):
+        objs = [m for m in sent.mentions if m.kind in ("instrument", "event") and 0 < m.first - pos[1] <= 12]
+        who = [m for m in agents(ctx, sent, pos) if m.kind in ("entity", "person", "role", "sides")]
+        if not objs or not who:
+            continue
+        for w in who:
+            for we in ctx.actor_entities(w):
+                ctx.add(we, "proposed", ctx.entity(objs[0]), ctx.span(w, pos, objs[0]), 0.7, "proposed")

@@ -1,0 +1,149 @@
+"""Statements: what an actor or an instrument calls for, welcomes, and which principles it
+promotes. Objects are lexicon entries where one fits, else short spans of the text's words."""
+
+from __future__ import annotations
+
+from cdkg.graph.facts.context import Context, Sentence
+from cdkg.graph.facts.rules import rule
+from cdkg.graph.facts.rules.common import agents, free_objects, triggers
+from cdkg.graph.text.phrases import norms
+
+_OBJECT_PARTICLES = norms("إلى", "الى", "على")
+_INSTRUMENT_PRONOUNS = ("it", "он", "она", "оно", "документ")
+
+
+def _object_start(ctx: Context, sent: Sentence, pos) -> int | None:
+    """Where the object of a call begins: right after the trigger, or in Arabic after the
+    particle that follows the caller ("دعا الأمين العام ... إلى تعزيز", "رحب ... بالتوقيع")."""
+    a = ctx.a
+    start = pos[1] + 1
+    if ctx.lang == "en" and a.tokens[pos[1]].norm in ("on", "urged", "urges", "invited", "all"):
+        # "called on all States to cooperate ...": the call is what follows "to"
+        to = next((k for k in range(start, min(sent.last, start + 8) + 1) if a.tokens[k].norm == "to"), None)
+        if to is not None and not a.breaks_between(pos[1], to):
+            return to + 1 if to + 1 <= sent.last else None
+    if ctx.lang != "ar":
+        return start if start <= sent.last else None
+    last_word = a.tokens[pos[1]].norm
+    if last_word in norms("ضرورة", "أهمية", "اهمية") or a.tokens[pos[1]].norm in _OBJECT_PARTICLES:
+        return start
+    for k in range(start, min(sent.last, start + 10) + 1):
+        n = a.tokens[k].norm
+        if n in _OBJECT_PARTICLES:
+            return k + 1
+        if n.startswith("ب") and len(n) > 3 and n[1:3] == "ال" or n.startswith(("لتعزيز", "بتعزيز")):
+            return k
+        if a.clause_break(k) and k > start:
+            break
+    return start
+
+
+def _speaker(ctx: Context, sent: Sentence, pos, says: bool):
+    a = ctx.a
+    if says:
+        ins = [m for m in sent.of("instrument") if m.first < pos[0]]
+        if ins:
+            return [ins[-1]]
+        if any(a.tokens[k].norm in _INSTRUMENT_PRONOUNS for k in range(max(sent.first, pos[0] - 3), pos[0])):
+            return [ctx.main_instrument] if ctx.main_instrument is not None else []
+    found = agents(ctx, sent, pos)
+    if found:
+        return found
+    if pos[0] - sent.first <= 3 and ctx.main_instrument is not None and says:
+        return [ctx.main_instrument]
+    return []
+
+
+_NAMED_OBJECT_TYPES = ("InternationalOrganization", "Forum", "Convention", "Principle")
+
+
+def voice(ctx: Context, speakers: list) -> list:
+    """A joint statement speaks for its authors: what the sides, their heads or "the leaders"
+    say in a report on their joint statement is the statement's."""
+    statement = ctx.main_statement()
+    if statement is None or not speakers:
+        return speakers
+    heads = {f.subject.iri for f in ctx.facts.values() if f.relation == "headOf"
+             and f.object.iri in {e.iri for e in ctx.sides()}}
+    def authored(m):
+        # the leaders who adopted it speak through it; states speak for themselves
+        if m is statement:
+            return True
+        if m.kind == "role" and m.attrs.get("role") == "head":
+            return True
+        e = ctx.entity(m)
+        return e is not None and e.iri in heads
+    return [statement] if all(authored(m) for m in speakers) else speakers
+
+
+def _calls(ctx: Context, sent: Sentence, relation: str, tables: tuple[str, ...], rule_name: str) -> None:
+    a = ctx.a
+    for table in tables:
+        says = table == "instrument_says"
+        for pos in triggers(ctx, sent, table):
+            start = _object_start(ctx, sent, pos)
+            if start is None:
+                continue
+            speakers = voice(ctx, _speaker(ctx, sent, pos, says))
+            if not speakers:
+                continue
+            objects = free_objects(ctx, sent, start)
+            named = [m for m in sent.mentions if m.kind in ("entity", "instrument") and m.type in _NAMED_OBJECT_TYPES
+                     and not m.generic and any(o0 <= m.first <= o1 + 3 for o0, o1 in objects)]
+            for s in speakers:
+                for se in ctx.actor_entities(s):
+                    for o0, o1 in objects:
+                        obj = ctx.concept(a.span_text(o0, o1))
+                        ctx.add(se, relation, obj, ctx.span(pos, (o0, o1)), 0.65, rule_name)
+                    for m in named:
+                        ctx.add(se, relation, ctx.entity(m), ctx.span(pos, m), 0.6, rule_name + "-named")
+
+
+@rule("called-for")
+def called_for(ctx: Context, sent: Sentence) -> None:
+    """What an actor or instrument calls for, urges or envisages, as the text's own words.
+
+    "Yaacob Ibrahim underlined the need for closer cooperation within ASEAN" -> Yaacob Ibrahim
+    calledFor "closer cooperation within ASEAN"; "It envisages establishing direct dialogue
+    ..." -> the agreement calledFor "direct dialogue ...".
+    """
+    _calls(ctx, sent, "calledFor", ("called", "instrument_says"), "called-for")
+
+
+@rule("welcomed")
+def welcomed(ctx: Context, sent: Sentence) -> None:
+    """What an actor welcomes.
+
+    "Guterres welcomed the adoption of the convention" -> Guterres welcomed "adoption of the
+    convention"; "رحب الوزراء بالتوقيع على المذكرة" -> the ministers welcomed "التوقيع على المذكرة".
+    """
+    _calls(ctx, sent, "welcomed", ("welcomed",), "welcomed")
+
+
+@rule("promotes-principle")
+def promotes_principle(ctx: Context, sent: Sentence) -> None:
+    """A principle named in a sentence is promoted by the instrument the sentence speaks of,
+    else by the actors who state it.
+
+    "The declaration reaffirms respect for state sovereignty in the information space" ->
+    the declaration promotesPrinciple sovereignty.
+    """
+    a = ctx.a
+    principles = [m for m in sent.of("entity") if m.type == "Principle"]
+    if not principles:
+        return
+    instruments = [m for m in sent.of("instrument")]
+    trig = triggers(ctx, sent, "promoted") + triggers(ctx, sent, "called") + triggers(ctx, sent, "adopted") + [
+        (i, j) for i, j, _ in a.find("speech", sent.first, sent.last)]
+    for p in principles:
+        subjects = []
+        if instruments:
+            subjects = [min(instruments, key=lambda m: abs(m.first - p.first))]
+        else:
+            before = [t for t in trig if t[0] < p.first]
+            if before:
+                subjects = [m for m in agents(ctx, sent, before[-1]) if m.kind in ("entity", "sides", "instrument")
+                            and m.type != "Person"]
+        for s in voice(ctx, subjects):
+            for se in ctx.actor_entities(s):
+                ctx.add(se, "promotesPrinciple", ctx.entity(p), ctx.span(p), 0.65, "promotes-principle")

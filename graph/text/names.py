@@ -1,0 +1,289 @@
+"""Persons and their roles, with or without a lexicon entry.
+
+- English and Russian: runs of capitalized words that no lexicon entry, title or role word
+  claims ("Denis Moncada Colindres", "Сергея Лаврова"); a single word only after a role
+  word or honorific ("Minister Lavrov"), or as the surname of a person already named.
+- Arabic (no capitals): the words after a role phrase and its complement, or after an
+  honorific ("الأمين العام لمجلس التعاون جاسم البديوي", "معالي الدكتور ...").
+- A role ("Foreign Minister", "глава МИД", "الأمين العام") is tied to the person it names and
+  to the state, organization or forum it belongs to ("of ASEAN", "Chinese", "России").
+"""
+
+from __future__ import annotations
+
+from cdkg.graph.text import morph
+from cdkg.graph.text.analysis import make_mention
+from cdkg.graph.text.phrases import norms
+
+__all__ = ["find_people"]
+
+_ACTOR_TYPES = ("State", "InternationalOrganization", "Forum", "Organization")
+
+
+def find_people(a) -> None:
+    """Add ``person`` and ``role`` mentions to the analysis ``a`` and link roles to both sides."""
+    lex = {i: m for m in a.mentions if m.kind in ("entity", "org") for i in range(m.first, m.last + 1)}
+    roles = []
+    for first, last in a.sentences:
+        for r0, r1, cls in a.find("roles", first, last):
+            if r0 in lex and lex[r0].kind == "entity" and lex[r0].type != "Person":
+                continue
+            prev = roles[-1] if roles else None
+            if prev is not None and prev.attrs["role"] == "deputy" and prev.last + 1 == r0:
+                roles[-1] = m = make_mention(a, "role", "Person", prev.first, r1)  # "Deputy Prime Minister"
+                m.attrs.update(role="deputy", phrase=prev.attrs["phrase"] + " " + " ".join(
+                    t.norm for t in a.tokens[r0:r1 + 1]))
+                continue
+            m = make_mention(a, "role", "Person", r0, r1)
+            m.attrs.update(role=cls, phrase=" ".join(t.norm for t in a.tokens[r0:r1 + 1]))
+            roles.append(m)
+    people = _lexicon_people(a, lex)
+    if a.lang == "ar":
+        people += _arabic_names(a, roles, lex)
+    else:
+        people += _capitalized_names(a, roles, lex)
+    people += _surnames(a, people, lex)
+    people.sort(key=lambda m: m.first)
+    roles = [r for r in roles if not any(p.first <= r.first <= p.last for p in people)]
+    for r in sorted(roles, key=lambda r: -r.first):
+        _attach(a, r, people, lex)
+    a.mentions.extend(roles + [p for p in people if p.entry is None])
+
+
+def _lexicon_people(a, lex):
+    out = []
+    for m in a.mentions:
+        if m.kind == "entity" and m.type == "Person":
+            m.kind = "person"
+            out.append(m)
+    return out
+
+
+def _is_name_token(a, i: int, lex: dict, taken: set) -> bool:
+    if i in lex or i in taken:
+        return False
+    w = a.word(i)
+    if not a.capitalized(i) or not w[:1].isalpha() or (len(w) >= 2 and w.isupper()):
+        return False
+    if a.date_at(i) is not None:
+        return False
+    if len(w) == 1:  # an initial: "S Iswaran", "С.В.Вершинин"
+        return i + 1 < len(a.tokens) and a.capitalized(i + 1) and a.gaps[i + 1].strip() in ("", ".")
+    for table in ("name_stops", "roles", "instruments", "events", "orgs", "honorifics", "sides", "speech"):
+        if a.at(table, i) is not None:
+            return False
+    return True
+
+
+def _capitalized_names(a, roles, lex):
+    taken = {i for m in a.mentions if m.kind in ("instrument", "org") and not m.generic
+             for i in range(m.first, m.last + 1) if a.capitalized(i)}
+    cues = {r.last for r in roles}
+    for first, last in a.sentences:
+        for i in range(first, last + 1):
+            if a.at("honorifics", i) is not None:
+                cues.add(i + a.at("honorifics", i)[0] - 1)
+    out, i = [], 0
+    n = len(a.tokens)
+    while i < n:
+        if not _is_name_token(a, i, lex, taken):
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and not a.clause_break(j + 1) and j - i < 4:
+            if _is_name_token(a, j + 1, lex, taken):
+                j += 1
+            elif (a.at("particles", j + 1) is not None and j + 2 < n and _is_name_token(a, j + 2, lex, taken)
+                  and not a.clause_break(j + 2)):
+                j += 2
+            else:
+                break
+        length = j - i + 1
+        cued = (i - 1) in cues and not a.clause_break(i)
+        quoted = any(q in a.gaps[i] for q in "«\"“") and not cued
+        sentence_start = any(s[0] == i for s in a.sentences)
+        ok = (length >= 2 and not a.titlecase(i)) or cued
+        if a.lang == "ru" and (length >= 2 and not cued or length == 1):
+            ok = ok and (any(morph.is_name_word(a.word(k)) for k in range(i, j + 1)) or "." in a.word(i)) \
+                and not morph.is_adjective(a.word(i))
+        if ok and (length == 1 and sentence_start and not cued or quoted):
+            ok = False
+        if ok:
+            m = make_mention(a, "person", "Person", i, j)
+            words = [a.word(k) for k in range(i, j + 1)]
+            m.attrs["label"] = morph.nominative_name(words) if a.lang == "ru" else m.text
+            out.append(m)
+        i = j + 1
+    return out
+
+
+def _arabic_names(a, roles, lex):
+    starts, honored = [], set()
+    for r in roles:
+        starts.append(_skip_complement(a, r.last + 1, lex))
+    for first, last in a.sentences:
+        for h0, h1, _ in a.find("honorifics", first, last):
+            starts.append(h1 + 1)
+            honored.add(h1 + 1)
+    out, seen = [], set()
+    for r in roles:
+        m = _arabic_name_before(a, r, lex)
+        if m is not None:
+            out.append(m)
+            seen.update(range(m.first, m.last + 1))
+    for s in sorted(set(starts)):
+        while s < len(a.tokens) and a.at("honorifics", s) is not None and not a.clause_break(s):
+            s += a.at("honorifics", s)[0]
+            honored.add(s)
+        if s < len(a.tokens) and s not in honored and a.at("given_names", s) is None:
+            continue  # after a role, a name starts with a given name ("جاسم", "سيرغي")
+        if s >= len(a.tokens) or s in seen or a.clause_break(s):
+            continue
+        e = _arabic_name_end(a, s, lex)
+        if e - s + 1 >= 2 and not any(m.first <= s <= m.last or m.first <= e <= m.last for m in out):
+            m = make_mention(a, "person", "Person", s, e)
+            seen.update(range(s, e + 1))
+            out.append(m)
+    return out
+
+
+def _arabic_name_end(a, s: int, lex: dict) -> int:
+    """The last word of an Arabic name starting at ``s``: up to four words, more when they
+    are joined by بن / بنت / آل ("محمد بن سلمان بن عبد العزيز")."""
+    e, limit = s - 1, 4
+    while e + 1 < len(a.tokens) and e + 1 - s < limit:
+        k = e + 1
+        if k > s and a.clause_break(k):
+            break
+        if not _arabic_name_word(a, k, lex, first_word=k == s):
+            break
+        if a.at("particles", k) is not None:
+            limit = min(limit + 2, 8)
+        e = k
+    while e > s and a.at("particles", e) is not None:
+        e -= 1
+    return e
+
+
+def _arabic_name_before(a, r, lex):
+    """"جاسم محمد البديوي، الأمين العام لمجلس التعاون": a name right before ", ROLE"."""
+    if r.first < 2 or not any(c in a.gaps[r.first] for c in "،,"):
+        return None
+    e = r.first - 1
+    s = e
+    while s - 1 >= 0 and e - (s - 1) < 7 and not a.clause_break(s) and _arabic_name_word(a, s - 1, lex, False) \
+            and a.at("honorifics", s - 1) is None:
+        s -= 1
+    while s < e and not _arabic_name_word(a, s, lex, True):
+        s += 1
+    if e - s + 1 < 2 or not _arabic_name_word(a, s, lex, True) or not _arabic_name_word(a, e, lex, False):
+        return None
+    if a.at("given_names", s) is None and a.at("honorifics", s - 1) is None:
+        return None
+    return make_mention(a, "person", "Person", s, e)
+
+
+def _skip_complement(a, i: int, lex: dict) -> int:
+    """After a role word: the state, organization or ministry it belongs to
+    ("الخارجية الروسي", "لمجلس التعاون لدول الخليج العربية"), then honorifics."""
+    start = i
+    while i < len(a.tokens) and i - start < 9 and not a.clause_break(i):
+        n = a.tokens[i].norm
+        if i in lex:
+            i = lex[i].last + 1
+            continue
+        if a.at("honorifics", i) is not None:
+            return i + a.at("honorifics", i)[0]
+        definite = n.startswith(("ال", "لل", "بال", "وال"))
+        construct = i == start and a.at("orgs", i) is None and n.startswith(norms("خارجية", "شؤون", "لشؤون"))
+        if definite or construct or n.startswith("ل") and len(n) > 3 and n[1:3] == "ال" or n in norms("لشؤون", "للشؤون"):
+            i += 1
+            continue
+        break
+    return i
+
+
+def _arabic_name_word(a, k: int, lex: dict, first_word: bool) -> bool:
+    n = a.tokens[k].norm
+    if a.date_at(k) is not None or not n or not n[0].isalpha():
+        return False
+    if k in lex and lex[k].type != "Person":
+        return False
+    for table in ("stops:ar", "locatives", "roles", "instruments", "events", "orgs", "speech", "rel:signed",
+                  "rel:participated", "rel:called", "rel:welcomed"):
+        if a.at(table, k) is not None and not (table == "roles" and not first_word and a.tokens[k].norm == "امين"):
+            return False
+    if first_word and n.startswith(("ال", "لل", "بال", "وال")):
+        return False
+    if not first_word and n.startswith(("و", "ب", "ل")) and not n.startswith(norms("وليد", "وائل", "وفاء", "بدر", "بسام",
+                                                                          "لؤي", "ليلى", "بشار", "بندر")):
+        return a.at("particles", k) is not None
+    return True
+
+
+def _surnames(a, people, lex):
+    """One-word mentions of a person already named ("Koh said", "قال البديوي")."""
+    last_words = {}
+    for p in people:
+        if p.last > p.first:
+            last_words.setdefault(a.tokens[p.last].key, p)
+    covered = {i for p in people for i in range(p.first, p.last + 1)}
+    out = []
+    for i, t in enumerate(a.tokens):
+        if i in covered or i in lex or t.key not in last_words:
+            continue
+        if a.lang != "ar" and not a.capitalized(i):
+            continue
+        if len(t.key) < 3:
+            continue
+        m = make_mention(a, "person", "Person", i, i)
+        m.attrs["same_as"] = last_words[t.key]
+        m.attrs["label"] = last_words[t.key].label
+        out.append(m)
+    return out
+
+
+def _attach(a, r, people, lex) -> None:
+    """Tie a role to the person it names (after it, or before it across a comma) and to the
+    state or organization it belongs to."""
+    after = [p for p in people if 0 < p.first - r.last <= 9 and (not a.breaks_between(r.last, p.first) or (
+        # "رئيس جمهورية أوزبكستان، فخامة شوكت ميرضيائيف": a comma, then an honorific and the name
+        a.at("honorifics", p.first - 1) is not None and not a.breaks_between(r.last, p.first - 1)
+        and not a.breaks_between(p.first - 1, p.first)))
+        or p.first - r.last <= 9 and _honorific_after_comma(a, r.last, p.first)]
+    before = [p for p in people if 0 < r.first - p.last <= 2 and any(c in a.gaps[p.last + 1] for c in ",،")
+              or 0 < r.first - p.last <= 1 and a.lang != "ar"]
+    person = after[0] if after else (before[-1] if before else None)
+    if person is not None and person.attrs.get("role") is None:
+        person.attrs["role"] = r
+        r.attrs["person"] = person
+    r.attrs["target"] = _target(a, r, person, lex)
+
+
+def _honorific_after_comma(a, end: int, first: int) -> bool:
+    breaks = [k for k in range(end + 1, first + 1) if a.clause_break(k)]
+    if len(breaks) != 1 or not any(c in a.gaps[breaks[0]] for c in ",،"):
+        return False
+    k = breaks[0]
+    return a.at("honorifics", k) is not None and k + a.at("honorifics", k)[0] == first
+
+
+def _target(a, r, person, lex):
+    actors = [m for m in a.mentions if m.kind in ("entity", "org") and m.type in _ACTOR_TYPES]
+    limit = person.first if person is not None and person.first > r.last else r.last + 8
+    right = [m for m in actors if r.last < m.first < limit and m.first - r.last <= 7
+             and not a.breaks_between(r.last, m.first)]
+    if a.lang == "en":
+        right = [m for m in right if a.tokens[m.first - 1].norm in ("of", "the", "for", "at") or m.first - 1 in lex]
+    left = [m for m in actors if 0 <= r.first - m.last <= 2 and not a.breaks_between(m.last, r.first)]
+    if not left and not right and r.first > 0 and a.word(r.first - 1).isupper() and len(a.word(r.first - 1)) >= 2 \
+            and r.first - 1 not in lex and a.lang != "ar":
+        acronym = make_mention(a, "org", "Organization", r.first - 1, r.first - 1)
+        acronym.attrs.update(acronym=True, label=acronym.text)
+        a.mentions.append(acronym)
+        return acronym  # "CSA Chief Executive David Koh"
+    if a.lang == "ar":
+        return right[0] if right else None
+    if a.lang == "ru":
+        return right[0] if right else (left[-1] if left else None)
+    return right[0] if right else (left[-1] if left else None)

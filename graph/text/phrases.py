@@ -1,0 +1,167 @@
+"""Word lists of ``data/patterns`` compiled into phrase tables looked up on tokens.
+
+A :class:`Phrases` table holds multi-word phrases by their token keys (Arabic attached
+prefixes and Russian endings removed), so one listed form covers its inflections;
+:meth:`Phrases.at` finds the longest phrase starting at a token.
+
+>>> from cdkg.graph.text.normalize import tokenize
+>>> table = Phrases([("memorandum of understanding", "Agreement"), ("memorandum", "Agreement")])
+>>> table.at(tokenize("a memorandum of understanding"), 1)
+(3, 'Agreement')
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from cdkg.graph.text.normalize import Token, normalize, token_key, tokenize
+from cdkg.paths import patterns_dir
+
+__all__ = ["Phrases", "patterns", "tables", "norms"]
+
+
+def norms(*words: str) -> tuple[str, ...]:
+    """Words as token norms are written (Arabic hamza, alef maqsura and taa marbuta unified), for
+    comparing with ``Token.norm``.
+
+    >>> norms("إلى", "ضرورة")
+    ('الي', 'ضروره')
+    """
+    return tuple(normalize(w)[0] for w in words)
+
+
+def _keys(phrase: str) -> tuple[str, ...]:
+    return tuple(t.key for t in tokenize(phrase))
+
+
+class Phrases:
+    """Multi-word phrases looked up by token keys; :meth:`at` finds the longest at a token.
+
+    Parameters
+    ----------
+    items : iterable of (str, object)
+        Phrases and the value each stands for.
+    exact : bool
+        Match normalized words rather than keys (for short function words, whose keys
+        would collide with other words).
+    """
+
+    def __init__(self, items, exact: bool = False):
+        self.exact = exact
+        self.index: dict[tuple[str, ...], object] = {}
+        for phrase, value in items:
+            key = tuple(t.norm for t in tokenize(phrase)) if exact else _keys(phrase)
+            if key:
+                self.index.setdefault(key, value)
+        self.longest = max((len(k) for k in self.index), default=0)
+        self.firsts = {k[0] for k in self.index}
+
+    def at(self, tokens: list[Token], i: int) -> tuple[int, object] | None:
+        """``(length, value)`` of the longest phrase starting at token ``i``, or None.
+
+        An Arabic conjunction و/ف attached to the first word is allowed ("ووقع" finds "وقع").
+        """
+        if i >= len(tokens) or i < 0:
+            return None
+        attr = "norm" if self.exact else "key"
+        first_word = getattr(tokens[i], attr)
+        firsts = [first_word]
+        if tokens[i].norm[:1] in ("و", "ف") and len(tokens[i].norm) > 2:
+            rest = tokens[i].norm[1:]
+            firsts.append(rest if self.exact else token_key(rest))
+        firsts = [f for f in firsts if f in self.firsts]
+        if not firsts:
+            return None
+        for n in range(min(self.longest, len(tokens) - i), 0, -1):
+            rest = tuple(getattr(t, attr) for t in tokens[i + 1:i + n])
+            for first in firsts:
+                if (first,) + rest in self.index:
+                    return n, self.index[(first,) + rest]
+        return None
+
+    def find(self, tokens: list[Token], first: int, last: int) -> list[tuple[int, int, object]]:
+        """Every phrase inside tokens ``first..last``: ``(first, last, value)``, left to right."""
+        out, i = [], first
+        while i <= last:
+            hit = self.at(tokens, i)
+            if hit and i + hit[0] - 1 <= last:
+                out.append((i, i + hit[0] - 1, hit[1]))
+                i += hit[0]
+            else:
+                i += 1
+        return out
+
+    def __contains__(self, key: str) -> bool:
+        return (key,) in self.index
+
+
+@lru_cache(maxsize=4)
+def patterns(name: str) -> dict:
+    """One pattern file of ``data/patterns`` (``mentions``, ``relations``, ``dates``...)."""
+    return json.loads((patterns_dir() / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _words(values) -> list[tuple[str, bool]]:
+    return [(w, True) for w in values]
+
+
+_AR_SUFFIXES = ("ه", "ها", "هم", "هما", "نا")
+
+
+def _with_suffixes(items):
+    """Arabic single-word heads also with an attached possessive ("دورته", "اجتماعها")."""
+    out = list(items)
+    for word, value in items:
+        if " " in word or not word or not ("\u0600" <= word[0] <= "\u06ff"):
+            continue
+        stem = word[:-1] + "ت" if word.endswith(("ة", "ه")) else word
+        out += [(stem + s, value) for s in _AR_SUFFIXES]
+    return out
+
+
+@lru_cache(maxsize=1)
+def tables() -> dict[str, Phrases]:
+    """Every word list compiled once: mention words (``mentions.json``) and the trigger words
+    of each relation (``rel:NAME``, from ``relations.json``)."""
+    m = patterns("mentions")
+    out = {
+        "instruments": Phrases(_with_suffixes(list(m["instrument_heads"].items()))),
+        "generic": Phrases(_words(m["generic_instruments"])),
+        "conventions": Phrases(_words(m["convention_words"])),
+        "events": Phrases(_with_suffixes(list(m["event_heads"].items()))),
+        "orgs": Phrases(_words(m["org_heads"])),
+        "ministries": Phrases(_words(m["ministry_words"])),
+        "foreign": Phrases(_words(m["foreign_words"])),
+        "roles": Phrases(m["roles"].items()),
+        "honorifics": Phrases(_words(m["honorifics"])),
+        "particles": Phrases(_words(m["name_particles"]), exact=True),
+        "name_stops": Phrases(_words(m["name_stops"]), exact=True),
+        "determiners": Phrases(_words(m["determiners"]), exact=True),
+        "premodifiers": Phrases(_words(m["premodifiers"]), exact=True),
+        "links": Phrases(_words(m["title_links"]), exact=True),
+        "locatives": Phrases(_words(m["locatives"]), exact=True),
+        "sides": Phrases(_words(m["sides"])),
+        "pronouns": Phrases(m["pronouns"].items(), exact=True),
+        "speech": Phrases(_words(m["speech"])),
+        "waw": Phrases(_words(m["waw_words"]), exact=True),
+        "content_function": Phrases(_words(m["content_function_words"]), exact=True),
+        "ar_links": Phrases(_words(m["ar_links"]), exact=True),
+        "negations": Phrases(_words(m["negations"]), exact=True),
+        "adjectival": Phrases(_words(m["adjectival_heads"]), exact=True),
+        "plural_instruments": Phrases(_words(m["plural_instruments"]), exact=True),
+        "ordinals": Phrases(_words(m["ordinals"])),
+        "including": Phrases(_words(m["including"])),
+        "meeting_verbs": Phrases(_words(w for ws in m["meeting_verbs"].values() for w in ws), exact=True),
+        "principle_words": Phrases(_words(m["principle_words"])),
+        "principle_links": Phrases(_words(m["principle_links"]), exact=True),
+        "chair_passive": Phrases(_words(m["chair_words"]["passive"])),
+        "chair_active": Phrases(_words(m["chair_words"]["active"])),
+    }
+    out["given_names"] = Phrases(_words(patterns("given_names")["ar"]))
+    for lang, words in m["title_stops"].items():
+        out["stops:" + lang] = Phrases(_words(words), exact=lang != "ru")
+    for rel, words in patterns("relations").items():
+        if rel != "about":
+            out["rel:" + rel] = Phrases(_words(words))
+    return out
