@@ -149,7 +149,8 @@ class Context:
             kind = {"instrument": "instrument", "event": "event", "org": "org"}[m.kind]
             words = _content(self.a, target)
             parts = (kind, target.type, title_key(words)) if kind != "event" else (kind, title_key(words), self.doc.sha)
-            return self.remember(Entity(mint(*parts), target.type, target.label, self.lang, minted=True))
+            label = self._body_label(target) if kind == "instrument" else target.label
+            return self.remember(Entity(mint(*parts), target.type, label, self.lang, minted=True))
         return None
 
     def canonical(self, m: Mention) -> Mention | None:
@@ -189,6 +190,21 @@ class Context:
                 if (len(ow), -o.first) > (len(set(_content(self.a, best))), -best.first):
                     best = o
         return best
+
+    def _body_label(self, target: Mention) -> str:
+        """A headline names things in its own short way: the label is the first specific
+        mention of the same thing in the body when there is one."""
+        head = self.a.sentences[0] if self.a.sentences else (-1, -1)
+        if not head[0] <= target.first <= head[1] or len(self.a.sentences) < 3:
+            return target.label
+        words = {w for w in _content(self.a, target) if not w.isdigit()}
+        for o in self.instruments:
+            if o.generic or o.first <= head[1] or o.type != target.type:
+                continue
+            ow = {w for w in _content(self.a, o) if not w.isdigit()}
+            if ow and len(words & ow) >= 0.6 * len(ow):
+                return o.label
+        return target.label
 
     def event_cluster(self, m: Mention) -> list[Mention]:
         """The mentions of one event: same family group (a visit and the talks held during it
@@ -269,6 +285,9 @@ def _representative(a: Analysis, cluster: list[Mention]) -> Mention:
     """The mention that names an event: the first that names something of its own (a proper
     name, a lexicon entity, a person), else the first specific one, else the first."""
     whole = [x for x in cluster if not x.attrs.get("part_of")] or cluster
+    head = a.sentences[0] if len(a.sentences) >= 3 else (-1, -1)
+    body = [x for x in whole if not head[0] <= x.first <= head[1]]
+    whole = body + [x for x in whole if x not in body] if body and not all(x.generic for x in body) else whole
     def named(x):
         head = x.attrs.get("head") or (x.first, x.first)
         others = [i for i in range(x.first, x.last + 1) if not head[0] <= i <= head[1]]

@@ -78,7 +78,7 @@ def _is_name_token(a, i: int, lex: dict, taken: set) -> bool:
 def _capitalized_names(a, roles, lex):
     taken = {i for m in a.mentions if m.kind in ("instrument", "org") and not m.generic
              for i in range(m.first, m.last + 1) if a.capitalized(i)}
-    cues = {r.last for r in roles}
+    cues = {r.last for r in roles} | ({_complement_end(a, r, lex) for r in roles} if a.lang == "ru" else set())
     for first, last in a.sentences:
         for i in range(first, last + 1):
             if a.at("honorifics", i) is not None:
@@ -115,6 +115,26 @@ def _capitalized_names(a, roles, lex):
             out.append(m)
         i = j + 1
     return out
+
+
+def _complement_end(a, r, lex) -> int:
+    """The last token of what a role belongs to, when a name follows it: "President of
+    Uzbekistan", "генеральный секретарь ОДКБ", "глава Боливарианской Республики"."""
+    k, end = r.last + 1, r.last
+    for _ in range(8):
+        if k >= len(a.tokens) or a.clause_break(k):
+            break
+        if k in lex:
+            end = k = lex[k].last
+            k += 1
+            continue
+        w = a.word(k)
+        if a.at("links", k) is not None or a.lang == "ru" and (w[:1].islower() or morph.is_adjective(w)) \
+                and not morph.is_name_word(w):
+            k += 1
+            continue
+        break
+    return end
 
 
 def _arabic_names(a, roles, lex):

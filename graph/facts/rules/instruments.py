@@ -37,8 +37,9 @@ def title_parties(ctx: Context, m) -> list:
     between = next((i for i in range(m.first, m.last + 1) if a.tokens[i].norm in ("between", "между", "بين")), None)
     if between is not None:
         return [o for o in inner if o.first > between]
-    # "the Russia-China agreement", "российско-индонезийское соглашение" (two adjacent states)
-    states = [o for o in inner if o.type == "State" and o.last < (m.attrs.get("head") or (m.last, m.last))[0]]
+    # "the Russia-China agreement", "российско-индонезийское соглашение", "بيان مشترك سعودي بريطاني"
+    head = m.attrs.get("head") or (m.last, m.last)
+    states = [o for o in inner if o.type == "State" and (o.last < head[0] or ctx.lang == "ar" and o.first > head[1])]
     if len(states) >= 2:
         return states
     return []
@@ -145,6 +146,11 @@ def accession(ctx: Context, sent: Sentence) -> None:
             continue
         subjects = [m for m in agents(ctx, sent, pos) if m.type in ("State", "InternationalOrganization")
                     or m.kind == "sides"]
+        by = next((k for k in range(targets[0].last + 1, min(sent.last, targets[0].last + 2) + 1)
+                   if ctx.a.tokens[k].norm in ("by", "of")), None)
+        if by is not None:  # "the ratification of the Convention by Andorra, Chile and Greece"
+            listed = [m for m in sent.of("entity") if m.type == "State" and m.first > by]
+            subjects = [m for m in listed if m.first - by <= 3 + 3 * listed.index(m)] or subjects
         if not subjects:
             subjects = [m for m in sent.of("entity") if m.type == "State" and m.first < pos[0]][-1:]
         for ins in targets[:1]:
