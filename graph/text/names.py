@@ -98,6 +98,8 @@ def _capitalized_names(a, roles, lex):
                 j += 2
             else:
                 break
+        if j > i and a.tokens[j].norm == "s" and a.gaps[j] in ("'", "’"):
+            j -= 1  # "Scott Morrison's"
         length = j - i + 1
         cued = (i - 1) in cues and not a.clause_break(i)
         quoted = any(q in a.gaps[i] for q in "«\"“") and not cued
@@ -108,6 +110,8 @@ def _capitalized_names(a, roles, lex):
                 and not morph.is_adjective(a.word(i))
         if ok and (length == 1 and sentence_start and not cued or quoted):
             ok = False
+        if ok and a.lang == "en" and any(a.at("name_tails", k) is not None for k in range(i, j + 1)):
+            ok = False  # "Bogor Presidential Palace", "Comprehensive Strategic Partnership"
         if ok:
             m = make_mention(a, "person", "Person", i, j)
             words = [a.word(k) for k in range(i, j + 1)]

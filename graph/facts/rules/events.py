@@ -91,7 +91,7 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
             # "Top cyber officials from Australia, India and Japan ended talks": states named with the event
             for m in sent.of("entity"):
                 if m.type == "State" and id(m) not in located and id(m) not in hosts and not _in_title(m, sent) \
-                        and not _located(a, m):
+                        and not _located(a, m) and m.last < ev.first and ev.first - m.last <= 14:
                     ctx.add(ctx.entity(m), "participatedIn", e, ctx.span(m, ev), 0.55, "state-with-event")
         for pos in trig:
             for m in agents(ctx, sent, pos):
