@@ -29,9 +29,10 @@ def find_people(a) -> None:
             if r0 in lex and lex[r0].kind == "entity" and lex[r0].type != "Person":
                 continue
             prev = roles[-1] if roles else None
-            if prev is not None and prev.attrs["role"] == "deputy" and prev.last + 1 == r0:
-                roles[-1] = m = make_mention(a, "role", "Person", prev.first, r1)  # "Deputy Prime Minister"
-                m.attrs.update(role="deputy", phrase=prev.attrs["phrase"] + " " + " ".join(
+            if prev is not None and prev.attrs["role"] in ("deputy", "envoy") and prev.last + 1 == r0:
+                # "Deputy Prime Minister", "مستشار الرئيس": the first word says what the person is
+                roles[-1] = m = make_mention(a, "role", "Person", prev.first, r1)
+                m.attrs.update(role=prev.attrs["role"], phrase=prev.attrs["phrase"] + " " + " ".join(
                     t.norm for t in a.tokens[r0:r1 + 1]))
                 continue
             m = make_mention(a, "role", "Person", r0, r1)
@@ -159,8 +160,9 @@ def _arabic_names(a, roles, lex):
         while s < len(a.tokens) and a.at("honorifics", s) is not None and not a.clause_break(s):
             s += a.at("honorifics", s)[0]
             honored.add(s)
-        if s < len(a.tokens) and s not in honored and a.at("given_names", s) is None:
-            continue  # after a role, a name starts with a given name ("جاسم", "سيرغي")
+        if s < len(a.tokens) and s not in honored and a.at("given_names", s) is None \
+                and not _looks_like_arabic_name(a, s, lex):
+            continue  # after a role, a name starts with a given name ("جاسم", "سيرغي") or looks like one
         if s >= len(a.tokens) or s in seen or a.clause_break(s):
             continue
         e = _arabic_name_end(a, s, lex)
@@ -169,6 +171,17 @@ def _arabic_names(a, roles, lex):
             seen.update(range(s, e + 1))
             out.append(m)
     return out
+
+
+def _looks_like_arabic_name(a, s: int, lex: dict) -> bool:
+    """Words after a role that read as a name: joined by بن / عبد / أبو / آل inside it
+    ("تهاني عبد الله عطية", "عبدالرحمن بن علي المالكي")."""
+    if not _arabic_name_word(a, s, lex, first_word=True):
+        return False
+    e = _arabic_name_end(a, s, lex)
+    if e - s + 1 < 2:
+        return False
+    return any(a.at("particles", k) is not None for k in range(s + 1, e))
 
 
 def _arabic_name_end(a, s: int, lex: dict) -> int:

@@ -79,6 +79,10 @@ def _coordinated(a, m: Mention, cands: list[Mention], forward: bool) -> list[Men
         words = [a.tokens[k].norm for k in (range(edge.last + 1, o.first) if forward else range(o.last + 1, edge.first))]
         joins = [w for w in words if w in ("and", "и", "و", "or", "&")] or (
             [w for w in words if w.startswith("و")] if a.lang == "ar" else [])
+        if a.lang == "ar" and not words and gap == 1:
+            nxt = o if forward else edge  # "تونس والمغرب": the conjunction is attached to the next name
+            if a.tokens[nxt.first].norm.startswith("و"):
+                joins = ["و"]
         if (joins or gap == 1 and "," in a.gaps[(o.first if forward else edge.first)]) and o.kind == m.kind:
             out.append(o)
     return out
