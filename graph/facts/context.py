@@ -75,6 +75,9 @@ class Context:
         self._resolved: dict[tuple, Entity | None] = {}
         self._persons: dict[str, Entity] = {}
         ms = analysis.mentions
+        for m in ms:
+            if m.kind == "instrument" and _hypothetical(analysis, m):
+                m.attrs["hypothetical"] = True  # "called for a convention": not (yet) anyone's
         self.instruments = [m for m in ms if m.kind == "instrument"]
         self.events = [m for m in ms if m.kind == "event" and not _hypothetical(analysis, m)]
         self.orgs = [m for m in ms if m.kind == "org"]

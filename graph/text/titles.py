@@ -209,6 +209,9 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
                 break
             elif n.endswith("ed") and a.at("premodifiers", j) is None and j not in lex:
                 break
+            elif n.endswith("ing") and len(n) > 5 and a.at("links", j - 1) is None and not a.capitalized(j) \
+                    and a.at("premodifiers", j) is None:
+                break  # "the report affirming that ...": a participle, not part of the title
         if lang == "ar":
             if "\u064b" in a.word(j) or "\u064c" in a.word(j):
                 break  # tanween ("زخمًا"): an indefinite word of the clause, not of the title

@@ -28,6 +28,8 @@ def near(m: Mention, pos: tuple[int, int], after: int, before: int) -> bool:
 
 
 def _agentive(m: Mention) -> bool:
+    if m.attrs.get("hypothetical"):
+        return False
     return m.kind in _AGENT_KINDS and (m.type in _AGENT_TYPES or m.kind == "sides") and not (
         m.kind == "person" and m.attrs.get("role") is not None and m.attrs["role"].first > m.first
         and False)
@@ -94,7 +96,8 @@ def persons(sent: Sentence) -> list[Mention]:
             and m.attrs.get("role") == "head" and m.attrs.get("target") is not None]
 
 
-def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = None) -> list[tuple[int, int]]:
+def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = None,
+                 through_commas: bool = False) -> list[tuple[int, int]]:
     """Short spans of the text's own words after a trigger ("closer cooperation within ASEAN"):
     up to the end of the clause, split at coordination ("as well as", "а также", "وكذلك"),
     at most ``limit`` words each. In English a list of actions ("holding dialogues,
@@ -111,9 +114,9 @@ def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = N
             comma = ("," in gap or "،" in gap) and not any(c in gap for c in ";.:")
             if not comma or len(spans) >= 3:
                 break
-            if ctx.lang == "en" and not (gerund_list and a.tokens[j].norm.endswith("ing")):
+            if ctx.lang == "en" and not (gerund_list and a.tokens[j].norm.endswith("ing")) and not through_commas:
                 break
-            if ctx.lang == "en":
+            if ctx.lang == "en" and not through_commas:
                 if cur:
                     spans.append(cur)
                 cur = None

@@ -219,3 +219,27 @@ def dated_by_event(ctx: Context, sent: None) -> None:
         if f.relation == "adoptedAt" and f.subject.iri not in dated and f.object.iri in event_dates:
             d = event_dates[f.object.iri]
             ctx.add(f.subject, "date", d.object, (f.start, f.end), 0.6, "dated-by-event")
+
+
+@rule("dateline-place", scope="document")
+def dateline_place(ctx: Context, sent: None) -> None:
+    """A report's dateline names where it was filed, which for a report on one meeting is
+    where the meeting was held, when the text names no other place for it.
+
+    "MOSCOW, July 20 (TASS) - ... talks between ..." -> the talks heldIn Moscow.
+    """
+    a = ctx.a
+    main = ctx.main_event
+    if main is None or main.generic:
+        return
+    e = ctx.entity(main)
+    if any(f.relation == "heldIn" and f.subject.iri == e.iri for f in ctx.facts.values()):
+        return
+    for first, last in a.sentences[:3]:
+        place = next((m for m in a.mentions if m.kind == "entity" and m.type == "Place" and m.first == first), None)
+        if place is None or place.last >= last:
+            continue
+        gap = a.gaps[place.last + 1]
+        if any(c in gap for c in ",،-–—(/") and not a.at("locatives", place.last + 1):
+            ctx.add(e, "heldIn", ctx.entity(place), ctx.span(place), 0.5, "dateline-place")
+            return

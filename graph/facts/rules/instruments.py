@@ -13,7 +13,7 @@ _SIDELINES = ("sidelines", "margins", "fringes", "полях", "هامش")
 
 def _targets(ctx: Context, sent: Sentence, pos, after=15, before=8):
     """The instruments a trigger speaks of, and those listed after them ("X، وY، وZ")."""
-    pool = [m for m in sent.of("instrument") if not any(
+    pool = [m for m in sent.of("instrument") if not m.attrs.get("hypothetical") and not any(
         o.kind == "instrument" and o is not m and o.first <= m.first and m.last <= o.last for o in sent.mentions)]
     ins = [m for m in pool if near(m, pos, after, before)]
     if not ins:

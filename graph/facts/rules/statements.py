@@ -132,7 +132,7 @@ def promotes_principle(ctx: Context, sent: Sentence) -> None:
     principles = [m for m in sent.of("entity") if m.type == "Principle"]
     if not principles:
         return
-    instruments = [m for m in sent.of("instrument")]
+    instruments = [m for m in sent.of("instrument") if not m.attrs.get("hypothetical")]
     trig = triggers(ctx, sent, "promoted") + triggers(ctx, sent, "called") + triggers(ctx, sent, "adopted") + [
         (i, j) for i, j, _ in a.find("speech", sent.first, sent.last)]
     for p in principles:
@@ -147,3 +147,28 @@ def promotes_principle(ctx: Context, sent: Sentence) -> None:
         for s in voice(ctx, subjects):
             for se in ctx.actor_entities(s):
                 ctx.add(se, "promotesPrinciple", ctx.entity(p), ctx.span(p), 0.65, "promotes-principle")
+
+
+@rule("principle-statement")
+def principle_statement(ctx: Context, sent: Sentence) -> None:
+    """What an instrument or an actor affirms as a principle, in the text's own words.
+
+    "Both sides reaffirmed their commitment to a global, open, stable and secure cyberspace" ->
+    each side promotesPrinciple "global, open, stable and secure cyberspace"; "the report affirms
+    that existing international law applies ..." -> the report promotesPrinciple it.
+    """
+    a = ctx.a
+    for pos in triggers(ctx, sent, "principle_statement"):
+        if any(m.kind == "entity" and m.type == "Principle" and 0 < m.first - pos[1] <= 3 for m in sent.mentions):
+            continue  # a lexicon principle: promotes-principle states it
+        speakers = voice(ctx, _speaker(ctx, sent, pos, says=True))
+        speakers = [m for m in speakers if m.type not in ("Person",)]
+        if not speakers:
+            continue
+        objects = free_objects(ctx, sent, pos[1] + 1, limit={"en": 16, "ru": 12, "ar": 10}.get(ctx.lang, 12),
+                               through_commas=True)
+        for s in speakers:
+            for se in ctx.actor_entities(s):
+                for o0, o1 in objects[:2]:
+                    obj = ctx.concept(a.span_text(o0, o1), "Principle")
+                    ctx.add(se, "promotesPrinciple", obj, ctx.span(pos, (o0, o1)), 0.55, "principle-statement")
