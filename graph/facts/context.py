@@ -163,7 +163,7 @@ class Context:
             named = [o for o in pool if not o.attrs.get("acronym") and _initials(self.a, o) == m.text.upper()]
             return self.canonical(named[0]) if named else m
         if m.generic:
-            same = [o for o in pool if not o.generic and _same_kind(o, m)]
+            same = [o for o in pool if not o.generic and _same_kind(o, m) and not o.attrs.get("hypothetical")]
             before = [o for o in same if o.first < m.first]
             if m.attrs.get("document_word") and self.main_instrument is not None and not self.main_instrument.generic:
                 return self.canonical(self.main_instrument)  # "the document": the one the report is about

@@ -190,7 +190,8 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
             break
         if a.at("stops:" + lang, j) is not None and not (between and n in ("и", "and")):
             break
-        if a.at("honorifics", j) is not None or lang == "ar" and a.at("roles", j) is not None and not between:
+        if a.at("honorifics", j) is not None or lang == "ar" and a.at("roles", j) is not None and not between \
+                and not a.tokens[j].norm.startswith(("لل", "ل")):
             break
         if _locative_place(a, j, lex) and not between:
             break
@@ -286,13 +287,27 @@ def _locative_place(a, j: int, lex: dict) -> bool:
     return False
 
 
+def _head_without_prefix(a, t0: int) -> bool:
+    from cdkg.graph.text.normalize import tokenize
+    rest = tokenize(a.word(t0)[1:])
+    if not rest:
+        return False
+    return any(tables_at(table, rest) for table in ("instruments", "events", "orgs", "generic"))
+
+
+def tables_at(table: str, tokens) -> bool:
+    from cdkg.graph.text.phrases import tables
+    return tables()[table].at(tokens, 0) is not None
+
+
 def label_of(a, t0: int, t1: int) -> str:
     """A title's label: the words as written, determiners dropped; Russian in the nominative."""
     while t0 < t1 and a.at("determiners", t0) is not None:
         t0 += 1
     text = a.span_text(t0, t1)
-    if a.lang == "ar" and text[:1] in ("و", "ف") and a.tokens[t0].norm[1:3] != "ال" and a.at("waw", t0) is None:
-        text = text[1:]  # "وبرنامج شامل ...": the conjunction is not the title's
+    if a.lang == "ar" and text[:1] in ("و", "ف", "ل", "ب") and a.tokens[t0].norm[1:3] != "ال" \
+            and a.at("waw", t0) is None and _head_without_prefix(a, t0):
+        text = text[1:]  # "وبرنامج شامل ...", "لاتفاقية عالمية": the attached particle is not the title's
     if a.lang == "ru":
         return morph.nominative_phrase(text.split())
     return text

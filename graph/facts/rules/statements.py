@@ -25,7 +25,7 @@ def _object_start(ctx: Context, sent: Sentence, pos) -> int | None:
     if ctx.lang != "ar":
         return start if start <= sent.last else None
     last_word = a.tokens[pos[1]].norm
-    if last_word in norms("ضرورة", "أهمية", "اهمية") or a.tokens[pos[1]].norm in _OBJECT_PARTICLES:
+    if last_word in norms("ضرورة", "أهمية", "اهمية", "لصالح") or a.tokens[pos[1]].norm in _OBJECT_PARTICLES:
         return start
     for k in range(start, min(sent.last, start + 10) + 1):
         n = a.tokens[k].norm
@@ -41,7 +41,7 @@ def _object_start(ctx: Context, sent: Sentence, pos) -> int | None:
 def _speaker(ctx: Context, sent: Sentence, pos, says: bool):
     a = ctx.a
     if says:
-        ins = [m for m in sent.of("instrument") if m.first < pos[0]]
+        ins = [m for m in sent.of("instrument") if m.first < pos[0] and not m.attrs.get("hypothetical")]
         if ins:
             return [ins[-1]]
         if any(a.tokens[k].norm in _INSTRUMENT_PRONOUNS for k in range(max(sent.first, pos[0] - 3), pos[0])):
@@ -88,8 +88,9 @@ def _calls(ctx: Context, sent: Sentence, relation: str, tables: tuple[str, ...],
             if not speakers:
                 continue
             objects = free_objects(ctx, sent, start)
-            named = [m for m in sent.mentions if m.kind in ("entity", "instrument") and m.type in _NAMED_OBJECT_TYPES
-                     and not m.generic and any(o0 <= m.first <= o1 + 3 for o0, o1 in objects)]
+            named = [m for m in sent.mentions if (m.kind in ("entity", "instrument") and m.type in _NAMED_OBJECT_TYPES
+                     and not m.generic and any(o0 <= m.first <= o1 + 3 for o0, o1 in objects))
+                     or m.attrs.get("hypothetical") and m.first > pos[1]]
             for s in speakers:
                 for se in ctx.actor_entities(s):
                     for o0, o1 in objects:
