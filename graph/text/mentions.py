@@ -146,4 +146,6 @@ def _proper(a: Analysis, match) -> bool:
     surface = a.word(match.first)
     if not surface[:1].islower():
         return True
-    return any(label[:1].islower() for label, _ in match.entry.match_labels)
+    keys = [t.key for t in a.tokens[match.first:match.last + 1]]
+    return any(label[:1].islower() and [t.key for t in tokenize(label)] == keys
+               for label, _ in match.entry.match_labels)

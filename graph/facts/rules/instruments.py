@@ -55,7 +55,8 @@ def signing(ctx: Context, sent: Sentence) -> None:
     signed.
     """
     for pos in triggers(ctx, sent, "signed"):
-        targets = _targets(ctx, sent, pos)
+        # verb first in Arabic: "وقع ... [the signers, their titles] ... مذكرة تفاهم"
+        targets = _targets(ctx, sent, pos, after=32 if ctx.lang == "ar" else 15)
         if not targets:
             continue
         persons, parties = _signers(ctx, sent, pos, targets)

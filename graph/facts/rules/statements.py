@@ -54,7 +54,7 @@ def _speaker(ctx: Context, sent: Sentence, pos, says: bool):
     return []
 
 
-_NAMED_OBJECT_TYPES = ("InternationalOrganization", "Forum", "Convention", "Principle")
+_NAMED_OBJECT_TYPES = ("Convention", "Principle")
 
 
 def voice(ctx: Context, speakers: list) -> list:
