@@ -34,6 +34,7 @@ def title_parties(ctx: Context, m) -> list:
     inner = [o for o in a.mentions if m.first <= o.first and o.last <= m.last and o is not m
              and o.kind in ("entity", "org", "sides") and (o.type in ("State", "InternationalOrganization",
                                                                       "Organization", "Forum") or o.kind == "sides")]
+    inner = [o for o in inner if not any(x is not o and x.first <= o.first and o.last <= x.last for x in inner)]
     between = next((i for i in range(m.first, m.last + 1) if a.tokens[i].norm in ("between", "между", "بين")), None)
     if between is not None:
         return [o for o in inner if o.first > between]
