@@ -181,6 +181,13 @@ class Context:
             return anchor
         words = {w for w in _content(self.a, m) if not w.isdigit()}
         best = m
+        head = self.a.sentences[0] if len(self.a.sentences) >= 3 else (-1, -1)
+        if m.kind == "instrument" and head[0] <= m.first <= head[1]:
+            # a headline's short name ("cybersecurity memorandum") is the body's instrument of that kind
+            body = [o for o in pool if not o.generic and o.first > head[1] and o.type == m.type and _same_head(self.a, o, m)
+                    and not o.attrs.get("hypothetical")]
+            if body and len(words) <= 3:
+                return self.canonical(body[0])
         for o in pool:
             if o.generic or o is m or o.type != m.type and m.kind == "instrument":
                 continue
@@ -370,7 +377,7 @@ def _same_head(a: Analysis, x: Mention, y: Mention) -> bool:
     hx, hy = x.attrs.get("head"), y.attrs.get("head")
     if not hx or not hy:
         return True
-    return [t.key for t in a.tokens[hx[0]:hx[1] + 1]] == [t.key for t in a.tokens[hy[0]:hy[1] + 1]]
+    return a.tokens[hx[0]].key == a.tokens[hy[0]].key
 
 
 def _initials(a: Analysis, m: Mention) -> str:
