@@ -109,3 +109,37 @@ def test_project_option_reads_and_writes_the_project_folder(tmp_path, monkeypatc
     assert "CDKG_PROJECT" not in os.environ, "--project holds for one run only"
     assert main(["--project", str(tmp_path / "missing"), "build"]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_unseen_press_release_gives_the_agreement_its_parties_and_evidence_in_sparql(tmp_path):
+    """A user drops an English press release (written for this test) into data/documents and builds:
+    the agreement, both states as parties with their Wikidata QIDs, and the quote are in SPARQL."""
+    docs = tmp_path / "data" / "documents"
+    docs.mkdir(parents=True)
+    (docs / "ee-ke.en.txt").write_text(
+        "Estonia and Kenya sign cybersecurity memorandum\n\n"
+        "NAIROBI, 14 March 2025 (KNA) - Estonia and Kenya on Friday signed a memorandum of understanding on "
+        "cooperation in cyber security, the Kenyan foreign ministry said.\n\n"
+        "The memorandum was signed in Nairobi by Foreign Minister Margus Tsahkna and his Kenyan counterpart "
+        "Musalia Mudavadi after talks between the two delegations.\n", encoding="utf-8")
+    build(docs, tmp_path / "build", quiet=True)
+    query = """
+        PREFIX cdo: <https://w3id.org/cdkg/ontology#>
+        PREFIX owl: <http://www.w3.org/2002/07/owl#>
+        PREFIX oa: <http://www.w3.org/ns/oa#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT DISTINCT ?qid ?label ?quote WHERE {
+          GRAPH ?doc { ?state cdo:partyTo ?agreement .
+                       ?claim rdf:subject ?state ; rdf:predicate cdo:partyTo ; rdf:object ?agreement ;
+                              cdo:evidence/oa:hasSelector/oa:exact ?quote .
+                       ?agreement rdfs:label ?label . }
+          GRAPH ?lexicon { ?state owl:sameAs ?qid }
+          FILTER(STRSTARTS(STR(?qid), "http://www.wikidata.org/entity/"))
+        } ORDER BY ?qid"""
+    with Store.open(tmp_path / "build" / "store", read_only=True) as store:
+        rows = store.query(query).rows
+    qids = {str(r[0]).rsplit("/", 1)[-1] for r in rows}
+    assert qids == {"Q191", "Q114"}  # Estonia, Kenya
+    assert {str(r[1]) for r in rows} == {"memorandum of understanding on cooperation in cyber security"}
+    assert all(str(r[2]) and "signed" in str(r[2]) or "memorandum" in str(r[2]) for r in rows)
