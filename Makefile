@@ -28,7 +28,7 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -qq --upgrade pip
+	$(PY) -m pip install -qq --upgrade pip "setuptools>=77" wheel
 	$(PY) -m pip install -qq -e '.[test,docs]'
 	@touch $(STAMP)
 
