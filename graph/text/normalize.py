@@ -136,8 +136,11 @@ def tokenize(text: str) -> list[Token]:
     norm, offsets = normalize(text)
     tokens = []
     for m in _WORD.finditer(norm):
-        word = m.group().replace("'", "") if m.group().count("'") else m.group()
-        start, end = offsets[m.start()], offsets[m.end() - 1] + 1
+        raw, last = m.group(), m.end()
+        if len(raw) > 3 and raw.endswith("'s") and raw[0].isascii():
+            raw, last = raw[:-2], last - 2  # an English possessive: "Morrison's" is the name Morrison
+        word = raw.replace("'", "") if raw.count("'") else raw
+        start, end = offsets[m.start()], offsets[last - 1] + 1
         # extend over trailing dropped characters (diacritics) so the span covers the word
         while end < len(text) and normalize_char(text[end]) == "" and not text[end].isspace():
             end += 1

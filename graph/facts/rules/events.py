@@ -87,7 +87,7 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
         located = {id(p) for p in places(ctx, sent)}
         hosts = {id(m) for pos in triggers(ctx, sent, "hosted_by") + triggers(ctx, sent, "hosts")
                  for m in sent.mentions if 0 <= m.first - pos[1] <= 3}
-        if ev is _main_of(sent):
+        if ev is _main_of(sent) and not ev.generic:
             # "Top cyber officials from Australia, India and Japan ended talks": states named with the event
             for m in sent.of("entity"):
                 if m.type == "State" and id(m) not in located and id(m) not in hosts and not _in_title(m, sent) \

@@ -54,9 +54,6 @@ def _speaker(ctx: Context, sent: Sentence, pos, says: bool):
     return []
 
 
-_NAMED_OBJECT_TYPES = ("Convention", "Principle")
-
-
 def voice(ctx: Context, speakers: list) -> list:
     """A joint statement speaks for its authors: what the sides, their heads or "the leaders"
     say in a report on their joint statement is the statement's."""
@@ -88,9 +85,8 @@ def _calls(ctx: Context, sent: Sentence, relation: str, tables: tuple[str, ...],
             if not speakers:
                 continue
             objects = free_objects(ctx, sent, start)
-            named = [m for m in sent.mentions if (m.kind in ("entity", "instrument") and m.type in _NAMED_OBJECT_TYPES
-                     and not m.generic and any(o0 <= m.first <= o1 + 3 for o0, o1 in objects))
-                     or m.attrs.get("hypothetical") and m.first > pos[1]]
+            # an instrument called for ("a global convention") is named as the object too
+            named = [m for m in sent.mentions if m.attrs.get("hypothetical") and m.first > pos[1]]
             for s in speakers:
                 for se in ctx.actor_entities(s):
                     for o0, o1 in objects:
@@ -149,27 +145,3 @@ def promotes_principle(ctx: Context, sent: Sentence) -> None:
             for se in ctx.actor_entities(s):
                 ctx.add(se, "promotesPrinciple", ctx.entity(p), ctx.span(p), 0.65, "promotes-principle")
 
-
-@rule("principle-statement")
-def principle_statement(ctx: Context, sent: Sentence) -> None:
-    """What an instrument or an actor affirms as a principle, in the text's own words.
-
-    "Both sides reaffirmed their commitment to a global, open, stable and secure cyberspace" ->
-    each side promotesPrinciple "global, open, stable and secure cyberspace"; "the report affirms
-    that existing international law applies ..." -> the report promotesPrinciple it.
-    """
-    a = ctx.a
-    for pos in triggers(ctx, sent, "principle_statement"):
-        if any(m.kind == "entity" and m.type == "Principle" and 0 < m.first - pos[1] <= 3 for m in sent.mentions):
-            continue  # a lexicon principle: promotes-principle states it
-        speakers = voice(ctx, _speaker(ctx, sent, pos, says=True))
-        speakers = [m for m in speakers if m.type not in ("Person",)]
-        if not speakers:
-            continue
-        objects = free_objects(ctx, sent, pos[1] + 1, limit={"en": 16, "ru": 12, "ar": 10}.get(ctx.lang, 12),
-                               through_commas=True)
-        for s in speakers:
-            for se in ctx.actor_entities(s):
-                for o0, o1 in objects[:2]:
-                    obj = ctx.concept(a.span_text(o0, o1), "Principle")
-                    ctx.add(se, "promotesPrinciple", obj, ctx.span(pos, (o0, o1)), 0.55, "principle-statement")
