@@ -23,6 +23,7 @@ __all__ = ["Entry", "Lexicon", "load_lexicon"]
 ENTRY_TYPES = ("State", "InternationalOrganization", "Forum", "Organization", "Place",
                "Person", "Principle", "Topic")
 _WD = "http://www.wikidata.org/entity/"
+_CAPITAL = URIRef("http://www.wikidata.org/prop/direct/P36")  # a state's capital (data/lexicon/capital-of.ttl)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Entry:
     wikidata: str | None = None
     iso2: str | None = None
     container: str | None = None
+    capital: str | None = None
 
     def label(self, lang: str) -> str:
         """The preferred label in ``lang``, falling back to English, then any language."""
@@ -102,5 +104,7 @@ def _load_cached(folder: Path) -> Lexicon:
             entry.iso2 = str(iso) if iso else None
             container = graph.value(subject, SCHEMA.containedInPlace)
             entry.container = str(container) if container else None
+            capital = graph.value(subject, _CAPITAL)
+            entry.capital = str(capital) if capital else None
             entries[entry.iri] = entry
     return Lexicon(entries=entries, graph=graph)

@@ -106,6 +106,7 @@ def analyze(doc: Document, gazetteer: Gazetteer) -> Analysis:
         if not _proper(a, match):
             continue
         a.mentions.append(make_mention(a, "entity", match.entry.type, match.first, match.last, entry=match.entry))
+    _capitals(a, gazetteer.lexicon)
     titles.find_titles(a)
     names.find_people(a)
     _sides(a)
@@ -136,6 +137,27 @@ def _sides(a: Analysis) -> None:
                     and a.covered(j + 1, ("entity",)).type == "State" and a.lang == "ar":
                 continue
             a.mentions.append(make_mention(a, "sides", "State", i, j))
+
+
+def _capitals(a: Analysis, lexicon) -> None:
+    """"the Russian capital", "в лаосской столице", "العاصمة القطرية": the state's capital city
+    (``wdt:P36`` in the lexicon), unless the text names the city right after."""
+    states = {m.first: m for m in a.mentions if m.kind == "entity" and m.type == "State"}
+    ends = {m.last: m for m in states.values()}
+    places = {m.first for m in a.mentions if m.kind == "entity" and m.type == "Place"}
+    for first, last in a.sentences:
+        for i, j, _ in a.find("capital_words", first, last):
+            state = ends.get(i - 1)
+            if state is None:
+                state = states.get(j + 1) or (states.get(j + 2) if j + 1 <= last and a.tokens[j + 1].norm == "of" else None)
+            if state is None or state.entry.capital not in lexicon.entries:
+                continue
+            if any(k in places for k in range(max(j, state.last) + 1, max(j, state.last) + 3)):
+                continue  # "العاصمة القطرية الدوحة": the city is named
+            lo, hi = min(i, state.first), max(j, state.last)
+            a.mentions.remove(state)
+            entry = lexicon.entries[state.entry.capital]
+            a.mentions.append(make_mention(a, "entity", "Place", lo, hi, entry=entry))
 
 
 def _proper(a: Analysis, match) -> bool:

@@ -148,6 +148,7 @@ def tables() -> dict[str, Phrases]:
         "content_function": Phrases(_words(m["content_function_words"]), exact=True),
         "ar_links": Phrases(_words(m["ar_links"]), exact=True),
         "name_tails": Phrases(_words(m["name_tails"]), exact=True),
+        "capital_words": Phrases(_words(m["capital_words"])),
         "negations": Phrases(_words(m["negations"]), exact=True),
         "adjectival": Phrases(_words(m["adjectival_heads"]), exact=True),
         "plural_instruments": Phrases(_words(m["plural_instruments"]), exact=True),
