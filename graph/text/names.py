@@ -307,6 +307,8 @@ def _honorific_after_comma(a, end: int, first: int) -> bool:
 
 def _target(a, r, person, lex):
     actors = [m for m in a.mentions if m.kind in ("entity", "org") and m.type in _ACTOR_TYPES]
+    # "head of the Israel National Cyber Bureau": the bureau, not the state named inside it
+    actors = [m for m in actors if not any(o is not m and o.first <= m.first and m.last <= o.last for o in actors)]
     limit = person.first if person is not None and person.first > r.last else r.last + 8
     right = [m for m in actors if r.last < m.first < limit and m.first - r.last <= 7
              and not a.breaks_between(r.last, m.first)]
