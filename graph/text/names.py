@@ -43,6 +43,9 @@ def find_people(a) -> None:
         people += _arabic_names(a, roles, lex)
     else:
         people += _capitalized_names(a, roles, lex)
+    # "Locked Shields exercise", "Paris Call": a capitalized name before an event's head is the event's
+    heads = {m.attrs["head"][0] for m in a.mentions if m.kind == "event" and m.attrs.get("head")}
+    people = [p for p in people if p.entry is not None or p.last + 1 not in heads]
     people += _surnames(a, people, lex)
     people.sort(key=lambda m: m.first)
     roles = [r for r in roles if not any(p.first <= r.first <= p.last for p in people)]

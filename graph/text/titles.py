@@ -150,7 +150,7 @@ def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
             if not ok or a.at("stops:ru", j):
                 break
         else:
-            ok = (a.at("premodifiers", j) is not None or _ORDINAL.match(n) or a.hyphen_before(t0)
+            ok = (a.at("premodifiers", j) is not None or _ORDINAL.match(n) or a.hyphen_before(t0) or a.hyphen_before(j)
                   or (a.capitalized(j) or w.isupper()) and a.at("stops:en", j) is None and not a.titlecase(j)
                   and (a.at("name_stops", j) is None or kind == "org") or j in lex)
             if not ok and w.islower() and j - 1 >= first and not a.clause_break(j) and (
