@@ -49,9 +49,9 @@ def agents(ctx: Context, sent: Sentence, pos: tuple[int, int]) -> list[Mention]:
              and not (m.kind == "role" and m.attrs.get("person") is not None)]
     if ctx.lang == "ar":
         # verb first: the agent comes before the particle that opens the object ("دعا X إلى")
-        stop = next((k for k in range(pos[1] + 1, min(sent.last, pos[1] + 8) + 1)
-                     if a.tokens[k].norm in norms("إلى", "الى", "على") or a.tokens[k].norm.startswith("بال")), pos[1] + 8)
-        after = [m for m in cands if 0 <= m.first - pos[1] <= 8 and m.last < stop
+        stop = next((k for k in range(pos[1] + 1, min(sent.last, pos[1] + 12) + 1)
+                     if a.tokens[k].norm in norms("إلى", "الى", "على") or a.tokens[k].norm.startswith("بال")), pos[1] + 13)
+        after = [m for m in cands if 0 <= m.first - pos[1] <= 10 and m.last < stop
                  and not a.breaks_between(pos[1], m.first)]
         people = [m for m in after if m.kind in ("person", "role")]
         if after:
