@@ -126,6 +126,19 @@ def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = N
             cur = None
             j += 3 if n == "as" else 2
             continue
+        if ctx.lang == "ar" and cur is not None and cur[1] - cur[0] >= 1 and n.startswith("و") and len(n) > 3 \
+                and a.at("waw", j) is None and not n.startswith("وال"):
+            # "... وتطوير ناقل البيانات"، "... وعلى تنظيم برامج": the next thing called for
+            spans.append(cur)
+            particle = n in norms("وعلى", "وإلى", "والى")
+            cur = None if particle else [j, j]
+            j += 1
+            continue
+        if ctx.lang == "ru" and cur is not None and n == "и" and "," in a.gaps[j]:
+            spans.append(cur)  # "..., и оказание технической помощи"
+            cur = None
+            j += 1
+            continue
         if ctx.lang == "en" and n == "and" and cur is not None and j + 1 <= sent.last and (
                 a.at("determiners", j + 1) or (gerund_list and a.tokens[j + 1].norm.endswith("ing"))):
             spans.append(cur)
