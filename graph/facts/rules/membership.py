@@ -32,9 +32,8 @@ def member_of(ctx: Context, sent: Sentence) -> None:
                           and 0 < pos[0] - m.last <= 8 and not a.breaks_between(m.last, pos[0])]
                 if before:
                     members = [m for m in before if before[-1].first - m.last <= 12]
-            if not members:
-                members = [m for m in sent.of("entity") if m.type == "State"
-                           and 0 < m.first - bodies[0].last <= 8 and rel == "member"]
+            if not members:  # "членами ... X", "вступления в ШОС Индии и Пакистана": the states after the body
+                members = [m for m in sent.of("entity") if m.type == "State" and 0 < m.first - bodies[0].last <= 8]
             listed = [bodies[0]]
             for o in sent.mentions:  # "членами ШОС и ОДКБ", "members of the SCO and the CSTO"
                 if o.kind in ("entity", "org") and o.type in _BODY_TYPES and 0 < o.first - listed[-1].last <= 2 \
@@ -63,3 +62,29 @@ def proposed(ctx: Context, sent: Sentence) -> None:
         for w in who:
             for we in ctx.actor_entities(w):
                 ctx.add(we, "proposed", ctx.entity(objs[0]), ctx.span(w, pos, objs[0]), 0.7, "proposed")
+
+
+@rule("members-in-apposition")
+def members_in_apposition(ctx: Context, sent: Sentence) -> None:
+    """States listed and then named as the countries of an organization are its members.
+
+    "Ruritania, Freedonia and Sylvania, the three BRICS nations, ..." -> each memberOf BRICS;
+    "страны ШОС — Россия, Китай и Индия" -> each memberOf the SCO.
+    """
+    a = ctx.a
+    for pos in triggers(ctx, sent, "member_nouns"):
+        body = next((m for m in sent.mentions if m.kind in ("entity", "org") and m.type in _BODY_TYPES
+                     and (0 <= pos[0] - m.last <= 2 or 0 < m.first - pos[1] <= 2)), None)
+        if body is None:
+            continue
+        lo = min(pos[0], body.first)
+        before = [m for m in sent.of("entity") if m.type == "State" and 0 < lo - m.last <= 3
+                  and any(c in a.gaps[m.last + 1] for c in ",،–—-")]
+        hi = max(pos[1], body.last)
+        after = [m for m in sent.of("entity") if m.type == "State" and 0 < m.first - hi <= 3
+                 and any(c in a.gaps[hi + 1] for c in "—–-:")]
+        for first in (before[-1:] or after[:1]):
+            listed = [m for m in agents(ctx, sent, (first.last + 1, first.last + 1)) if m.type == "State"] \
+                if before else [first]
+            for m in listed:
+                ctx.add(ctx.entity(m), "memberOf", ctx.entity(body), ctx.span(m, body), 0.65, "members-in-apposition")
