@@ -41,14 +41,53 @@ class Document:
 
     @property
     def name(self) -> str:
+        """The file name of the document.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> from cdkg.graph.text.documents import Document
+        >>> Document.from_text("Signed today.", name="note.txt").name
+        'note.txt'
+        """
         return self.path.name
 
     @property
     def published(self) -> str | None:
+        """The publication date from the metadata, if any.
+
+        Returns
+        -------
+        str or None
+            ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+        Examples
+        --------
+        >>> from cdkg.graph.text.documents import Document
+        >>> Document.from_text("Signed today.", published="2024-05-03").published
+        '2024-05-03'
+        >>> Document.from_text("Signed today.").published is None
+        True
+        """
         return self.meta.get("published") or None
 
     @property
     def title(self) -> str:
+        """The title from the metadata, else the file name.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> from cdkg.graph.text.documents import Document
+        >>> Document.from_text("Signed today.", name="note.txt").title
+        'note.txt'
+        """
         return self.meta.get("title") or self.path.name
 
     @classmethod
@@ -56,6 +95,23 @@ class Document:
                   name: str = "text.txt") -> "Document":
         """A document from a string (for examples and tests): no file, no furniture masking.
 
+        Parameters
+        ----------
+        text : str
+            The text; it is also the analysis text.
+        language : str, optional
+            'ar', 'ru' or 'en'; detected from the script when not given.
+        published : str, optional
+            The publication date, ``YYYY[-MM[-DD]]``.
+        name : str
+            The file name the document stands under.
+
+        Returns
+        -------
+        Document
+
+        Examples
+        --------
         >>> Document.from_text("Signed today.", language="en", published="2024-01-02").published
         '2024-01-02'
         """
@@ -69,6 +125,27 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     """Decode UTF-8, UTF-16 (with BOM, or detected from NUL bytes) or Windows-1256 text.
 
     Raises :class:`CdkgError` for empty or binary input rather than guessing silently.
+
+    Parameters
+    ----------
+    data : bytes
+        The bytes of a file.
+    path : Path
+        The file, named in error messages.
+
+    Returns
+    -------
+    tuple of (str, str)
+        The text and the name of the encoding it was read with.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from cdkg.graph.text.documents import decode
+    >>> decode(b"Ruritania", Path("note.txt"))
+    ('Ruritania', 'utf-8')
+    >>> decode("Ruritania".encode("utf-16"), Path("note.txt"))
+    ('Ruritania', 'utf-16')
     """
     if not data.strip():
         raise CdkgError(f"{path}: empty file")
@@ -115,7 +192,24 @@ def _looks_like_text(text: str) -> bool:
 
 
 def detect_language(text: str) -> str:
-    """The document's language from its script: 'ar', 'ru' or 'en' (Latin)."""
+    """The document's language from its script: 'ar', 'ru' or 'en' (Latin).
+
+    Parameters
+    ----------
+    text : str
+        The text; its first 20,000 characters are counted.
+
+    Returns
+    -------
+    str
+        The language whose script has the most letters; 'en' on a tie.
+
+    Examples
+    --------
+    >>> from cdkg.graph.text.documents import detect_language
+    >>> detect_language("Ruritania"), detect_language("Руритания")
+    ('en', 'ru')
+    """
     counts = {"ar": 0, "ru": 0, "en": 0}
     for ch in text[:20000]:
         if "\u0600" <= ch <= "\u06ff":
@@ -157,13 +251,58 @@ def _parse_front_matter(block: str, path: Path) -> dict:
 
 
 def sidecar_path(path: Path) -> Path:
-    """The metadata sidecar of a document: ``name.ar.txt`` -> ``name.ar.meta.json``."""
+    """The metadata sidecar of a document: ``name.ar.txt`` -> ``name.ar.meta.json``.
+
+    Parameters
+    ----------
+    path : Path
+        The document file.
+
+    Returns
+    -------
+    Path
+        The sidecar file next to it (it may not exist).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from cdkg.graph.text.documents import sidecar_path
+    >>> sidecar_path(Path("notes/note.ar.txt")).name
+    'note.ar.meta.json'
+    """
     return path.with_name(path.stem + ".meta.json")
 
 
 def read_document(path: Path | str, published: str | None = None,
                   meta: dict | None = None) -> Document:
-    """Read one document with its metadata (front matter, sidecar, then ``meta`` arguments)."""
+    """Read one document with its metadata (front matter, sidecar, then ``meta`` arguments).
+
+    Parameters
+    ----------
+    path : Path or str
+        The document file.
+    published : str, optional
+        The publication date, ``YYYY[-MM[-DD]]``; it overrides the metadata.
+    meta : dict, optional
+        More metadata; it overrides the front matter and the sidecar.
+
+    Returns
+    -------
+    Document
+        The text, the analysis text (furniture masked) and the metadata.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cdkg.graph.text.documents import read_document
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "note.txt"
+    ...     _ = path.write_text("---\\ntitle: Ruritania\\n---\\nSigned on 3 May 2024.\\n", encoding="utf-8")
+    ...     doc = read_document(path, published="2024-05-03")
+    >>> doc.title, doc.published, doc.language
+    ('Ruritania', '2024-05-03', 'en')
+    """
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -220,6 +359,20 @@ def date_line(text: str, lines: int = 4) -> str | None:
     """The publication date a text states on a line of its own near its head
     ("08/03/2024", "2021-11-19", "Published: 19 November 2021"), as ``YYYY-MM-DD``.
 
+    Parameters
+    ----------
+    text : str
+        The text.
+    lines : int
+        How many non-empty lines at the head to look at.
+
+    Returns
+    -------
+    str or None
+        The date, or None when no such line states one.
+
+    Examples
+    --------
     >>> date_line("Title\\n08/03/2024\\nBody text.")
     '2024-03-08'
     """
@@ -249,7 +402,30 @@ def date_line(text: str, lines: int = 4) -> str | None:
 
 
 def list_documents(folder: Path) -> list[Path]:
-    """Document files of a folder (sidecars and hidden files excluded), sorted by name."""
+    """Document files of a folder (sidecars and hidden files excluded), sorted by name.
+
+    Parameters
+    ----------
+    folder : Path
+        The folder; raises :class:`CdkgError` when it does not exist.
+
+    Returns
+    -------
+    list of Path
+        Its ``.txt`` and ``.md`` files.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cdkg.graph.text.documents import list_documents
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     for name in ("b.txt", "a.md", "a.meta.json", ".hidden.txt"):
+    ...         _ = (Path(folder) / name).write_text("Ruritania", encoding="utf-8")
+    ...     names = [p.name for p in list_documents(Path(folder))]
+    >>> names
+    ['a.md', 'b.txt']
+    """
     if not folder.is_dir():
         raise CdkgError(f"{folder}: no such folder of documents")
     return sorted(p for p in folder.iterdir()

@@ -7,7 +7,7 @@ from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.text.mentions import Mention
 from cdkg.graph.text.phrases import norms
 
-__all__ = ["triggers", "agents", "free_objects", "dates", "places", "persons", "near"]
+__all__ = ["triggers", "agents", "coordinated", "free_objects", "dates", "places", "persons", "near"]
 
 _PERSONISH = ("person", "role")
 _AGENT_KINDS = ("entity", "org", "person", "role", "sides", "instrument")
@@ -55,7 +55,7 @@ def agents(ctx: Context, sent: Sentence, pos: tuple[int, int]) -> list[Mention]:
                  and not a.breaks_between(pos[1], m.first)]
         people = [m for m in after if m.kind in ("person", "role")]
         if after:
-            return _coordinated(a, (people or after)[0], [c for c in cands if c.last < stop], forward=True)
+            return coordinated(a, (people or after)[0], [c for c in cands if c.last < stop], forward=True)
     before = [m for m in cands if m.last < pos[0] and pos[0] - m.last <= 14]
     pronoun = next((k for k in range(max(sent.first, pos[0] - 3), pos[0])
                     if a.at("pronouns", k) is not None and a.at("pronouns", k)[1] == "person"), None)
@@ -67,10 +67,10 @@ def agents(ctx: Context, sent: Sentence, pos: tuple[int, int]) -> list[Mention]:
     last = before[-1]
     if last.kind == "person" and any(o.kind == "role" and o.attrs.get("person") is last for o in sent.mentions):
         pass
-    return _coordinated(a, last, cands, forward=False)
+    return coordinated(a, last, cands, forward=False)
 
 
-def _coordinated(a, m: Mention, cands: list[Mention], forward: bool) -> list[Mention]:
+def coordinated(a, m: Mention, cands: list[Mention], forward: bool) -> list[Mention]:
     out = [m]
     pool = sorted(cands, key=lambda x: x.first, reverse=not forward)
     for o in pool:

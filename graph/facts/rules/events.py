@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import agents, date_near, places, triggers
+from cdkg.graph.facts.rules.common import coordinated, agents, date_near, places, triggers
 
 _PARTICIPANT_TYPES = ("State", "InternationalOrganization", "Organization", "Forum")
 
@@ -90,9 +90,19 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
         if ev is _main_of(sent) and not ev.generic:
             # "Top cyber officials from Australia, India and Japan ended talks": states named with the event
             for m in sent.of("entity"):
-                if m.type == "State" and id(m) not in located and id(m) not in hosts and not _in_title(m, sent) \
+                if m.type in ("State", "InternationalOrganization") and id(m) not in located and id(m) not in hosts and not _in_title(m, sent) \
                         and not _located(a, m) and m.last < ev.first and ev.first - m.last <= 14:
                     ctx.add(ctx.entity(m), "participatedIn", e, ctx.span(m, ev), 0.55, "state-with-event")
+        for pos in triggers(ctx, sent, "participated_by"):
+            # "attended by Montenegro", "с участием делегаций России и Китая", "بمشاركة وفود من تونس والمغرب"
+            first = next((m for m in sent.mentions if m.kind in ("entity", "org", "person") and m.type in
+                          _PARTICIPANT_TYPES + ("Person",) and 0 < m.first - pos[1] <= 6), None)
+            if first is None or id(first) in located:
+                continue
+            cands = [o for o in sent.mentions if o.kind in ("entity", "org", "person") and o.first >= first.first]
+            for m in coordinated(ctx.a, first, cands, forward=True):
+                for me in ctx.actor_entities(m):
+                    ctx.add(me, "participatedIn", e, ctx.span(pos, m), 0.6, "participants-named")
         for pos in trig:
             for m in agents(ctx, sent, pos):
                 if m.kind in ("entity", "org", "sides") and (m.type in _PARTICIPANT_TYPES or m.kind == "sides") \
