@@ -92,8 +92,7 @@ class Context:
         self.pair = [self.lexical(firsts[iri]) for iri, _ in top[:2]] if len(top) >= 2 and bilateral else []
         specific = [m for m in self.instruments if not m.generic]
         self.main_instrument = specific[0] if specific else (self.instruments[0] if self.instruments else None)
-        events = [m for m in self.events if not m.generic]
-        self.main_event = events[0] if events else (self.events[0] if self.events else None)
+        self.main_event = self._main_event()
 
     # -- entities ------------------------------------------------------------------------------
     def remember(self, entity: Entity) -> Entity:
@@ -215,6 +214,17 @@ class Context:
             if ow and len(words & ow) >= 0.6 * len(ow):
                 return o.label
         return target.label
+
+    def _main_event(self) -> Mention | None:
+        """The event a report is about: the one it names first (the lead), by its fullest mention."""
+        if not self.events:
+            return None
+        cluster = self.event_cluster(self.events[0])
+        specific = [m for m in cluster if not m.generic]
+        if specific:
+            return specific[0]
+        others = [m for m in self.events if not m.generic]
+        return others[0] if others and len(cluster) == 1 else self.events[0]
 
     def event_cluster(self, m: Mention) -> list[Mention]:
         """The mentions of one event: same family group (a visit and the talks held during it

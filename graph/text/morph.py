@@ -91,8 +91,13 @@ def _nomn(word: str, want_name: bool = False) -> str:
 
 
 def nominative_name(words: list[str]) -> str:
-    """A person's name in the nominative, each word inflected on its own."""
-    return " ".join(_nomn(w, want_name=True) if any("\u0400" <= c <= "\u04ff" for c in w) else w for w in words)
+    """A person's name in the nominative, each word inflected on its own; surnames that do not
+    decline ("Крутских", "Шевченко") stay as written."""
+    def one(w):
+        if not any("\u0400" <= c <= "\u04ff" for c in w) or w.lower().endswith(("ых", "их", "ко", "аго", "яго")):
+            return w
+        return _nomn(w, want_name=True)
+    return " ".join(one(w) for w in words)
 
 
 def nominative_phrase(words: list[str]) -> str:

@@ -43,6 +43,9 @@ def find_people(a) -> None:
         people += _arabic_names(a, roles, lex)
     else:
         people += _capitalized_names(a, roles, lex)
+    # "Locked Shields exercise", "Paris Call": a capitalized name before an event's head is the event's
+    heads = {m.attrs["head"][0] for m in a.mentions if m.kind == "event" and m.attrs.get("head")}
+    people = [p for p in people if p.entry is not None or p.last + 1 not in heads]
     people += _surnames(a, people, lex)
     people.sort(key=lambda m: m.first)
     roles = [r for r in roles if not any(p.first <= r.first <= p.last for p in people)]
@@ -307,6 +310,8 @@ def _honorific_after_comma(a, end: int, first: int) -> bool:
 
 def _target(a, r, person, lex):
     actors = [m for m in a.mentions if m.kind in ("entity", "org") and m.type in _ACTOR_TYPES]
+    # "head of the Israel National Cyber Bureau": the bureau, not the state named inside it
+    actors = [m for m in actors if not any(o is not m and o.first <= m.first and m.last <= o.last for o in actors)]
     limit = person.first if person is not None and person.first > r.last else r.last + 8
     right = [m for m in actors if r.last < m.first < limit and m.first - r.last <= 7
              and not a.breaks_between(r.last, m.first)]

@@ -150,7 +150,7 @@ def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
             if not ok or a.at("stops:ru", j):
                 break
         else:
-            ok = (a.at("premodifiers", j) is not None or _ORDINAL.match(n) or a.hyphen_before(t0)
+            ok = (a.at("premodifiers", j) is not None or _ORDINAL.match(n) or a.hyphen_before(t0) or a.hyphen_before(j)
                   or (a.capitalized(j) or w.isupper()) and a.at("stops:en", j) is None and not a.titlecase(j)
                   and (a.at("name_stops", j) is None or kind == "org") or j in lex)
             if not ok and w.islower() and j - 1 >= first and not a.clause_break(j) and (
@@ -214,8 +214,8 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
                     and a.at("premodifiers", j) is None:
                 break  # "the report affirming that ...": a participle, not part of the title
         if lang == "ar":
-            if "\u064b" in a.word(j) or "\u064c" in a.word(j):
-                break  # tanween ("زخمًا"): an indefinite word of the clause, not of the title
+            if ("\u064b" in a.word(j) or "\u064c" in a.word(j)) and a.tokens[h0].norm.startswith("ال"):
+                break  # tanween after a definite head ("المبادرة زخمًا"): a word of the clause, not of the title
             if j == h1 + 1 and a.tokens[h0].norm.startswith("ال") and not _ar_continues(a, j, lex):
                 break  # a definite head takes no indefinite genitive: "الخطة مجالات محددة" is a new clause
             if n.startswith("و") and not between and a.at("waw", j) is None:

@@ -49,9 +49,9 @@ def agents(ctx: Context, sent: Sentence, pos: tuple[int, int]) -> list[Mention]:
              and not (m.kind == "role" and m.attrs.get("person") is not None)]
     if ctx.lang == "ar":
         # verb first: the agent comes before the particle that opens the object ("دعا X إلى")
-        stop = next((k for k in range(pos[1] + 1, min(sent.last, pos[1] + 8) + 1)
-                     if a.tokens[k].norm in norms("إلى", "الى", "على") or a.tokens[k].norm.startswith("بال")), pos[1] + 8)
-        after = [m for m in cands if 0 <= m.first - pos[1] <= 8 and m.last < stop
+        stop = next((k for k in range(pos[1] + 1, min(sent.last, pos[1] + 12) + 1)
+                     if a.tokens[k].norm in norms("إلى", "الى", "على") or a.tokens[k].norm.startswith("بال")), pos[1] + 13)
+        after = [m for m in cands if 0 <= m.first - pos[1] <= 10 and m.last < stop
                  and not a.breaks_between(pos[1], m.first)]
         people = [m for m in after if m.kind in ("person", "role")]
         if after:
@@ -125,6 +125,19 @@ def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = N
                 spans.append(cur)
             cur = None
             j += 3 if n == "as" else 2
+            continue
+        if ctx.lang == "ar" and cur is not None and cur[1] - cur[0] >= 1 and n.startswith("و") and len(n) > 3 \
+                and a.at("waw", j) is None and not n.startswith("وال"):
+            # "... وتطوير ناقل البيانات"، "... وعلى تنظيم برامج": the next thing called for
+            spans.append(cur)
+            particle = n in norms("وعلى", "وإلى", "والى")
+            cur = None if particle else [j, j]
+            j += 1
+            continue
+        if ctx.lang == "ru" and cur is not None and n == "и" and "," in a.gaps[j]:
+            spans.append(cur)  # "..., и оказание технической помощи"
+            cur = None
+            j += 1
             continue
         if ctx.lang == "en" and n == "and" and cur is not None and j + 1 <= sent.last and (
                 a.at("determiners", j + 1) or (gerund_list and a.tokens[j + 1].norm.endswith("ing"))):
