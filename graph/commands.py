@@ -11,7 +11,32 @@ from cdkg.paths import build_dir, documents_dir
 
 
 def fact_record(fact, doc) -> dict:
-    """One fact in the ``cdkg extract --format jsonl`` shape."""
+    """One fact in the ``cdkg extract --format jsonl`` shape.
+
+    Parameters
+    ----------
+    fact : Fact
+        A fact extracted from ``doc``.
+    doc : Document
+        The document; the evidence text is read from it.
+
+    Returns
+    -------
+    dict
+        ``document``, ``subject``, ``relation``, ``object``, ``evidence``, ``confidence``, ``rule``.
+
+    Examples
+    --------
+    >>> from cdkg.graph.commands import fact_record
+    >>> from cdkg.graph.facts.extract import Fact
+    >>> from cdkg.graph.facts.resolve import Entity
+    >>> from cdkg.graph.text.documents import Document
+    >>> doc = Document.from_text("Ruritania signed on 3 May 2024.", language="en", name="note.txt")
+    >>> ruritania = Entity(iri="https://example.org/ruritania", type="State", label="Ruritania", lang="en")
+    >>> record = fact_record(Fact(ruritania, "date", ("2024-05-03", "xsd:date"), 0, 30, 0.9, "example"), doc)
+    >>> record["subject"]["label"], record["object"], record["evidence"]["text"]
+    ('Ruritania', {'value': '2024-05-03', 'datatype': 'xsd:date'}, 'Ruritania signed on 3 May 2024')
+    """
     def side(x):
         if isinstance(x, tuple):
             return {"value": x[0], "datatype": x[1]}
@@ -118,7 +143,23 @@ def _score_json(s) -> dict:
 
 
 def register(subparsers) -> None:
-    """Add ``extract``, ``build`` and ``evaluate`` to ``cdkg``."""
+    """Add ``extract``, ``build`` and ``evaluate`` to ``cdkg``.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        What ``ArgumentParser.add_subparsers`` returns; each subcommand sets ``func``.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from cdkg.graph.commands import register
+    >>> parser = argparse.ArgumentParser(prog="cdkg")
+    >>> register(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["extract", "note.txt", "--format", "tsv"])
+    >>> args.files, args.format, args.func.__name__
+    (['note.txt'], 'tsv', '_extract')
+    """
     p = subparsers.add_parser("extract", help="print the facts read from documents",
                               description="Read documents and print one fact per line with its evidence.")
     p.add_argument("files", nargs="+", metavar="FILE")

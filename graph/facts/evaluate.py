@@ -30,6 +30,18 @@ def normalize_label(label: str) -> str:
     digits, punctuation removed, the article and attached prefixes removed from words, and the
     English words the/of/and/a/an dropped.
 
+    Parameters
+    ----------
+    label : str
+        A label, predicted or of a reference.
+
+    Returns
+    -------
+    str
+        The normalized words, joined by single spaces.
+
+    Examples
+    --------
     >>> normalize_label("بالأمم المتحدة") == normalize_label("الأمم المتحدة")
     True
     >>> normalize_label("The Ministry of Foreign Affairs")
@@ -84,6 +96,30 @@ def side_matches(pred: dict, ref: str, gold_entities: dict[str, dict]) -> bool:
 
     Same QID, the same date (a reference year matches a day in it), or a label of the reference
     (its aliases included) that matches the predicted label after :func:`normalize_label`.
+
+    Parameters
+    ----------
+    pred : dict
+        A predicted side: ``label``, ``wikidata`` for an entity; ``value`` for a literal.
+    ref : str
+        A reference side: an entity label or a literal.
+    gold_entities : dict
+        The reference entities by label (with ``wikidata`` and ``aliases``).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from cdkg.graph.facts.evaluate import side_matches
+    >>> entities = {"Ruritania": {"label": "Ruritania", "aliases": ["Republic of Ruritania"]}}
+    >>> side_matches({"label": "the Republic of Ruritania"}, "Ruritania", entities)
+    True
+    >>> side_matches({"value": "2024-05-03", "datatype": "xsd:date"}, "2024", entities)
+    True
+    >>> side_matches({"label": "Zenda"}, "Ruritania", entities)
+    False
     """
     ent = gold_entities.get(ref)
     if ent and ent.get("wikidata") and pred.get("wikidata") and ent["wikidata"] == pred["wikidata"]:
@@ -98,7 +134,28 @@ def side_matches(pred: dict, ref: str, gold_entities: dict[str, dict]) -> bool:
 
 def canonical(fact: dict, subject_type: str | None) -> dict:
     """One spelling per relation: "X proposedBy Y" is "Y proposed X"; a side that is not a
-    person and "signed" is a party ("partyTo")."""
+    person and "signed" is a party ("partyTo").
+
+    Parameters
+    ----------
+    fact : dict
+        A fact with ``subject``, ``relation`` and ``object``; it is not changed.
+    subject_type : str or None
+        The class of the subject, such as 'State' or 'Person'.
+
+    Returns
+    -------
+    dict
+        A copy of the fact, in the one spelling.
+
+    Examples
+    --------
+    >>> from cdkg.graph.facts.evaluate import canonical
+    >>> canonical({"subject": "Zenda Accord", "relation": "proposedBy", "object": "Ruritania"}, None)
+    {'subject': 'Ruritania', 'relation': 'proposed', 'object': 'Zenda Accord'}
+    >>> canonical({"subject": "Ruritania", "relation": "signed", "object": "Zenda Accord"}, "State")["relation"]
+    'partyTo'
+    """
     f = dict(fact)
     if f.get("relation") == "proposedBy":
         f["subject"], f["object"], f["relation"] = f["object"], f["subject"], "proposed"
@@ -121,24 +178,99 @@ class Score:
 
     @property
     def precision(self) -> float:
+        """The share of predicted facts that match a reference fact (0.0 when none are predicted).
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> from cdkg.graph.facts.evaluate import Score
+        >>> Score(document="note.txt", predicted=4, matched_predicted=3).precision
+        0.75
+        """
         return self.matched_predicted / self.predicted if self.predicted else 0.0
 
     @property
     def recall(self) -> float:
+        """The share of reference facts that a predicted fact matches (0.0 when there are none).
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> from cdkg.graph.facts.evaluate import Score
+        >>> Score(document="note.txt", reference=5, matched_reference=4).recall
+        0.8
+        """
         return self.matched_reference / self.reference if self.reference else 0.0
 
     @property
     def f1(self) -> float:
+        """The harmonic mean of precision and recall (0.0 when both are 0).
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> from cdkg.graph.facts.evaluate import Score
+        >>> Score(document="note.txt", predicted=2, matched_predicted=1, reference=2, matched_reference=1).f1
+        0.5
+        """
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def add(self, other: "Score") -> None:
+        """Add the counts of another score to this one (a total); the lists of facts stay as they are.
+
+        Parameters
+        ----------
+        other : Score
+
+        Examples
+        --------
+        >>> from cdkg.graph.facts.evaluate import Score
+        >>> total = Score(document="overall")
+        >>> total.add(Score(document="a.txt", predicted=2, matched_predicted=1))
+        >>> total.add(Score(document="b.txt", predicted=1, matched_predicted=1))
+        >>> total.predicted, total.matched_predicted
+        (3, 2)
+        """
         for name in ("predicted", "matched_predicted", "reference", "matched_reference"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 def load_gold(path: Path) -> dict:
-    """One reference file: its document name, entities by label, and facts."""
+    """One reference file: its document name, entities by label, and facts.
+
+    Parameters
+    ----------
+    path : Path
+        A JSON reference file; raises :class:`CdkgError` when it is not one.
+
+    Returns
+    -------
+    dict
+        ``file``, ``entities`` (by label), ``facts`` and ``published`` (or None).
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> from cdkg.graph.facts.evaluate import load_gold
+    >>> data = {"file": "note.txt", "gold": {"entities": [{"label": "Ruritania", "type": "State"}], "facts": []}}
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "note.json"
+    ...     _ = path.write_text(json.dumps(data), encoding="utf-8")
+    ...     gold = load_gold(path)
+    >>> gold["file"], gold["entities"]["Ruritania"]["type"], gold["published"]
+    ('note.txt', 'State', None)
+    """
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         gold = data["gold"]
@@ -151,7 +283,32 @@ def load_gold(path: Path) -> dict:
 
 def score_document(predicted: list[dict], gold: dict) -> Score:
     """Score predicted facts (the ``cdkg extract`` JSON shape) against one reference file,
-    both read in the README's one spelling per relation (:func:`canonical`)."""
+    both read in the README's one spelling per relation (:func:`canonical`).
+
+    Parameters
+    ----------
+    predicted : list of dict
+        The predicted facts; those of relations the reference never uses are left out.
+    gold : dict
+        One reference file, as :func:`load_gold` reads it.
+
+    Returns
+    -------
+    Score
+        The counts, with the missed reference facts and the extra predicted ones.
+
+    Examples
+    --------
+    >>> from cdkg.graph.facts.evaluate import score_document
+    >>> gold = {"file": "note.txt", "entities": {"Ruritania": {"label": "Ruritania", "type": "State"}},
+    ...         "facts": [{"subject": "Ruritania", "relation": "signed", "object": "Zenda Accord"}]}
+    >>> ruritania = {"label": "Ruritania", "type": "State"}
+    >>> predicted = [{"subject": ruritania, "relation": "signed", "object": {"label": "Zenda Accord"}},
+    ...              {"subject": ruritania, "relation": "partyTo", "object": {"label": "Strelsau Pact"}}]
+    >>> score = score_document(predicted, gold)
+    >>> score.precision, score.recall, len(score.extra)
+    (0.5, 1.0, 1)
+    """
     ents = gold["entities"]
     facts = [canonical(f, (ents.get(f["subject"]) or {}).get("type")) for f in gold["facts"]]
     relations = {f["relation"] for f in facts}

@@ -26,17 +26,59 @@ _DATATYPES = {"xsd:date": XSD.date, "xsd:gYear": XSD.gYear, "xsd:gYearMonth": XS
 
 
 def document_iri(sha: str) -> URIRef:
-    """A document's IRI (and the name of its graph), from a hash of its bytes."""
+    """A document's IRI (and the name of its graph), from a hash of its bytes.
+
+    Parameters
+    ----------
+    sha : str
+        The SHA-256 of the document's bytes, in hex; its first 16 digits are used.
+
+    Returns
+    -------
+    URIRef
+
+    Examples
+    --------
+    >>> from cdkg.graph.facts.provenance import document_iri
+    >>> str(document_iri("0123456789abcdef" * 4))
+    'https://w3id.org/cdkg/id/doc/0123456789abcdef'
+    """
     return ID[f"doc/{sha[:16]}"]
 
 
 def run_iri() -> URIRef:
-    """The extraction activity of this tool version."""
+    """The extraction activity of this tool version.
+
+    Returns
+    -------
+    URIRef
+
+    Examples
+    --------
+    >>> from cdkg import __version__
+    >>> from cdkg.graph.facts.provenance import run_iri
+    >>> str(run_iri()) == f"https://w3id.org/cdkg/id/run/cdkg-{__version__}"
+    True
+    """
     return ID[f"run/cdkg-{__version__}"]
 
 
 def run_graph() -> Graph:
-    """The extraction activity and the software agent behind it."""
+    """The extraction activity and the software agent behind it.
+
+    Returns
+    -------
+    Graph
+        A ``prov:Activity`` with label and tool version, and its ``prov:SoftwareAgent``.
+
+    Examples
+    --------
+    >>> from cdkg.graph.facts.provenance import run_graph, run_iri
+    >>> from cdkg.namespaces import PROV
+    >>> g = run_graph()
+    >>> len(g), (run_iri(), PROV.wasAssociatedWith, None) in g
+    (6, True)
+    """
     g = Graph()
     run, agent = run_iri(), ID["agent/cdkg"]
     g.add((run, RDF.type, PROV.Activity))
@@ -62,7 +104,33 @@ def _claim_iri(doc_sha: str, fact: Fact) -> URIRef:
 
 
 def document_graph(result: DocumentFacts) -> Graph:
-    """The named graph of one document: its metadata, minted entities, facts and claims."""
+    """The named graph of one document: its metadata, minted entities, facts and claims.
+
+    Parameters
+    ----------
+    result : DocumentFacts
+        The facts of one document, as the pipeline extracts them.
+
+    Returns
+    -------
+    Graph
+        The triples of :func:`document_triples`.
+
+    Examples
+    --------
+    >>> from cdkg.graph.facts.extract import DocumentFacts, Fact
+    >>> from cdkg.graph.facts.resolve import Entity
+    >>> from cdkg.graph.text.documents import Document
+    >>> doc = Document.from_text("Ruritania signed on 3 May 2024.", language="en")
+    >>> ruritania = Entity(iri="https://example.org/ruritania", type="State", label="Ruritania", lang="en")
+    >>> fact = Fact(ruritania, "date", ("2024-05-03", "xsd:date"), 0, 30, 0.9, "example")
+    >>> result = DocumentFacts(doc=doc, facts=[fact], entities={ruritania.iri: ruritania})
+    >>> from cdkg.graph.facts.provenance import document_graph
+    >>> from cdkg.namespaces import CDO, RDF
+    >>> g = document_graph(result)
+    >>> len(list(g.subjects(RDF.type, CDO.Claim)))
+    1
+    """
     g = Graph()
     for triple in document_triples(result):
         g.add(triple)
@@ -81,7 +149,30 @@ class _Triples(list):
 
 
 def document_triples(result: DocumentFacts) -> list[tuple]:
-    """The triples of :func:`document_graph`, as a list (what the build writes to the store)."""
+    """The triples of :func:`document_graph`, as a list (what the build writes to the store).
+
+    Parameters
+    ----------
+    result : DocumentFacts
+
+    Returns
+    -------
+    list of tuple
+        (subject, predicate, object) triples; the run's triples come once per document.
+
+    Examples
+    --------
+    >>> from cdkg.graph.facts.extract import DocumentFacts, Fact
+    >>> from cdkg.graph.facts.resolve import Entity
+    >>> from cdkg.graph.text.documents import Document
+    >>> doc = Document.from_text("Ruritania signed on 3 May 2024.", language="en")
+    >>> ruritania = Entity(iri="https://example.org/ruritania", type="State", label="Ruritania", lang="en")
+    >>> fact = Fact(ruritania, "date", ("2024-05-03", "xsd:date"), 0, 30, 0.9, "example")
+    >>> result = DocumentFacts(doc=doc, facts=[fact], entities={ruritania.iri: ruritania})
+    >>> from cdkg.graph.facts.provenance import document_triples
+    >>> [str(o) for s, p, o in document_triples(result) if str(p).endswith("#exact")]
+    ['Ruritania signed on 3 May 2024']
+    """
     doc = result.doc
     text = doc.text
     g = _Triples()

@@ -42,6 +42,18 @@ def _digest(*parts: str) -> str:
 def name_skeleton(name: str) -> str:
     """A spelling-tolerant key of a person's name: the consonant skeleton of the last word.
 
+    Parameters
+    ----------
+    name : str
+        A person's name, in any script.
+
+    Returns
+    -------
+    str
+        The key; empty when the name has no words.
+
+    Examples
+    --------
     >>> name_skeleton("قاسم جومارت توكاييف") == name_skeleton("توقاييف")
     True
     """
@@ -55,10 +67,49 @@ def name_skeleton(name: str) -> str:
 
 
 def title_key(words) -> str:
-    """A key of an instrument title that ignores word order, duplicates and prefixes."""
+    """A key of an instrument title that ignores word order, duplicates and prefixes.
+
+    Parameters
+    ----------
+    words : iterable of str
+        The title's words (token keys, so prefixes are already removed).
+
+    Returns
+    -------
+    str
+        The distinct words, sorted and joined by spaces.
+
+    Examples
+    --------
+    >>> from cdkg.graph.facts.resolve import title_key
+    >>> title_key(["zenda", "accord", "zenda"]) == title_key(["accord", "zenda"])
+    True
+    >>> title_key(["zenda", "accord"])
+    'accord zenda'
+    """
     return " ".join(sorted(set(words)))
 
 
 def mint(kind: str, *parts: str) -> str:
-    """A stable IRI for an entity first seen in documents (same parts -> same IRI)."""
+    """A stable IRI for an entity first seen in documents (same parts -> same IRI).
+
+    Parameters
+    ----------
+    kind : str
+        The path segment of the IRI, such as 'person' or 'instrument'.
+    *parts : str
+        The normalized key of the entity.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from cdkg.graph.facts.resolve import mint
+    >>> mint("instrument", "accord zenda") == mint("instrument", "accord zenda")
+    True
+    >>> mint("instrument", "accord zenda").startswith("https://w3id.org/cdkg/id/instrument/")
+    True
+    """
     return str(ID[f"{kind}/{_digest(*parts)}"])

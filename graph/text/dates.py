@@ -42,6 +42,19 @@ class DateMention:
 
     @property
     def datatype(self) -> str:
+        """The XSD datatype of ``value``: a year, a month of a year, or a day.
+
+        Returns
+        -------
+        str
+            ``xsd:gYear``, ``xsd:gYearMonth`` or ``xsd:date``.
+
+        Examples
+        --------
+        >>> from cdkg.graph.text.dates import find_dates
+        >>> [d.datatype for d in find_dates("signed on 3 May 2024, in June 2024 and in 2025")]
+        ['xsd:date', 'xsd:gYearMonth', 'xsd:gYear']
+        """
         return {4: "xsd:gYear", 7: "xsd:gYearMonth"}.get(len(self.value), "xsd:date")
 
 
@@ -120,6 +133,19 @@ def find_dates(text: str, published: str | None = None) -> list[DateMention]:
     (``YYYY-MM-DD``), as do relative words; a weekday or relative word directly before an
     explicit date is merged into that date's span.
 
+    Parameters
+    ----------
+    text : str
+        The original text.
+    published : str, optional
+        The publication date, ``YYYY-MM-DD``.
+
+    Returns
+    -------
+    list of DateMention
+
+    Examples
+    --------
     >>> [(d.value, d.end_value) for d in find_dates("on 16–17 April 2024")]
     [('2024-04-16', '2024-04-17')]
     >>> [d.value for d in find_dates("signed on Monday, Sept. 19", published="2017-09-20")]

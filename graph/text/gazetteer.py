@@ -57,7 +57,30 @@ class Gazetteer:
         self._empty = not table
 
     def find(self, text: str, tokens: list[Token] | None = None) -> list[Match]:
-        """Longest non-overlapping lexicon matches in ``text``, in document order."""
+        """Longest non-overlapping lexicon matches in ``text``, in document order.
+
+        Parameters
+        ----------
+        text : str
+            The text.
+        tokens : list of Token, optional
+            The tokens of ``text``, when they are already known.
+
+        Returns
+        -------
+        list of Match
+
+        Examples
+        --------
+        >>> from rdflib import Graph
+        >>> from cdkg.graph.text.gazetteer import Gazetteer
+        >>> from cdkg.graph.text.lexicon import Entry, Lexicon
+        >>> entry = Entry(iri="https://example.org/ruritania", type="State", labels={"en": "Ruritania"},
+        ...               match_labels=[("Ruritania", "en"), ("Republic of Ruritania", "en")])
+        >>> gazetteer = Gazetteer(Lexicon(entries={entry.iri: entry}, graph=Graph()))
+        >>> [(m.first, m.last, m.entry.label("en")) for m in gazetteer.find("The Republic of Ruritania signed.")]
+        [(1, 3, 'Ruritania')]
+        """
         tokens = tokens if tokens is not None else tokenize(text)
         if self._empty or not tokens:
             return []

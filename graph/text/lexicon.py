@@ -40,7 +40,26 @@ class Entry:
     capital: str | None = None
 
     def label(self, lang: str) -> str:
-        """The preferred label in ``lang``, falling back to English, then any language."""
+        """The preferred label in ``lang``, falling back to English, then any language.
+
+        Parameters
+        ----------
+        lang : str
+            A language code such as 'ar', 'ru' or 'en'.
+
+        Returns
+        -------
+        str
+            The label; the last segment of the IRI when the entry has none.
+
+        Examples
+        --------
+        >>> from cdkg.graph.text.lexicon import Entry
+        >>> entry = Entry(iri="https://example.org/ruritania", type="State",
+        ...               labels={"en": "Ruritania", "ru": "Руритания"})
+        >>> entry.label("ru"), entry.label("ar")
+        ('Руритания', 'Ruritania')
+        """
         for candidate in (lang, "en"):
             if candidate in self.labels:
                 return self.labels[candidate]
@@ -55,6 +74,27 @@ class Lexicon:
     graph: Graph
 
     def by_type(self, type_: str) -> list[Entry]:
+        """The entries of one class.
+
+        Parameters
+        ----------
+        type_ : str
+            One of ``ENTRY_TYPES``, such as 'State'.
+
+        Returns
+        -------
+        list of Entry
+
+        Examples
+        --------
+        >>> from rdflib import Graph
+        >>> from cdkg.graph.text.lexicon import Entry, Lexicon
+        >>> entries = [Entry(iri="https://example.org/ruritania", type="State"),
+        ...            Entry(iri="https://example.org/zenda", type="Place")]
+        >>> lexicon = Lexicon(entries={e.iri: e for e in entries}, graph=Graph())
+        >>> [e.iri for e in lexicon.by_type("State")]
+        ['https://example.org/ruritania']
+        """
         return [e for e in self.entries.values() if e.type == type_]
 
 
@@ -73,7 +113,31 @@ def _read_graph(folder: Path) -> Graph:
 
 
 def load_lexicon(folder: Path | None = None) -> Lexicon:
-    """Read every ``*.ttl`` of the lexicon folder into :class:`Entry` objects."""
+    """Read every ``*.ttl`` of the lexicon folder into :class:`Entry` objects.
+
+    Parameters
+    ----------
+    folder : Path, optional
+        The lexicon folder; ``data/lexicon`` when not given. Each folder is read once.
+
+    Returns
+    -------
+    Lexicon
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from cdkg.graph.text.lexicon import load_lexicon
+    >>> from cdkg.namespaces import CDO
+    >>> ttl = (f'<https://example.org/ruritania> a <{CDO.State}> ; '
+    ...        '<http://www.w3.org/2004/02/skos/core#prefLabel> "Ruritania"@en .')
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "states.ttl").write_text(ttl, encoding="utf-8")
+    ...     lexicon = load_lexicon(Path(folder))
+    >>> [(e.type, e.label("en")) for e in lexicon.entries.values()]
+    [('State', 'Ruritania')]
+    """
     folder = Path(folder) if folder else lexicon_dir()
     return _load_cached(folder.resolve())
 

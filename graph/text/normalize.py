@@ -57,12 +57,42 @@ class Token:
 
     @property
     def is_arabic(self) -> bool:
+        """Whether the token is an Arabic word.
+
+        Returns
+        -------
+        bool
+            True when its normalized form begins with an Arabic letter.
+
+        Examples
+        --------
+        >>> from cdkg.graph.text.normalize import tokenize
+        >>> [t.is_arabic for t in tokenize("Ruritania سلام")]
+        [False, True]
+        """
         return bool(self.norm) and "\u0600" <= self.norm[0] <= "\u06ff"
 
 
 @lru_cache(maxsize=8192)
 def normalize_char(ch: str) -> str:
-    """The normalized form of one character ('' when it is dropped for matching)."""
+    """The normalized form of one character ('' when it is dropped for matching).
+
+    Parameters
+    ----------
+    ch : str
+        One character.
+
+    Returns
+    -------
+    str
+        Its normalized form: empty, one character, or more (NFKC may expand it).
+
+    Examples
+    --------
+    >>> from cdkg.graph.text.normalize import normalize_char
+    >>> normalize_char("A"), normalize_char("أ"), normalize_char("٣"), normalize_char("\u064e")
+    ('a', 'ا', '3', '')
+    """
     if ord(ch) in _DIACRITICS:
         return ""
     if ch in _MAP:
@@ -75,6 +105,18 @@ def normalize(text: str) -> tuple[str, list[int]]:
     """Normalize ``text``; return the normalized string and, per normalized character, its
     offset in ``text`` (plus a final entry ``len(text)``), so spans map back exactly.
 
+    Parameters
+    ----------
+    text : str
+        The original text.
+
+    Returns
+    -------
+    tuple of (str, list of int)
+        The normalized text and the offsets.
+
+    Examples
+    --------
     >>> norm, offsets = normalize("إِنَّ")
     >>> norm, offsets
     ('ان', [0, 2, 5])
@@ -95,6 +137,17 @@ def strip_prefixes(word: str) -> str:
     The same deterministic stripping applies to lexicon labels and to document text, so
     both meet on one key even where a stem itself begins with a prefix letter.
 
+    Parameters
+    ----------
+    word : str
+        A normalized word; words not in Arabic script come back unchanged.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> strip_prefixes("والروسي"), strip_prefixes("بالامم"), strip_prefixes("للتعاون")
     ('روسي', 'امم', 'تعاون')
     """
@@ -121,7 +174,24 @@ def _russian_stem(word: str) -> str:
 
 
 def token_key(norm: str) -> str:
-    """The matching key of one normalized word: Arabic prefixes or Russian endings removed."""
+    """The matching key of one normalized word: Arabic prefixes or Russian endings removed.
+
+    Parameters
+    ----------
+    norm : str
+        A normalized word.
+
+    Returns
+    -------
+    str
+        The key; a word in Latin script is its own key.
+
+    Examples
+    --------
+    >>> from cdkg.graph.text.normalize import token_key
+    >>> token_key("للتعاون"), token_key("руритании"), token_key("ruritania")
+    ('تعاون', 'руритан', 'ruritania')
+    """
     if not norm:
         return norm
     if "\u0600" <= norm[0] <= "\u06ff":
@@ -132,7 +202,24 @@ def token_key(norm: str) -> str:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split ``text`` into word tokens with original offsets, normalized forms and keys."""
+    """Split ``text`` into word tokens with original offsets, normalized forms and keys.
+
+    Parameters
+    ----------
+    text : str
+        The original text.
+
+    Returns
+    -------
+    list of Token
+        The words in text order; punctuation and spaces are not tokens.
+
+    Examples
+    --------
+    >>> from cdkg.graph.text.normalize import tokenize
+    >>> [(t.start, t.end, t.key) for t in tokenize("Ruritania's treaty, 2024.")]
+    [(0, 9, 'ruritania'), (12, 18, 'treaty'), (20, 24, '2024')]
+    """
     norm, offsets = normalize(text)
     tokens = []
     for m in _WORD.finditer(norm):
