@@ -71,9 +71,11 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
         e = ctx.entity(ev)
         for p in sent.of("person"):
             ctx.add(ctx.entity(p), "participatedIn", e, ctx.span(ev, p), 0.65, "person-at-event")
-        for o in a.mentions:
-            if ev.first <= o.first and o.last <= ev.last and o.kind in ("entity", "sides") and (
-                    o.type == "State" or o.kind == "sides") and not _located(a, o):
+        # "российско-белорусские консультации", "talks between A and B": two sides named in the title
+        inner = [o for o in a.mentions if ev.first <= o.first and o.last <= ev.last and (
+            o.kind == "entity" and o.type == "State" or o.kind == "sides") and not _located(a, o)]
+        if len({o.entry.iri if o.entry is not None else "sides" for o in inner}) >= 2 or any(o.kind == "sides" for o in inner):
+            for o in inner:
                 for oe in ctx.actor_entities(o):
                     ctx.add(oe, "participatedIn", e, ctx.span(ev), 0.65, "state-in-event-title")
         # "the talks held between the two sides": the sides and their heads took part
