@@ -127,7 +127,8 @@ def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = N
             j += 3 if n == "as" else 2
             continue
         if ctx.lang == "ar" and cur is not None and cur[1] - cur[0] >= 1 and n.startswith("و") and len(n) > 3 \
-                and a.at("waw", j) is None and not n.startswith("وال"):
+                and a.at("waw", j) is None and not n.startswith("وال") and (
+                    n in norms("وعلى", "وإلى", "والى") or n[1:2] in ("ت", "ا") and len(n) >= 6):
             # "... وتطوير ناقل البيانات"، "... وعلى تنظيم برامج": the next thing called for
             spans.append(cur)
             particle = n in norms("وعلى", "وإلى", "والى")
@@ -147,6 +148,10 @@ def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = N
             continue
         if _object_stop(a, j):
             break
+        if ctx.lang == "en" and n == "and" and cur is not None and j + 1 <= sent.last and (
+                a.at("speech", j + 1) or a.at("rel:called", j + 1) or a.at("rel:welcomed", j + 1)
+                or a.tokens[j + 1].norm in ("reaffirms", "reaffirmed", "notes", "noted", "agreed", "agrees")):
+            break  # "... on cyber defence and reaffirms that ...": a new clause
         if cur is None:
             cur = [j, j]
         elif cur[1] - cur[0] + 1 < limit:
@@ -165,7 +170,8 @@ def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = N
             s1 -= 1
         while s0 < s1 and (a.at("determiners", s0) or a.tokens[s0].norm in ("the", "a", "an", "to")):
             s0 += 1
-        if s1 >= s0 and a.date_at(s0) is None and not (s1 == s0 and a.tokens[s0].norm.endswith("ing")):
+        single = s1 == s0 and (a.tokens[s0].norm.endswith("ing") or len(a.tokens[s0].norm) <= 6)
+        if s1 >= s0 and a.date_at(s0) is None and not single:
             out.append((s0, s1))
     return out
 

@@ -17,11 +17,16 @@ def _object_start(ctx: Context, sent: Sentence, pos) -> int | None:
     particle that follows the caller ("دعا الأمين العام ... إلى تعزيز", "رحب ... بالتوقيع")."""
     a = ctx.a
     start = pos[1] + 1
-    if ctx.lang == "en" and a.tokens[pos[1]].norm in ("on", "urged", "urges", "invited", "all"):
+    if ctx.lang == "en" and a.tokens[pos[1]].norm in ("on", "urged", "urges", "invited", "all", "encouraged") \
+            and start <= sent.last and (a.tokens[start].norm in ("all", "every", "each", "the", "member")
+                                        or any(m.first == start and m.kind in ("entity", "person", "org", "sides")
+                                               for m in sent.mentions)):
         # "called on all States to cooperate ...": the call is what follows "to"
         to = next((k for k in range(start, min(sent.last, start + 8) + 1) if a.tokens[k].norm == "to"), None)
         if to is not None and not a.breaks_between(pos[1], to):
             return to + 1 if to + 1 <= sent.last else None
+    if ctx.lang == "ru" and start + 1 <= sent.last and a.tokens[start].norm == "то" and a.tokens[start + 1].norm == "чтобы":
+        return start + 2  # "выступили за то, чтобы ..."
     if ctx.lang != "ar":
         return start if start <= sent.last else None
     last_word = a.tokens[pos[1]].norm
