@@ -110,8 +110,15 @@ _AR_SUFFIXES = ("ه", "ها", "هم", "هما", "نا")
 
 
 def _with_suffixes(items):
-    """Arabic single-word heads also with an attached possessive ("دورته", "اجتماعها")."""
+    """Arabic heads also with an attached possessive ("دورته", "اجتماعها") and in the indefinite
+    accusative ("بيانا مشتركا", "اتفاقا", "بروتوكولا")."""
     out = list(items)
+    for phrase, value in items:
+        words = phrase.split()
+        if words and all("\u0600" <= w[0] <= "\u06ff" for w in words) and not words[0].startswith("ال"):
+            acc = [w if w.endswith(("ة", "ه", "ى", "ا", "ء")) else w + "ا" for w in words]
+            if acc != words:
+                out.append((" ".join(acc), value))
     for word, value in items:
         if " " in word or not word or not ("\u0600" <= word[0] <= "\u06ff"):
             continue
@@ -130,6 +137,9 @@ def tables() -> dict[str, Phrases]:
         "generic": Phrases(_words(m["generic_instruments"])),
         "conventions": Phrases(_words(m["convention_words"])),
         "events": Phrases(_with_suffixes(list(m["event_heads"].items()))),
+        "heads_exact": Phrases(_with_suffixes(list(m["instrument_heads"].items()) + list(m["event_heads"].items())
+                                              + [(w, True) for w in m["org_heads"] + m["generic_instruments"]]),
+                               exact=True),
         "orgs": Phrases(_words(m["org_heads"])),
         "ministries": Phrases(_words(m["ministry_words"])),
         "foreign": Phrases(_words(m["foreign_words"])),

@@ -213,6 +213,8 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
             elif n.endswith("ing") and len(n) > 5 and a.at("links", j - 1) is None and not a.capitalized(j) \
                     and a.at("premodifiers", j) is None:
                 break  # "the report affirming that ...": a participle, not part of the title
+        if lang == "ar" and j > h1 + 1 and any(a.at("rel:" + r, j) is not None for r in ("called", "welcomed")):
+            break  # a verb of the clause ("... حول أمن البيانات دعا فيه ...")
         if lang == "ar":
             if ("\u064b" in a.word(j) or "\u064c" in a.word(j)) and a.tokens[h0].norm.startswith("ال"):
                 break  # tanween after a definite head ("المبادرة زخمًا"): a word of the clause, not of the title
@@ -292,7 +294,7 @@ def _head_without_prefix(a, t0: int) -> bool:
     rest = tokenize(a.word(t0)[1:])
     if not rest:
         return False
-    return any(tables_at(table, rest) for table in ("instruments", "events", "orgs", "generic"))
+    return tables_at("heads_exact", rest)  # "لاتفاقية" is "اتفاقية"; "بروتوكول" is not "روتوكول"
 
 
 def tables_at(table: str, tokens) -> bool:
