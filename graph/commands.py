@@ -59,7 +59,8 @@ def _extract(args) -> int:
     for path in args.files:
         result = pipeline.extract(Path(path), published=args.published)
         if not result.facts:
-            print(f"cdkg: warning: {path}: no facts found (no recognizable entities?)", file=sys.stderr)
+            from cdkg.graph.facts.extract import why_no_facts
+            print(f"cdkg: warning: {path}: {why_no_facts(result)}", file=sys.stderr)
         for fact in result.facts:
             record = fact_record(fact, result.doc)
             if args.format == "jsonl":

@@ -300,3 +300,12 @@ def test_rules_are_named_units_with_examples():
     assert len({r.name for r in rules}) == len(rules) >= 15
     assert {r.family for r in rules} == set(FAMILIES)
     assert all(r.doc and ("->" in r.doc or "\"" in r.doc) for r in rules), [r.name for r in rules if not r.doc]
+
+
+def test_no_facts_warning_says_what_was_found_and_why(tmp_path):
+    doc = tmp_path / "w.en.txt"
+    doc.write_text("Ruritania and Japan enjoy good weather this spring, and China too.\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "cdkg.cli", "extract", str(doc)], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and str(doc) in proc.stderr
+    assert "found 2 lexicon entries" in proc.stderr and "no instrument or event" in proc.stderr

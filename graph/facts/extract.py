@@ -23,7 +23,7 @@ from cdkg.graph.text.documents import Document
 from cdkg.graph.text.gazetteer import Gazetteer
 from cdkg.graph.text.mentions import analyze
 
-__all__ = ["Fact", "DocumentFacts", "extract_facts"]
+__all__ = ["Fact", "DocumentFacts", "extract_facts", "why_no_facts"]
 
 
 def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
@@ -55,3 +55,47 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
                 r.func(ctx, sent)
     facts = sorted(ctx.facts.values(), key=lambda f: (f.start, f.relation, f.subject.iri, str(f.object)))
     return DocumentFacts(doc=doc, facts=facts, entities=ctx.entities, analysis=a)
+
+
+_KINDS = {"entity": ("lexicon entry", "lexicon entries"), "person": ("person", "persons"),
+          "org": ("organization", "organizations"), "instrument": ("instrument", "instruments"),
+          "event": ("event", "events"), "role": ("role word", "role words"), "sides": ("'two sides'", "'two sides'")}
+
+
+def why_no_facts(result: DocumentFacts) -> str:
+    """What a document without facts was found to name, and why no rule stated a fact.
+
+    Parameters
+    ----------
+    result : DocumentFacts
+        The extraction of one document.
+
+    Returns
+    -------
+    str
+        One line for the warning.
+
+    Examples
+    --------
+    >>> from cdkg.graph.text.documents import Document
+    >>> from cdkg.graph.text.gazetteer import Gazetteer
+    >>> from cdkg.graph.text.lexicon import load_lexicon
+    >>> r = extract_facts(Document.from_text("It rained all day.", language="en"), Gazetteer(load_lexicon()))
+    >>> why_no_facts(r)
+    'no facts: nothing the lexicon or the title words know (no state, organization, instrument, event or person)'
+    """
+    a = result.analysis
+    counts: dict[str, int] = {}
+    for m in a.mentions if a is not None else []:
+        if m.kind == "entity" and m.type == "Topic":
+            continue
+        counts[m.kind] = counts.get(m.kind, 0) + 1
+    if not counts:
+        return "no facts: nothing the lexicon or the title words know (no state, organization, instrument, event or person)"
+    found = ", ".join(f"{n} {_KINDS.get(k, (k, k))[n != 1]}" for k, n in sorted(counts.items()))
+    missing = []
+    if not counts.get("instrument") and not counts.get("event"):
+        missing.append("no instrument or event for them to sign, attend or hold")
+    else:
+        missing.append("no trigger word (signed, held, called for, member of ...) ties them in one sentence")
+    return f"no facts: found {found}, but {missing[0]}"

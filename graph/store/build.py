@@ -24,6 +24,7 @@ from cdkg.errors import CdkgError
 from cdkg.graph.text.documents import list_documents, read_document
 from cdkg.graph.store.inference import materialize
 from cdkg.graph.pipeline import Pipeline
+from cdkg.graph.facts.extract import why_no_facts
 from cdkg.graph.facts.provenance import document_iri, document_triples
 from cdkg.files import write_atomic
 from cdkg.graph.store.store import Store
@@ -112,7 +113,7 @@ def _extract(store: Store, todo: dict, total: int, pipeline: Pipeline, facts_by_
             bar.update()
         result = pipeline.extract_document(doc)
         if not result.facts:
-            report.warnings.append(f"{doc.path}: no facts found (no recognizable entities?)")
+            report.warnings.append(f"{doc.path}: {why_no_facts(result)}")
         store.replace_graphs({iri: document_triples(result)})
         facts_by_doc[iri] = len(result.facts)
         report.extracted += 1
