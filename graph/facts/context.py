@@ -66,7 +66,7 @@ class Sentence:
 class Context:
     """Coreference, the document's two sides, and the facts collected so far."""
 
-    def __init__(self, analysis: Analysis):
+    def __init__(self, analysis: Analysis, capitals: dict | None = None):
         self.a = analysis
         self.doc = analysis.doc
         self.lang = analysis.lang
@@ -75,6 +75,7 @@ class Context:
         self._resolved: dict[tuple, Entity | None] = {}
         self._persons: dict[str, Entity] = {}
         ms = analysis.mentions
+        self.capitals = capitals or {}
         for m in ms:
             if m.kind == "instrument" and _hypothetical(analysis, m):
                 m.attrs["hypothetical"] = True  # "called for a convention": not (yet) anyone's
@@ -248,9 +249,14 @@ class Context:
         return None
 
     def actor_entities(self, m: Mention) -> list[Entity]:
-        """The entities an actor mention stands for: the pair for "the two sides", else one."""
+        """The entities an actor mention stands for: the pair for "the two sides", the state for
+        its capital as an actor ("Kyiv and Washington backed ..."), else one."""
         if m.kind == "sides":
             return self.sides()
+        if m.kind == "entity" and m.type == "Place" and m.entry.iri in self.capitals:
+            state = self.capitals[m.entry.iri]
+            return [self.remember(Entity(state.iri, "State", state.label(self.lang), self.lang if self.lang in
+                                         state.labels else "en", state.wikidata, state.iso2))]
         e = self.entity(m)
         return [e] if e is not None else []
 

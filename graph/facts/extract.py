@@ -26,6 +26,16 @@ from cdkg.graph.text.mentions import analyze
 __all__ = ["Fact", "DocumentFacts", "extract_facts", "why_no_facts"]
 
 
+def _capitals(gazetteer: Gazetteer) -> dict:
+    """Capital city IRI -> its state's lexicon entry (a capital can stand for its state)."""
+    cached = getattr(gazetteer, "_capitals", None)
+    if cached is None:
+        entries = gazetteer.lexicon.entries
+        cached = {e.capital: e for e in entries.values() if e.type == "State" and e.capital in entries}
+        gazetteer._capitals = cached
+    return cached
+
+
 def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
     """All facts of one document, deduplicated, in a deterministic order.
 
@@ -42,7 +52,7 @@ def extract_facts(doc: Document, gazetteer: Gazetteer) -> DocumentFacts:
         The facts, every entity they mention, and the analysis they were read from.
     """
     a = analyze(doc, gazetteer)
-    ctx = Context(a)
+    ctx = Context(a, _capitals(gazetteer))
     real = {id(m) for m in ctx.events}
     sentences = [Sentence(first, last, [m for m in a.in_sentence(first, last) if m.kind != "event" or id(m) in real])
                  for first, last in a.sentences]

@@ -98,10 +98,16 @@ def _patterns() -> dict:
     wd_alt = "|".join(re.escape(w) for w in sorted(weekdays, key=len, reverse=True))
     p["rel"] = re.compile(rf"(?<![^\W\d_])(?:[وب])?(?:ال)?(?P<rel>{rel_alt})(?![^\W\d_])"
                           rf"(?:\s+(?:ال)?(?:{wd_alt})(?![^\W\d_]))?")
+    years = {_norm(k): v for lang in data.get("relative_years", {}).values() for k, v in lang.items()}
+    p["years"] = re.compile("(?<![^\\W\\d_])(?P<ry>" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in
+                                                         sorted(years, key=len, reverse=True)) + ")(?![^\\W\\d_])") \
+        if years else None
+    pre = "|".join(re.escape(_norm(w)) for w in data.get("month_prefixes", []))
+    p["month_alone"] = re.compile(rf"(?<![^\W\d_])(?:{pre})\s+" + month.format(n="m1") + r"(?!\s*,?\s*\d)") if pre else None
     same = "|".join(re.escape(_norm(w)).replace(r"\ ", r"\s+") for lang in data.get("same_day", {}).values() for w in lang)
     p["same"] = re.compile(rf"(?<![^\W\d_])(?:{same})(?![^\W\d_])") if same else None
     p["wd"] = re.compile(rf"(?<![^\W\d_])(?:(?:on|во|в|يوم)\s+)?(?:[وب])?(?P<wd>{wd_alt})(?![^\W\d_])")
-    return {"months": months, "relative": relative, "weekdays": weekdays, "re": p}
+    return {"months": months, "relative": relative, "weekdays": weekdays, "re": p, "years": years}
 
 
 def _valid(y: int, m: int, d: int) -> bool:
@@ -192,6 +198,15 @@ def find_dates(text: str, published: str | None = None) -> list[DateMention]:
     for m in rx["y"].finditer(norm):
         add(m.start(), m.end(), m.group("year"))
     _relative(norm, pat, pub, found, add)
+    if pub is not None and rx.get("years") is not None:
+        for m in rx["years"].finditer(norm):  # "last year", "в прошлом году", "العام الماضي"
+            shift = pat["years"][re.sub(r"\s+", " ", m.group("ry"))]
+            add(m.start(), m.end(), f"{pub.year + shift:04d}", None, True)
+    if pub is not None and rx.get("month_alone") is not None:
+        for m in rx["month_alone"].finditer(norm):  # "in September": the nearest such month around publication
+            mo = month_of(m, "m1")
+            y = pub.year - 1 if mo > pub.month + 6 else pub.year
+            add(m.start(), m.end(), f"{y:04d}-{mo:02d}", None, True)
     if rx.get("same") is not None:
         for m in rx["same"].finditer(norm):
             before = [f for f in found if f[1] <= m.start() and len(f[2]) == 10 and f[2][:1] != "-"]

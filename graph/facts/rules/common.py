@@ -27,9 +27,11 @@ def near(m: Mention, pos: tuple[int, int], after: int, before: int) -> bool:
     return 0 <= pos[0] - m.last <= before
 
 
-def _agentive(m: Mention) -> bool:
+def _agentive(m: Mention, capitals: dict | None = None) -> bool:
     if m.attrs.get("hypothetical"):
         return False
+    if capitals and m.kind == "entity" and m.type == "Place" and m.entry.iri in capitals:
+        return True  # "Moscow and Beijing agreed ...": a capital for its state
     return m.kind in _AGENT_KINDS and (m.type in _AGENT_TYPES or m.kind == "sides") and not (
         m.kind == "person" and m.attrs.get("role") is not None and m.attrs["role"].first > m.first
         and False)
@@ -45,7 +47,9 @@ def agents(ctx: Context, sent: Sentence, pos: tuple[int, int]) -> list[Mention]:
     coordinated with them: "Russia and Belarus"), or, in Arabic, the actor right after the verb
     ("دعا الأمين العام ... إلى"). Roles stand for their persons; titles for what they name."""
     a = ctx.a
-    cands = [m for m in sent.mentions if _agentive(m) and not _inside_title(m, sent)
+    located = {id(p) for p in places(ctx, sent)}
+    cands = [m for m in sent.mentions if _agentive(m, ctx.capitals) and not _inside_title(m, sent)
+             and not (m.type == "Place" and id(m) in located)
              and not (m.kind == "role" and m.attrs.get("person") is not None)]
     if ctx.lang == "ar":
         # verb first: the agent comes before the particle that opens the object ("دعا X إلى")

@@ -58,6 +58,10 @@ def signing(ctx: Context, sent: Sentence) -> None:
     for pos in triggers(ctx, sent, "signed"):
         # verb first in Arabic: "وقع ... [the signers, their titles] ... مذكرة تفاهم"
         targets = _targets(ctx, sent, pos, after=32 if ctx.lang == "ar" else 15)
+        if not targets and sent.of("person"):
+            # "Signing for Kuwait was the head of the centre, Muhammad Buarki": the instrument named before
+            earlier = [m for m in ctx.instruments if m.last < sent.first and not m.attrs.get("hypothetical")]
+            targets = earlier[-1:]
         if not targets:
             continue
         persons, parties = _signers(ctx, sent, pos, targets)
