@@ -198,15 +198,8 @@ def find_dates(text: str, published: str | None = None) -> list[DateMention]:
     for m in rx["y"].finditer(norm):
         add(m.start(), m.end(), m.group("year"))
     _relative(norm, pat, pub, found, add)
-    if pub is not None and rx.get("years") is not None:
-        for m in rx["years"].finditer(norm):  # "last year", "в прошлом году", "العام الماضي"
-            shift = pat["years"][re.sub(r"\s+", " ", m.group("ry"))]
-            add(m.start(), m.end(), f"{pub.year + shift:04d}", None, True)
-    if pub is not None and rx.get("month_alone") is not None:
-        for m in rx["month_alone"].finditer(norm):  # "in September": the nearest such month around publication
-            mo = month_of(m, "m1")
-            y = pub.year - 1 if mo > pub.month + 6 else pub.year
-            add(m.start(), m.end(), f"{y:04d}-{mo:02d}", None, True)
+    if pub is not None:
+        _years_and_months(norm, pat, pub, add)
     if rx.get("same") is not None:
         for m in rx["same"].finditer(norm):
             before = [f for f in found if f[1] <= m.start() and len(f[2]) == 10 and f[2][:1] != "-"]
@@ -217,6 +210,21 @@ def find_dates(text: str, published: str | None = None) -> list[DateMention]:
         start, end = offsets[s], offsets[e - 1] + 1
         mentions.append(DateMention(start, end, value, end_value, relative_))
     return mentions
+
+
+def _years_and_months(norm: str, pat: dict, pub: dt.date, add) -> None:
+    """"last year", "в прошлом году", "العام الماضي"; "in September" (the nearest such month
+    around the publication date)."""
+    rx = pat["re"]
+    if rx.get("years") is not None:
+        for m in rx["years"].finditer(norm):
+            shift = pat["years"][re.sub(r"\s+", " ", m.group("ry"))]
+            add(m.start(), m.end(), f"{pub.year + shift:04d}", None, True)
+    if rx.get("month_alone") is not None:
+        for m in rx["month_alone"].finditer(norm):
+            mo = pat["months"][re.sub(r"\s+", " ", m.group("m1"))]
+            y = pub.year - 1 if mo > pub.month + 6 else pub.year
+            add(m.start(), m.end(), f"{y:04d}-{mo:02d}", None, True)
 
 
 def _relative(norm: str, pat: dict, pub: dt.date | None, found: list, add) -> None:
