@@ -107,6 +107,7 @@ def analyze(doc: Document, gazetteer: Gazetteer) -> Analysis:
             continue
         a.mentions.append(make_mention(a, "entity", match.entry.type, match.first, match.last, entry=match.entry))
     _capitals(a, gazetteer.lexicon)
+    _national_bodies(a)
     titles.find_titles(a)
     names.find_people(a)
     _sides(a)
@@ -137,6 +138,25 @@ def _sides(a: Analysis) -> None:
                     and a.covered(j + 1, ("entity",)).type == "State" and a.lang == "ar":
                 continue
             a.mentions.append(make_mention(a, "sides", "State", i, j))
+
+
+def _national_bodies(a: Analysis) -> None:
+    """"Совет безопасности России", "مجلس الأمن الروسي", "Security Council of Russia": a state's own
+    body, not the international one the lexicon names the same way."""
+    states = {m.first: m for m in a.mentions if m.kind == "entity" and m.type == "State"}
+    for m in [m for m in a.mentions if m.kind == "entity" and m.type in ("InternationalOrganization", "Forum")]:
+        nxt = m.last + 1
+        if nxt < len(a.tokens) and a.tokens[nxt].norm == "of" and not a.clause_break(nxt):
+            nxt += 1
+        state = states.get(nxt)
+        surface = m.text.lower()
+        if state is None or a.clause_break(m.last + 1) or any(w in surface for w in (
+                "un ", "united nations", "оон", "الأمم المتحدة", "الدولي", "international")):
+            continue
+        a.mentions.remove(m)
+        body = make_mention(a, "org", "Organization", m.first, state.last)
+        body.attrs.update(head=(m.first, m.first), label=titles.label_of(a, m.first, state.last))
+        a.mentions.append(body)
 
 
 def _capitals(a: Analysis, lexicon) -> None:

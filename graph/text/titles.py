@@ -72,7 +72,10 @@ def find_titles(a) -> None:
     found += _verbal_meetings(a, found, lex)
     found.sort(key=lambda m: (m.first, -(m.last - m.first)))
     kept = []
+    existing = {(m.kind, m.first, m.last) for m in a.mentions}
     for m in found:
+        if (m.kind, m.first, m.last) in existing:
+            continue
         if any(k.kind == m.kind and k.first <= m.first and m.last <= k.last for k in kept):
             continue
         if m.kind != "org" and any(o.kind == "org" and o.first < m.first and m.last <= o.last for o in found):
