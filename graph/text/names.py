@@ -318,12 +318,17 @@ def _target(a, r, person, lex):
     if a.lang == "en":
         right = [m for m in right if a.tokens[m.first - 1].norm in ("of", "the", "for", "at") or m.first - 1 in lex]
     left = [m for m in actors if 0 <= r.first - m.last <= 2 and not a.breaks_between(m.last, r.first)]
-    if not left and not right and r.first > 0 and a.word(r.first - 1).isupper() and len(a.word(r.first - 1)) >= 2 \
-            and r.first - 1 not in lex and a.lang != "ar":
-        acronym = make_mention(a, "org", "Organization", r.first - 1, r.first - 1)
-        acronym.attrs.update(acronym=True, label=acronym.text)
-        a.mentions.append(acronym)
-        return acronym  # "CSA Chief Executive David Koh"
+    if not left and not right and a.lang != "ar":
+        # "CSA Chief Executive David Koh", "director of the CCDCOE": an acronym of a body named elsewhere
+        after = r.last + 1 + (1 if r.last + 1 < len(a.tokens) and a.tokens[r.last + 1].norm == "of" else 0)
+        after += 1 if after < len(a.tokens) and a.tokens[after].norm == "the" else 0
+        for k in (r.first - 1, after if after > r.last + 1 else -1):
+            if 0 <= k < len(a.tokens) and a.word(k).isupper() and len(a.word(k)) >= 2 and k not in lex \
+                    and not a.breaks_between(min(k, r.first), max(k, r.last)):
+                acronym = make_mention(a, "org", "Organization", k, k)
+                acronym.attrs.update(acronym=True, label=acronym.text)
+                a.mentions.append(acronym)
+                return acronym
     if a.lang == "ar":
         return right[0] if right else None
     if a.lang == "ru":
