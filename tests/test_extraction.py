@@ -100,6 +100,17 @@ def test_dushanbe_spellings_are_one_place(pipeline):
     assert a[0].entry.wikidata == "Q9365"
 
 
+@pytest.mark.parametrize("text, qid", [
+    ("визит в Нигерию", "Q1033"), ("переговоры в Нигерии", "Q1033"),
+    ("визит в Нигер", "Q1032"), ("посол Нигера", "Q1032"), ("встреча в Нигере", "Q1032"),
+    ("встреча в Кито", "Q2900"), ("делегация Китая", "Q148"),
+])
+def test_russian_names_sharing_a_stem_stay_apart(pipeline, text, qid):
+    from cdkg.graph.text.gazetteer import Gazetteer
+    found = Gazetteer(pipeline.lexicon).find(text)
+    assert [m.entry.wikidata for m in found] == [qid]
+
+
 def test_summit_mentions_resolve_to_one_event(pipeline):
     records, _ = _records(pipeline, DOCUMENTS / "sco-information-security-uzbekistan.ar.txt")
     adopted = [r for r in records if r["relation"] == "adoptedAt"]
@@ -285,6 +296,15 @@ def test_russian_labels_are_nominative(pipeline, tmp_path):
         _facts(records, "participatedIn")
     assert {s for s, o in _facts(records, "heldIn")} == {"российско-белорусские консультации по вопросам "
                                                          "информационной безопасности"}
+
+
+@pytest.mark.parametrize("words, name", [
+    (["Рашид", "Алимов"], "Рашид Алимов"), (["Рашида", "Алимова"], "Рашид Алимов"),
+    (["Евгением", "Сысоевым"], "Евгений Сысоев"), (["Марии", "Захаровой"], "Мария Захарова"),
+])
+def test_russian_surnames_read_as_one_person(words, name):
+    from cdkg.graph.text.morph import nominative_name
+    assert nominative_name(words) == name
 
 
 def test_publication_date_from_a_date_line(pipeline, tmp_path):

@@ -37,6 +37,8 @@ class Gazetteer:
         self.lexicon = lexicon
         self._automaton = ahocorasick.Automaton()
         table: dict[str, list[tuple[int, int, str, str | None]]] = {}
+        #: the normalized labels of each (key, entry): they choose between entries sharing a key
+        self._forms: dict[tuple[str, str], set[str]] = {}
         for entry in lexicon.entries.values():
             for label, _lang in entry.match_labels:
                 tokens = tokenize(label)
@@ -50,6 +52,7 @@ class Gazetteer:
                 bucket = table.setdefault(key, [])
                 if item not in bucket:
                     bucket.append(item)
+                self._forms.setdefault((key, entry.iri), set()).add(" ".join(t.norm for t in tokens))
         for key, items in table.items():
             self._automaton.add_word(key, (key, sorted(items, key=lambda x: (x[0], -x[1], x[2]))))
         if table:
@@ -97,14 +100,17 @@ class Gazetteer:
             first = starts.get(begin)
             if first is None:
                 continue
+            fitting = []
             for _rank, n, iri, exact in items:
                 last = first + n - 1
                 if exact is not None:
                     surface = text[tokens[first].start:tokens[last].end]
                     if surface.replace(" ", "") != exact.replace(" ", ""):
                         continue
-                candidates.append(Match(first, last, self.lexicon.entries[iri]))
-                break
+                fitting.append((n, iri))
+            if fitting:
+                n, iri = self._closest(key, fitting, tokens[first:first + fitting[0][0]])
+                candidates.append(Match(first, first + n - 1, self.lexicon.entries[iri]))
         candidates.sort(key=lambda m: (-(m.last - m.first), m.first, _TYPE_RANK[m.entry.type]))
         taken: set[int] = set()
         chosen = []
@@ -115,3 +121,38 @@ class Gazetteer:
             taken |= span
             chosen.append(m)
         return sorted(chosen, key=lambda m: m.first)
+
+    def _closest(self, key: str, fitting: list[tuple[int, str]], span: list[Token]) -> tuple[int, str]:
+        """The entry whose label is closest to the words found, when several share their key.
+
+        Russian keys drop endings, so "Нигера" (Niger) and "Нигерии" (Nigeria) share one key:
+        the label with the longest common beginning, then the fewest letters beyond it, wins;
+        a tie keeps the lexicon's order (states first).
+
+        Examples
+        --------
+        >>> from rdflib import Graph
+        >>> from cdkg.graph.text.gazetteer import Gazetteer
+        >>> from cdkg.graph.text.lexicon import Entry, Lexicon
+        >>> a = Entry(iri="https://example.org/a", type="State", labels={"ru": "Нигер"},
+        ...           match_labels=[("Нигер", "ru"), ("Нигера", "ru")])
+        >>> b = Entry(iri="https://example.org/b", type="State", labels={"ru": "Нигерия"},
+        ...           match_labels=[("Нигерия", "ru")])
+        >>> g = Gazetteer(Lexicon(entries={a.iri: a, b.iri: b}, graph=Graph()))
+        >>> [m.entry.iri[-1] for m in g.find("в Нигерии и в Нигере")]
+        ['b', 'a']
+        """
+        if len(fitting) == 1:
+            return fitting[0]
+        surface = " ".join(t.norm for t in span)
+
+        def score(form: str) -> tuple[int, int]:
+            common = 0
+            for x, y in zip(surface, form):
+                if x != y:
+                    break
+                common += 1
+            return common, -(len(form) - common)
+
+        scores = [max(score(f) for f in self._forms[(key, iri)]) for _n, iri in fitting]
+        return fitting[scores.index(max(scores))]  # the first of equals, in the lexicon's order

@@ -78,7 +78,9 @@ def _nomn(word: str, want_name: bool = False) -> str:
     parses = _parse(word.lower())
     if want_name:
         named = [p for p in parses if {"Name", "Surn", "Patr"} & set(str(p.tag).replace(" ", ",").split(","))]
-        parses = named or parses
+        # one person is singular: "Алимов" is the surname, not the plural genitive of "Алим"
+        single = [p for p in named if p.tag.number != "plur"]
+        parses = single or named or parses
     if not parses:
         return word
     form = parses[0].inflect({"nomn"})
