@@ -195,7 +195,7 @@ def _arabic_name_end(a, s: int, lex: dict) -> int:
         k = e + 1
         if k > s and a.clause_break(k):
             break
-        if not _arabic_name_word(a, k, lex, first_word=k == s):
+        if not _arabic_name_word(a, k, lex, first_word=k == s) or k > s and a.at("honorifics", k) is not None:
             break
         if a.at("particles", k) is not None:
             limit = min(limit + 2, 8)
@@ -235,6 +235,11 @@ def _skip_complement(a, i: int, lex: dict) -> int:
         if a.at("honorifics", i) is not None:
             return i + a.at("honorifics", i)[0]
         definite = n.startswith(("ال", "لل", "بال", "وال"))
+        if i > start and n.startswith("و") and len(n) > 3 and i + 1 < len(a.tokens) \
+                and a.at("given_names", i) is None and a.tokens[i + 1].norm.startswith("ال") \
+                and not a.clause_break(i + 1):
+            i += 2  # a second field joined by و: "وزير الاتصالات وتقنية المعلومات"
+            continue
         construct = i == start and a.at("orgs", i) is None and n.startswith(norms("خارجية", "شؤون", "لشؤون"))
         if definite or construct or n.startswith("ل") and len(n) > 3 and n[1:3] == "ال" or n in norms("لشؤون", "للشؤون"):
             i += 1
