@@ -79,7 +79,11 @@ def _nomn(word: str, want_name: bool = False) -> str:
     if want_name:
         named = [p for p in parses if {"Name", "Surn", "Patr"} & set(str(p.tag).replace(" ", ",").split(","))]
         # one person is singular: "Алимов" is the surname, not the plural genitive of "Алим"
+        if "." in word or not any(p.tag.POS in ("NOUN", "ADJF") for p in parses):
+            return word  # initials, and words the dictionary reads only as verbs ("Салёмсай")
         single = [p for p in named if p.tag.number != "plur"]
+        if not single and any(p.tag.case == "nomn" and p.tag.number != "plur" for p in parses):
+            return word  # already a nominative the dictionary does not know as a name ("Нассер")
         parses = single or named or parses
     if not parses:
         return word
@@ -94,10 +98,14 @@ def _nomn(word: str, want_name: bool = False) -> str:
 
 def nominative_name(words: list[str]) -> str:
     """A person's name in the nominative, each word inflected on its own; surnames that do not
-    decline ("Крутских", "Шевченко") stay as written."""
+    decline ("Крутских", "Шевченко", and unknown foreign names ending in a vowel) stay as written."""
     def one(w):
         if not any("\u0400" <= c <= "\u04ff" for c in w) or w.lower().endswith(("ых", "их", "ко", "аго", "яго")):
             return w
+        if "-" in w.strip("-") and all(part.isalpha() for part in w.split("-")):
+            return "-".join(one(part) for part in w.split("-"))  # "Касым-Жомартом"
+        if w.lower().endswith(tuple("оеиуюэ")) and not is_name_word(w):
+            return w  # a foreign name the dictionary does not know ("Гунаратне", "Бермехо") does not decline
         return _nomn(w, want_name=True)
     return " ".join(one(w) for w in words)
 
