@@ -87,6 +87,8 @@ def machine() -> dict:
 
 @dataclass
 class BuildResult:
+    """One measured build: its size, its times and its peak memory."""
+
     documents: int
     seconds: float
     triples: int
@@ -97,7 +99,7 @@ class BuildResult:
 
     @property
     def docs_per_s(self) -> float:
-        """TODO
+        """Documents built per second.
 
         Returns
         -------
@@ -112,7 +114,7 @@ class BuildResult:
 
     @property
     def triples_per_s(self) -> float:
-        """TODO
+        """Triples written per second.
 
         Returns
         -------

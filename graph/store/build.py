@@ -51,7 +51,7 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        """TODO
+        """The report as the build prints it.
 
         Returns
         -------

@@ -128,7 +128,7 @@ class Keys:
     iso3: set[str]
 
     def shares(self, other: "Keys") -> bool:
-        """TODO
+        """Whether this entity and ``other`` are the same thing by any shared key.
 
         Parameters
         ----------

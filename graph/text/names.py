@@ -260,9 +260,8 @@ def _arabic_name_word(a, k: int, lex: dict, first_word: bool) -> bool:
             return False
     if first_word and n.startswith(("ال", "لل", "بال", "وال")):
         return False
-    if not first_word and n.startswith(("و", "ب", "ل")) and not n.startswith(norms("وليد", "وائل", "وفاء", "بدر", "بسام",
-                                                                          "لؤي", "ليلى", "بشار", "بندر")):
-        return a.at("particles", k) is not None
+    if not first_word and n.startswith(("و", "ب", "ل")) and a.at("given_names", k) is None:
+        return a.at("particles", k) is not None  # "وزير", "بالمنظمة": a prefix, unless a given name ("وليد")
     return True
 
 

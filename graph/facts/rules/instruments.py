@@ -7,9 +7,6 @@ from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
 from cdkg.graph.facts.rules.common import agents, date_near, near, places, triggers
 
-_PRESENCE = ("presence", "присутствии", "بحضور", "حضور", "witnessed")
-_SIDELINES = ("sidelines", "margins", "fringes", "полях", "هامش")
-
 
 def _targets(ctx: Context, sent: Sentence, pos, after=15, before=8):
     """The instruments a trigger speaks of, and those listed after them ("X، وY، وZ")."""
@@ -85,7 +82,7 @@ def _signers(ctx: Context, sent: Sentence, pos, targets):
     a = ctx.a
     titles = [(m.first, m.last) for m in sent.mentions if m.kind in ("instrument", "event") and not m.generic]
     inside = lambda m: any(f <= m.first and m.last <= l for f, l in titles)  # noqa: E731
-    witnessed = [i for i in range(sent.first, sent.last + 1) if a.tokens[i].norm in _PRESENCE]
+    witnessed = [i for i in range(sent.first, sent.last + 1) if a.at("presence", i) is not None]
     persons = [m for m in sent.of("person") if not inside(m)
                and not any(0 < m.first - w <= 12 and not a.breaks_between(w, m.first) for w in witnessed)]
     located = {id(p) for p in places(ctx, sent)}
@@ -115,8 +112,7 @@ def _signed_at_event(ctx: Context, sent: Sentence, pos, ins, e) -> None:
     for ev in sent.of("event"):
         if ev.first <= ins.first <= ev.last:
             continue
-        words = [a.tokens[k].norm for k in range(max(sent.first, ev.first - 5), ev.first)]
-        if any(w in _SIDELINES for w in words):
+        if a.find("sidelines", max(sent.first, ev.first - 5), ev.first - 1):
             continue
         during = a.find("rel:during", max(sent.first, ev.first - 5), ev.first - 1)
         if during and (abs(ev.first - pos[1]) <= 12 or abs(ev.first - ins.last) <= 12):
@@ -178,8 +174,7 @@ def adoption(ctx: Context, sent: Sentence) -> None:
         events = [ev for ev in sent.of("event") if not any(t.first <= ev.first <= t.last for t in targets)]
         if not targets or not events:
             continue
-        words = [ctx.a.tokens[k].norm for k in range(sent.first, sent.last + 1)]
-        if any(w in _SIDELINES for w in words):
+        if ctx.a.find("sidelines", sent.first, sent.last):
             continue
         ev = min(events, key=lambda m: abs(m.first - pos[0]))
         for ins in targets:

@@ -9,7 +9,6 @@ from cdkg.graph.facts.rules.common import agents, free_objects, triggers
 from cdkg.graph.text.phrases import norms
 
 _OBJECT_PARTICLES = norms("إلى", "الى", "على")
-_INSTRUMENT_PRONOUNS = ("it", "он", "она", "оно", "документ")
 
 
 def _object_start(ctx: Context, sent: Sentence, pos) -> int | None:
@@ -49,7 +48,7 @@ def _speaker(ctx: Context, sent: Sentence, pos, says: bool):
         ins = [m for m in sent.of("instrument") if m.first < pos[0] and not m.attrs.get("hypothetical")]
         if ins:
             return [ins[-1]]
-        if any(a.tokens[k].norm in _INSTRUMENT_PRONOUNS for k in range(max(sent.first, pos[0] - 3), pos[0])):
+        if a.find("instrument_pronouns", max(sent.first, pos[0] - 3), pos[0] - 1):
             return [ctx.main_instrument] if ctx.main_instrument is not None else []
     found = agents(ctx, sent, pos)
     if found:
