@@ -257,6 +257,10 @@ def _arabic_name_word(a, k: int, lex: dict, first_word: bool) -> bool:
     for table in ("stops:ar", "locatives", "roles", "instruments", "events", "orgs", "speech", "rel:signed",
                   "rel:participated", "rel:called", "rel:welcomed"):
         if a.at(table, k) is not None and not (table == "roles" and not first_word and a.tokens[k].norm == "امين"):
+            # "عبدالرحمن بن علي": after بن a given name, though it reads as a preposition elsewhere
+            if table == "stops:ar" and k > 0 and a.at("particles", k - 1) is not None \
+                    and a.at("given_names", k) is not None:
+                continue
             return False
     if first_word and n.startswith(("ال", "لل", "بال", "وال")):
         return False
@@ -296,7 +300,7 @@ def _attach(a, r, people, lex) -> None:
         and not a.breaks_between(p.first - 1, p.first)))
         or p.first - r.last <= 9 and _honorific_after_comma(a, r.last, p.first)]
     before = [p for p in people if 0 < r.first - p.last <= 2 and any(c in a.gaps[p.last + 1] for c in ",،")
-              or 0 < r.first - p.last <= 1 and a.lang != "ar"]
+              or 0 < r.first - p.last <= 1 and (a.lang != "ar" or not a.breaks_between(p.last, r.first))]
     person = after[0] if after else (before[-1] if before else None)
     if person is not None and person.attrs.get("role") is None:
         person.attrs["role"] = r

@@ -287,6 +287,8 @@ def _locative_place(a, j: int, lex: dict) -> bool:
         return True
     if a.at("locatives", j) is not None and a.date_at(j + 1) is not None:
         return True
+    if a.at("locatives", j) is not None and a.at("capital_words", j + 1) is not None:
+        return True  # "talks in the capital", "встреча в столице"
     if a.lang == "ar" and j in lex and lex[j].type == "Place" and a.tokens[j].norm.startswith(("ب", "في")):
         return True
     return False
