@@ -332,3 +332,18 @@ def test_no_facts_warning_says_what_was_found_and_why(tmp_path):
     assert proc.returncode == 0 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and str(doc) in proc.stderr
     assert "found 2 lexicon entries" in proc.stderr and "no instrument or event" in proc.stderr
+
+
+def test_arabic_financial_sector_is_not_mali_and_names_before_roles_head(pipeline, tmp_path):
+    # "المالي" is "financial", the country is مالي; a name right before its role, with no comma, heads
+    # what the role names; "بن علي" inside a name is a given name, not the preposition "على".
+    doc = tmp_path / "ar.txt"
+    doc.write_text("وقّع سعادة السيد عبدالرحمن بن علي المالكي رئيس الوكالة الوطنية للأمن السيبراني في دولة قطر "
+                   "مذكرة تفاهم لتعزيز الأمن السيبراني في القطاع المالي مع جمهورية مالي.", encoding="utf-8")
+    records, _ = _records(pipeline, doc)
+    entities = [r["subject"]["wikidata"] for r in records] + [r["object"].get("wikidata") for r in records]
+    heads = {(r["subject"]["label"], r["object"]["label"]) for r in records if r["relation"] == "headOf"}
+    assert ("عبدالرحمن بن علي المالكي", "الوكالة الوطنية للأمن السيبراني") in heads
+    mali = [r for r in records if "Q912" in (r["subject"]["wikidata"], r["object"].get("wikidata"))]
+    assert all("القطاع المالي" not in r["evidence"]["text"] or "جمهورية مالي" in r["evidence"]["text"] for r in mali)
+    assert entities.count("Q912") <= len(mali) * 2

@@ -182,9 +182,11 @@ def _capitals(a: Analysis, lexicon) -> None:
 
 def _proper(a: Analysis, match) -> bool:
     """In English and Russian a name is capitalized: "того" is not Togo, "china" is not China
-    (unless the lexicon lists the lowercase form, as it does adjectives: "российской")."""
+    (unless the lexicon lists the lowercase form, as it does adjectives: "российской"); in Arabic
+    a word of the ``ordinary_words`` patterns is not a name ("المالي": "financial", not Mali)."""
     if a.lang == "ar":
-        return True
+        # "القطاع المالي" is the financial sector, not Mali: words listed as ordinary are no names
+        return not (match.first == match.last and a.at("ordinary_words", match.first) is not None)
     surface = a.word(match.first)
     if not surface[:1].islower():
         return True

@@ -321,8 +321,8 @@ def _target(a, r, person, lex):
     # "head of the Israel National Cyber Bureau": the bureau, not the state named inside it
     actors = [m for m in actors if not any(o is not m and o.first <= m.first and m.last <= o.last for o in actors)]
     limit = person.first if person is not None and person.first > r.last else r.last + 8
-    right = [m for m in actors if r.last < m.first < limit and m.first - r.last <= 7
-             and not a.breaks_between(r.last, m.first)]
+    right = sorted((m for m in actors if r.last < m.first < limit and m.first - r.last <= 7
+                    and not a.breaks_between(r.last, m.first)), key=lambda m: m.first)
     if a.lang == "en":
         right = [m for m in right if a.tokens[m.first - 1].norm in ("of", "the", "for", "at") or m.first - 1 in lex]
     left = [m for m in actors if 0 <= r.first - m.last <= 2 and not a.breaks_between(m.last, r.first)]

@@ -159,6 +159,7 @@ def tables() -> dict[str, Phrases]:
         "ar_links": Phrases(_words(m["ar_links"]), exact=True),
         "name_tails": Phrases(_words(m["name_tails"]), exact=True),
         "capital_words": Phrases(_words(m["capital_words"])),
+        "ordinary_words": Phrases(_words(m["ordinary_words"]), exact=True),
         "negations": Phrases(_words(m["negations"]), exact=True),
         "presence": Phrases(_words(m["presence_words"]), exact=True),
         "sidelines": Phrases(_words(m["sideline_words"]), exact=True),
