@@ -103,6 +103,8 @@ def _verbal_meetings(a, found, lex) -> list:
                 span = (v0, s1)
                 who = a.span_text(s0, s1) if s1 >= s0 else ""
             else:
+                if v0 - 1 >= first and a.at("stops:" + a.lang, v0 - 1) is not None and not a.clause_break(v0):
+                    continue  # "the session, which met at UN Headquarters": the meeting is already named
                 s0 = v0
                 while s0 - 1 >= first and v0 - (s0 - 1) <= 8 and not a.clause_break(s0):
                     s0 -= 1
@@ -156,13 +158,15 @@ def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
             ok = (a.at("premodifiers", j) is not None or _ORDINAL.match(n) or a.hyphen_before(t0) or a.hyphen_before(j)
                   or (a.capitalized(j) or w.isupper()) and a.at("stops:en", j) is None and not a.titlecase(j)
                   and (a.at("name_stops", j) is None or kind == "org") or j in lex)
+            possessive = w.islower() and w.endswith("s") and a.gaps[t0].strip() in ("'", "\u2019")
+            ok = ok or possessive  # "the Quad leaders' summit", "BRICS foreign ministers' meeting"
             if not ok and w.islower() and j - 1 >= first and not a.clause_break(j) and (
                     a.at("premodifiers", j - 1) is not None or _ORDINAL.match(a.tokens[j - 1].norm)) \
                     and a.at("stops:en", j) is None and a.at("links", j) is None:
                 ok = True  # "eleventh substantive session": an unknown adjective after an ordinal
             if not ok or (j in lex and lex[j].type == "Person"):
                 break
-            if a.at("roles", j) is not None and kind != "org":
+            if a.at("roles", j) is not None and kind != "org" and not possessive:
                 break
         t0 = j
     return t0
