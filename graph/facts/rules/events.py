@@ -70,7 +70,8 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
     for ev in evs:
         e = ctx.entity(ev)
         for p in sent.of("person"):
-            ctx.add(ctx.entity(p), "participatedIn", e, ctx.span(ev, p), 0.65, "person-at-event")
+            if _nearest_event(evs, p) is ev:  # several events in one sentence: each person to the nearest
+                ctx.add(ctx.entity(p), "participatedIn", e, ctx.span(ev, p), 0.65, "person-at-event")
         # "российско-белорусские консультации", "talks between A and B": two sides named in the title
         inner = [o for o in a.mentions if ev.first <= o.first and o.last <= ev.last and (
             o.kind == "entity" and o.type == "State" or o.kind == "sides") and not _located(a, o)]
@@ -111,6 +112,16 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
                         and id(m) not in located and not (ev.first <= m.first <= ev.last):
                     for me in ctx.actor_entities(m):
                         ctx.add(me, "participatedIn", e, ctx.span(m, ev), 0.6, "actor-at-event")
+
+
+def _nearest_event(evs, m):
+    """The event of ``evs`` that mention ``m`` belongs to: one whose title contains it, else the
+    nearest one before it ("talks in Bogor with President Joko Widodo"), else the nearest after."""
+    def gap(ev):
+        if ev.first <= m.first and m.last <= ev.last:
+            return -1
+        return m.first - ev.last if m.first > ev.last else 1000 + ev.first - m.last
+    return min(evs, key=gap)
 
 
 def _main_of(sent: Sentence):
