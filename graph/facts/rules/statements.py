@@ -77,7 +77,8 @@ def voice(ctx: Context, speakers: list) -> list:
     return [statement] if all(authored(m) for m in speakers) else speakers
 
 
-def _calls(ctx: Context, sent: Sentence, relation: str, tables: tuple[str, ...], rule_name: str) -> None:
+def _calls(ctx: Context, sent: Sentence, relation: str, tables: tuple[str, ...], rule_name: str,
+           concept_type: str = "Topic", through_commas: bool = False) -> None:
     a = ctx.a
     for table in tables:
         says = table == "instrument_says"
@@ -88,13 +89,13 @@ def _calls(ctx: Context, sent: Sentence, relation: str, tables: tuple[str, ...],
             speakers = voice(ctx, _speaker(ctx, sent, pos, says))
             if not speakers:
                 continue
-            objects = free_objects(ctx, sent, start)
+            objects = free_objects(ctx, sent, start, through_commas=through_commas)
             # an instrument called for ("a global convention") is named as the object too
             named = [m for m in sent.mentions if m.attrs.get("hypothetical") and m.first > pos[1]]
             for s in speakers:
                 for se in ctx.actor_entities(s):
                     for o0, o1 in objects:
-                        obj = ctx.concept(a.span_text(o0, o1))
+                        obj = ctx.concept(a.span_text(o0, o1), concept_type)
                         ctx.add(se, relation, obj, ctx.span(pos, (o0, o1)), 0.65, rule_name)
                     for m in named:
                         ctx.add(se, relation, ctx.entity(m), ctx.span(pos, m), 0.6, rule_name + "-named")
@@ -149,3 +150,14 @@ def promotes_principle(ctx: Context, sent: Sentence) -> None:
             for se in ctx.actor_entities(s):
                 ctx.add(se, "promotesPrinciple", ctx.entity(p), ctx.span(p), 0.65, "promotes-principle")
 
+
+
+@rule("committed-to")
+def committed_to(ctx: Context, sent: Sentence) -> None:
+    """What an actor or instrument states its commitment to is a principle it promotes, in the
+    text's own words, its list of qualities kept whole.
+
+    "They reaffirmed their commitment to an open, secure, stable and peaceful cyberspace" ->
+    the speakers promotesPrinciple "an open, secure, stable and peaceful cyberspace".
+    """
+    _calls(ctx, sent, "promotesPrinciple", ("commitment",), "committed-to", "Principle", through_commas=True)
