@@ -64,6 +64,28 @@ def proposed(ctx: Context, sent: Sentence) -> None:
                 ctx.add(we, "proposed", ctx.entity(objs[0]), ctx.span(w, pos, objs[0]), 0.7, "proposed")
 
 
+@rule("proposed-by")
+def proposed_by(ctx: Context, sent: Sentence) -> None:
+    """An instrument or event, then who put it forward: "proposed by", "предложенной", or an
+    Arabic relative verb with the object's pronoun ("المبادرة العالمية لأمن البيانات التي طرحتها
+    الصين" -> China proposed the initiative).
+    """
+    a = ctx.a
+    for pos in triggers(ctx, sent, "proposed_by"):
+        objs = [m for m in sent.mentions if m.kind in ("instrument", "event") and 0 <= pos[0] - m.last <= 4
+                and not a.breaks_between(m.last, pos[0]) or m.kind in ("instrument", "event")
+                and 0 < pos[0] - m.last <= 2]
+        who = [m for m in sent.mentions if m.kind in ("entity", "org", "person", "role", "sides")
+               and (m.type in ("State", "InternationalOrganization", "Forum", "Organization", "Person")
+                    or m.kind == "sides") and 0 < m.first - pos[1] <= 6
+               and not (m.kind == "role" and m.attrs.get("person") is not None)]
+        if not objs or not who:
+            continue
+        first = min(who, key=lambda m: m.first)
+        for we in ctx.actor_entities(first):
+            ctx.add(we, "proposed", ctx.entity(objs[-1]), ctx.span(objs[-1], pos, first), 0.7, "proposed-by")
+
+
 @rule("members-in-apposition")
 def members_in_apposition(ctx: Context, sent: Sentence) -> None:
     """States listed and then named as the countries of an organization are its members.
