@@ -294,7 +294,8 @@ def test_view_opens_offline_in_chromium(browser, written, views, index, kind, tm
     for lang in ("ar", "en"):
         page, _ = _check_page(browser, written / f"{kind}-{lang}.html", g, tmp_path / f"{kind}-{lang}.png")
         shown = dict(page.evaluate("nodes.get().map(n => [n.id, n.label])"))
-        assert shown == {n: g.nodes[n][f"label_{lang}"] for n in g}
+        assert shown == {n: g.nodes[n][f"label_{lang}"] + ("" if lang in g.nodes[n]["label_langs"]
+                                                          else f" [{g.nodes[n]['label_langs'][0]}]") for n in g}
         for node in bilingual:
             assert shown[node] == index.labels[node][lang]
             assert bool(re.search("[\u0600-\u06ff]", shown[node])) == (lang == "ar"), shown[node]

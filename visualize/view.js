@@ -10,14 +10,16 @@
       undated: "Keep items without a date", degree: "degree", betweenness: "betweenness",
       eigenvector: "eigenvector centrality", community: "community", weight: "weight", sources: "Sources",
       more: "more", shown: "shown", nodes: "nodes", edges: "edges", instruments: "Shared instruments",
-      none: "No claim recorded", type: "type", reset: "Clear dates", relation: "relation"
+      none: "No claim recorded", type: "type", reset: "Clear dates", relation: "relation",
+      edgeTypes: "Edge types", related: "related"
     },
     ar: {
       language: "اللغة", size: "حجم العقدة", types: "الأنواع", dates: "النطاق الزمني", from: "من", to: "إلى",
       undated: "إبقاء العناصر غير المؤرخة", degree: "الدرجة", betweenness: "البينية",
       eigenvector: "مركزية المتجه الذاتي", community: "المجتمع", weight: "الوزن", sources: "المصادر",
       more: "أخرى", shown: "معروضة", nodes: "عقد", edges: "روابط", instruments: "الوثائق المشتركة",
-      none: "لا يوجد ادعاء مسجل", type: "النوع", reset: "مسح التواريخ", relation: "العلاقة"
+      none: "لا يوجد ادعاء مسجل", type: "النوع", reset: "مسح التواريخ", relation: "العلاقة",
+      edgeTypes: "أنواع الروابط", related: "مرتبط"
     }
   };
   var SYMBOL = {dot: "\u25CF", square: "\u25A0", star: "\u2605", diamond: "\u25C6", triangle: "\u25B2",
@@ -32,6 +34,24 @@
   var typeOn = {};
   config.classes.forEach(function (c) { typeOn[c.key] = true; });
   var hiddenNode = {}, hiddenEdge = {};
+  // Edge relations present, each with a colour and an on/off switch in the legend.
+  var EDGE_COLOURS = ["#7f7f7f", "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"];
+  var relationOn = {}, relationColour = {}, relationCount = {}, relationOrder = [];
+  allEdges.forEach(function (e) {
+    (e.relations.length ? e.relations : ["related"]).forEach(function (r) {
+      if (!(r in relationCount)) { relationCount[r] = 0; relationOrder.push(r); }
+      relationCount[r] += 1;
+    });
+  });
+  relationOrder.sort();
+  relationOrder.forEach(function (r, i) { relationOn[r] = true; relationColour[r] = EDGE_COLOURS[i % EDGE_COLOURS.length]; });
+  function edgeRelations(e) { return e.relations.length ? e.relations : ["related"]; }
+  if (relationOrder.length > 1) {
+    edges.update(allEdges.map(function (e) {
+      var c = relationColour[edgeRelations(e)[0]];
+      return {id: e.id, color: {color: c, highlight: "#333333", hover: "#333333"}};
+    }));
+  }
 
   function el(tag, text, attrs) {
     var node = document.createElement(tag);
@@ -41,20 +61,34 @@
   }
   function t(key) { return TEXT[lang][key] || key; }
   function className(key) { var c = classInfo[key]; return c ? c[lang] : key; }
-  function relationName(key) { var r = config.relations[key]; return r ? r[lang] : key; }
-  function labelIn(n, l) { return (l === "ar" ? n.label_ar : n.label_en) || n.label_en || n.label_ar || String(n.id); }
+  function relationName(key) { var r = config.relations[key]; return r ? r[lang] : t(key); }
+  function labelIn(n, l) {
+    var text = (l === "ar" ? n.label_ar : n.label_en) || n.label_en || n.label_ar || String(n.id);
+    var langs = n.label_langs || ["ar", "en"];
+    return langs.length && langs.indexOf(l) < 0 ? text + " [" + langs[0] + "]" : text;
+  }
   function fmt(x) { return typeof x === "number" && !Number.isInteger(x) ? x.toFixed(3) : String(x); }
 
   function sourceList(item) {
+    // One entry per document (title, then date after a separator in the page's direction),
+    // with every quote of that document under it.
     var box = el("div");
     box.appendChild(el("div", t("sources") + " (" + item.nsources + ")", {"class": "tip-meta"}));
     if (!item.sources.length) { box.appendChild(el("div", t("none"), {"class": "tip-more"})); return box; }
-    var list = el("ul");
+    var list = el("ul"), byDoc = {}, order = [];
     item.sources.forEach(function (s) {
-      var li = el("li");
-      li.appendChild(el("span", s.title, {"class": "tip-doc", dir: "auto"}));
-      if (s.date) { li.appendChild(el("span", " \u2014 " + s.date, {dir: "ltr"})); }
-      if (s.quote) { li.appendChild(el("span", s.quote, {"class": "tip-quote", dir: "auto"})); }
+      var key = s.doc || s.title;
+      if (!byDoc[key]) { byDoc[key] = {title: s.title, date: s.date, quotes: []}; order.push(key); }
+      if (s.quote && byDoc[key].quotes.indexOf(s.quote) < 0) { byDoc[key].quotes.push(s.quote); }
+    });
+    order.forEach(function (key) {
+      var d = byDoc[key], li = el("li", null, {"class": "tip-source"});
+      li.appendChild(el("bdi", d.title, {"class": "tip-doc"}));
+      if (d.date) {
+        li.appendChild(el("span", " \u2014 ", {"class": "tip-sep"}));
+        li.appendChild(el("bdi", d.date, {"class": "tip-date", dir: "ltr"}));
+      }
+      d.quotes.forEach(function (q) { li.appendChild(el("span", q, {"class": "tip-quote", dir: "auto"})); });
       list.appendChild(li);
     });
     box.appendChild(list);
@@ -65,8 +99,14 @@
   }
   function nodeTip(n) {
     var box = el("div", null, {"class": "cdkg-tip", dir: lang === "ar" ? "rtl" : "ltr"});
-    if (n.label_ar) { box.appendChild(el("div", n.label_ar, {"class": "tip-label", dir: "rtl", lang: "ar"})); }
-    if (n.label_en) { box.appendChild(el("div", n.label_en, {"class": "tip-label", dir: "ltr", lang: "en"})); }
+    var langs = n.label_langs || ["ar", "en"];
+    if (!langs.length) { box.appendChild(el("div", labelIn(n, lang), {"class": "tip-label", dir: "auto"})); }
+    langs.forEach(function (l) {
+      var text = l === "ar" ? n.label_ar : n.label_en;
+      if (text) {
+        box.appendChild(el("div", text, {"class": "tip-label", dir: l === "ar" ? "rtl" : "ltr", lang: l}));
+      }
+    });
     var m = n.metrics;
     box.appendChild(el("div", t("type") + ": " + className(n.ctype) + " \u00B7 " + t("degree") + " " + m.degree +
       " \u00B7 " + t("betweenness") + " " + fmt(m.betweenness) + " \u00B7 " + t("eigenvector") + " " +
@@ -121,7 +161,8 @@
       if (!!hiddenNode[n.id] === show) { hiddenNode[n.id] = !show; nodeChanges.push({id: n.id, hidden: !show}); }
     });
     allEdges.forEach(function (e) {
-      var show = visible[e.from] && visible[e.to] && dateOk(e, from, to, undated);
+      var show = visible[e.from] && visible[e.to] && dateOk(e, from, to, undated) &&
+        edgeRelations(e).some(function (r) { return relationOn[r]; });
       if (show) { shownEdges += 1; }
       if (!!hiddenEdge[e.id] === show) { hiddenEdge[e.id] = !show; edgeChanges.push({id: e.id, hidden: !show}); }
     });
@@ -172,6 +213,22 @@
       label.appendChild(el("span", String(counts[c.key] || 0), {"class": "count"}));
       panel.appendChild(label);
     });
+    if (relationOrder.length) {
+      panel.appendChild(el("h2", t("edgeTypes")));
+      relationOrder.forEach(function (r) {
+        var label = el("label", null, {"class": "edge-legend"});
+        var box = el("input", null, {type: "checkbox", "data-relation": r});
+        box.checked = relationOn[r];
+        box.addEventListener("change", function () { relationOn[r] = box.checked; applyFilters(); });
+        label.appendChild(box);
+        var line = el("span", null, {"class": "edge-swatch"});
+        line.style.backgroundColor = relationOrder.length > 1 ? relationColour[r] : "#9a9a9a";
+        label.appendChild(line);
+        label.appendChild(el("span", relationName(r)));
+        label.appendChild(el("span", String(relationCount[r]), {"class": "count"}));
+        panel.appendChild(label);
+      });
+    }
     panel.appendChild(el("h2", t("dates")));
     var fromLabel = el("label", t("from"));
     fromInput = el("input", null, {type: "date", id: "cdkg-from"});
@@ -199,6 +256,7 @@
   function setLanguage(next) {
     lang = next;
     document.documentElement.setAttribute("lang", next);
+    document.title = config.title[next];
     document.documentElement.setAttribute("dir", next === "ar" ? "rtl" : "ltr");
     var canvas = document.querySelector("#mynetwork canvas");
     if (canvas) { canvas.setAttribute("dir", next === "ar" ? "rtl" : "ltr"); }
