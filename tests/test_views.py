@@ -391,3 +391,101 @@ def test_corpus_build_views(browser, tmp_path, corpus_build):
         for lang in ("ar", "en"):
             page, _ = _check_page(browser, tmp_path / f"{kind}-{lang}.html", expected, tmp_path / f"{kind}-{lang}.png")
             page.close()
+
+
+# ---- issue 14: defects of the tooltips, legend and language switch ----------------------------
+
+JS1, AG2 = f"{ID}instrument/js1", f"{ID}instrument/ag2"
+
+
+def _tip_in_page(page, node: str) -> None:
+    """Put the tooltip of ``node`` into the page, in the page's direction, as hovering would."""
+    page.evaluate("""(id) => {
+        const holder = document.createElement('div');
+        holder.id = 'tip-holder';
+        holder.style.cssText = 'position:fixed;top:0;left:320px;width:700px;background:#fff;z-index:99';
+        holder.appendChild(nodes.get(id).title);
+        document.body.appendChild(holder);
+    }""", node)
+
+
+def test_tooltips_group_sources_by_document_and_print_a_label_once(browser, written, views, tmp_path):
+    g = views["instruments"]
+    assert g.nodes[JS1]["label_langs"] == ["ar"]
+    page, _ = _check_page(browser, written / "instruments-ar.html", g, tmp_path / "i.png")
+    _tip_in_page(page, JS1)
+    labels = page.evaluate("[...document.querySelectorAll('#tip-holder .tip-label')].map(e => e.textContent)")
+    assert labels == [g.nodes[JS1]["label_ar"]]
+    documents = {s["document"] for s in g.nodes[JS1]["sources"]}
+    assert len(documents) < len(g.nodes[JS1]["sources"])
+    assert page.locator("#tip-holder li.tip-source").count() == len(documents)
+    quotes = page.evaluate("[...document.querySelectorAll('#tip-holder .tip-quote')].map(e => e.textContent)")
+    assert sorted(quotes) == sorted({s["quote"] for s in g.nodes[JS1]["sources"] if s["quote"]})
+    # right to left: the title, then a separator, then the date, each apart from the other
+    title, sep, date = (page.locator(f"#tip-holder li.tip-source >> nth=0 >> .{c}").bounding_box()
+                        for c in ("tip-doc", "tip-sep", "tip-date"))
+    assert date["x"] + date["width"] <= sep["x"] + 0.5 and sep["x"] + sep["width"] <= title["x"] + 0.5
+    assert sep["width"] > 5
+    page.close()
+
+
+def test_fallback_labels_are_marked_with_their_language(browser, written, views, tmp_path):
+    g = views["instruments"]
+    assert g.nodes[AG2]["label_langs"] == ["en"]
+    page, _ = _check_page(browser, written / "instruments-ar.html", g, tmp_path / "i.png")
+    assert page.evaluate(f"nodes.get('{AG2}').label") == g.nodes[AG2]["label_en"] + " [en]"
+    assert page.evaluate(f"nodes.get('{RU}').label") == "روسيا"
+    page.click("#cdkg-panel button[data-lang=en]")
+    assert page.evaluate(f"nodes.get('{AG2}').label") == g.nodes[AG2]["label_en"]
+    assert page.evaluate(f"nodes.get('{JS1}').label") == g.nodes[JS1]["label_ar"] + " [ar]"
+    page.close()
+
+
+def test_language_switch_sets_the_document_title(browser, written, views, tmp_path):
+    page, _ = _check_page(browser, written / "cooperation-en.html", views["cooperation"], tmp_path / "c.png")
+    english = page.title()
+    page.click("#cdkg-panel button[data-lang=ar]")
+    assert page.title() != english and re.search("[\u0600-\u06ff]", page.title())
+    page.click("#cdkg-panel button[data-lang=en]")
+    assert page.title() == english
+    page.close()
+
+
+def test_edge_types_have_a_legend_and_filter(browser, written, views, tmp_path):
+    g = views["membership"]
+    relations = sorted({r for *_, rs in g.edges(data="relations") for r in rs})
+    assert len(relations) > 1
+    page, _ = _check_page(browser, written / "membership-en.html", g, tmp_path / "m.png")
+    boxes = page.evaluate("[...document.querySelectorAll('#cdkg-panel input[data-relation]')]"
+                          ".map(b => b.dataset.relation)")
+    assert boxes == relations
+    colours = page.evaluate("[...new Set(edges.get().map(e => e.color.color))].length")
+    assert colours > 1
+    gone = relations[0]
+    page.uncheck(f"#cdkg-panel input[data-relation={gone}]")
+    keep = sum(1 for *_, rs in g.edges(data="relations") if set(rs) - {gone})
+    assert page.evaluate("window.cdkgShown.edges") == keep < g.number_of_edges()
+    hidden = page.evaluate("edges.get({filter: e => e.hidden}).map(e => e.relations)")
+    assert hidden and all(rs == [gone] for rs in hidden)
+    page.close()
+
+
+def test_static_picture_of_a_view_over_500_nodes(tmp_path):
+    """spring_layout goes sparse (scipy) at 500 nodes; the picture is drawn, not a traceback."""
+    from cdkg.visualize.metrics import apply_metrics
+    from cdkg.visualize.static import draw_static
+
+    g = nx.barabasi_albert_graph(700, 2, seed=3)
+    g = nx.relabel_nodes(g, {n: f"{ID}state/X{n}" for n in g})
+    for node in g:
+        g.nodes[node].update(label_ar="دولة", label_en=node[-4:], type="State")
+    png = draw_static(apply_metrics(g), tmp_path / "big.png", "cooperation", "ar")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20000
+
+
+def test_view_kind_and_view_all_name_the_metrics_csv_alike(tmp_path, written):
+    done = _cdkg("view", "cooperation", "--trig", str(FIXTURE), "--out", str(tmp_path / "cooperation-ar.html"),
+                 "--lang", "ar")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.glob("*.csv")) == ["cooperation.metrics.csv"]
+    assert (tmp_path / "cooperation.metrics.csv").read_bytes() == (written / "cooperation.metrics.csv").read_bytes()
