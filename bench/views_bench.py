@@ -51,6 +51,40 @@ def synthetic(nodes: int, per_node: int = 7) -> nx.Graph:
     return graph
 
 
+def corpus_store(documents: int, folder: Path, seed: int = 1) -> Path:
+    """A store folder of ``documents`` synthetic documents in the build's shape, with ontology, lexicon and inferences.
+
+    Parameters
+    ----------
+    documents : int
+    folder : Path
+        Gets ``graph.nq`` and the store folder ``store``.
+    seed : int
+
+    Returns
+    -------
+    Path
+        The store folder, for ``cdkg view all --store``.
+    """
+    import rdflib
+
+    from cdkg.bench.corpus import write_graph
+    from cdkg.graph.store.inference import materialize
+    from cdkg.graph.store.store import Store
+    from cdkg.graph.text.lexicon import load_lexicon
+    from cdkg.namespaces import LEXICON_GRAPH, ONTOLOGY_GRAPH
+    from cdkg.paths import ONTOLOGY_TTL
+
+    folder.mkdir(parents=True, exist_ok=True)
+    write_graph(folder / "graph.nq", 0, seed=seed, documents=documents)
+    with Store.open(folder / "store") as store:
+        store.load_file(folder / "graph.nq")
+        store.replace_graphs({str(ONTOLOGY_GRAPH): rdflib.Graph().parse(ONTOLOGY_TTL, format="turtle"),
+                              str(LEXICON_GRAPH): load_lexicon().graph})
+        materialize(store)
+    return folder / "store"
+
+
 def measure(nodes: int, folder: Path, browser=None) -> dict:
     """Seconds for metrics and for writing, file size, and (with a browser) seconds to settle.
 

@@ -489,3 +489,66 @@ def test_view_kind_and_view_all_name_the_metrics_csv_alike(tmp_path, written):
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.glob("*.csv")) == ["cooperation.metrics.csv"]
     assert (tmp_path / "cooperation.metrics.csv").read_bytes() == (written / "cooperation.metrics.csv").read_bytes()
+
+
+# ---- issue 14: a 1,000-document synthetic corpus ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def thousand(tmp_path_factory):
+    """`cdkg view all` (pages, CSVs and pictures) of 1,000 synthetic documents: the folder written."""
+    from cdkg.bench.views_bench import corpus_store
+
+    folder = tmp_path_factory.mktemp("thousand")
+    store = corpus_store(1000, folder)
+    done = _cdkg("view", "all", "--store", str(store), "--out-dir", str(folder / "views"))
+    assert done.returncode == 0, done.stderr
+    return folder / "views"
+
+
+def test_view_all_of_1000_documents_writes_every_page(thousand):
+    for kind in STANDARD_VIEWS:
+        for name in (f"{kind}-ar.html", f"{kind}-en.html", f"{kind}-ar.png", f"{kind}-en.png", f"{kind}.metrics.csv"):
+            assert (thousand / name).stat().st_size > 1000, name
+    assert (thousand / "index.html").is_file()
+
+
+# Label boxes as vis-network drew them (canvas coordinates), for every node with a label.
+LABEL_BOXES = """() => Object.values(network.body.nodes).filter(n => n.options.label && !n.options.hidden)
+    .map(n => { const s = n.labelModule.size; return [n.id, s.left, s.top, s.width, s.height]; })"""
+
+
+@pytest.mark.parametrize("kind", STANDARD_VIEWS)
+def test_labels_of_1000_documents_do_not_overlap_at_first_load(browser, thousand, kind, tmp_path):
+    from cdkg.visualize.screenshot import open_offline
+
+    for lang in ("ar", "en"):
+        page, report = open_offline(browser, thousand / f"{kind}-{lang}.html", timeout_ms=300_000)
+        assert report.errors == [] and report.blocked == []
+        boxes = page.evaluate(LABEL_BOXES)
+        total = page.evaluate("network.body.data.nodes.length")
+        assert 3 <= len(boxes) < total, (len(boxes), total)
+        for i, (a, ax, ay, aw, ah) in enumerate(boxes):
+            assert aw > 0 and ah > 0
+            for b, bx, by, bw, bh in boxes[i + 1:]:
+                apart = ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay
+                assert apart, (kind, lang, a, b)
+        # the labelled nodes are the most central: none unlabelled ranks above every labelled one
+        labelled = {b[0] for b in boxes}
+        degree = dict(page.evaluate("nodes.get().map(n => [n.id, n.metrics.degree])"))
+        assert max(degree.values()) == max(degree[n] for n in labelled)
+        # zooming in makes room for more labels in the part still in sight
+        positions = page.evaluate("network.getPositions()")
+        page.evaluate("network.moveTo({scale: network.getScale() * 3}); window.cdkg.placeLabels()")
+        left, top, right, bottom = page.evaluate("""() => {
+            const r = document.getElementById('mynetwork').getBoundingClientRect();
+            const a = network.DOMtoCanvas({x: 0, y: 0}), b = network.DOMtoCanvas({x: r.width, y: r.height});
+            return [a.x, a.y, b.x, b.y]; }""")
+        def in_sight(node, margin=60):
+            return (left - margin <= positions[node]["x"] <= right + margin
+                    and top - margin <= positions[node]["y"] <= bottom + margin)
+        before = sum(1 for n in labelled if in_sight(n, 0))
+        after = {b[0] for b in page.evaluate(LABEL_BOXES)}
+        assert len(after) > before and all(in_sight(n) for n in after)
+        if kind == "cooperation" and lang == "ar":
+            page.screenshot(path=str(tmp_path / "first-load.png"))
+        page.close()

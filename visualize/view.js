@@ -169,12 +169,14 @@
     if (nodeChanges.length) { nodes.update(nodeChanges); }
     if (edgeChanges.length) { edges.update(edgeChanges); }
     window.cdkgShown = {nodes: shownNodes, edges: shownEdges};
+    if (window.cdkgSettled) { scheduleLabels(); }
     status.textContent = shownNodes + " / " + allNodes.length + " " + t("nodes") + ", " + shownEdges + " / " +
       allEdges.length + " " + t("edges") + " " + t("shown");
   }
   function setSize(metric) {
     config.sizeBy = metric;
     nodes.update(allNodes.map(function (n) { return {id: n.id, value: n.metrics[metric]}; }));
+    if (window.cdkgSettled) { scheduleLabels(); }
   }
   function buildPanel() {
     var keep = fromInput ? {from: fromInput.value, to: toInput.value, undated: undatedBox.checked} : null;
@@ -260,20 +262,74 @@
     document.documentElement.setAttribute("dir", next === "ar" ? "rtl" : "ltr");
     var canvas = document.querySelector("#mynetwork canvas");
     if (canvas) { canvas.setAttribute("dir", next === "ar" ? "rtl" : "ltr"); }
-    nodes.update(allNodes.map(function (n) { return {id: n.id, label: labelIn(n, next)}; }));
     buildPanel();
     rebuildTooltips();
     applyFilters();
+    if (window.cdkgSettled) { placeLabels(); } else {
+      nodes.update(allNodes.map(function (n) { return {id: n.id, label: labelIn(n, next)}; }));
+    }
     window.cdkgLang = next;
   }
+
+  // ---- labels by centrality ----------------------------------------------------------------
+  // Labels go on the most central nodes first (by the size metric), each only where its box
+  // overlaps no label already placed on screen. Labels keep one size on screen at any zoom, so
+  // zooming in makes room for more.
+  var FONT_SIZE = 15, SCREEN_FONT = 13, FONT_FACE = "DejaVu Sans, Noto Sans Arabic, Arial, sans-serif", LABEL_PAD = 4;
+  var measure = document.createElement("canvas").getContext("2d");
+  measure.font = FONT_SIZE + "px " + FONT_FACE;
+  var labelShown = {};
+  window.cdkgLabelsPlaced = 0;
+  function placeLabels() {
+    var scale = network.getScale();
+    var ids = allNodes.filter(function (n) { return !hiddenNode[n.id]; }).map(function (n) { return n.id; });
+    var positions = network.getPositions(ids);
+    var metric = config.sizeBy;
+    ids.sort(function (a, b) { return (nodeById[b].metrics[metric] || 0) - (nodeById[a].metrics[metric] || 0) ||
+                                      (a < b ? -1 : a > b ? 1 : 0); });
+    var placed = [], view = document.getElementById("mynetwork").getBoundingClientRect();
+    var changes = [], want = {};
+    ids.forEach(function (id) {
+      var p = positions[id], body = network.body.nodes[id];
+      if (!p || !body) { return; }
+      var text = labelIn(nodeById[id], lang);
+      var dom = network.canvasToDOM(p);
+      var radius = (body.shape && body.shape.radius ? body.shape.radius : 10) * scale;
+      var w = measure.measureText(text).width * SCREEN_FONT / FONT_SIZE + 2 * LABEL_PAD;
+      var h = SCREEN_FONT * 1.3 + 2 * LABEL_PAD;
+      var box = {x: dom.x - w / 2, y: dom.y + radius, w: w, h: h};
+      if (box.x < 0 || box.y < 0 || box.x + w > view.width || box.y + h > view.height) { return; }
+      var free = placed.every(function (o) {
+        return box.x + box.w <= o.x || o.x + o.w <= box.x || box.y + box.h <= o.y || o.y + o.h <= box.y;
+      });
+      if (free) { placed.push(box); want[id] = true; }
+    });
+    var size = SCREEN_FONT / scale;
+    allNodes.forEach(function (n) {
+      var on = !!want[n.id];
+      if (on) { changes.push({id: n.id, label: labelIn(n, lang), font: {size: size}}); }
+      else if (labelShown[n.id] !== false) { changes.push({id: n.id, label: ""}); }
+      labelShown[n.id] = on;
+    });
+    if (changes.length) { nodes.update(changes); }
+    window.cdkgLabelsPlaced = placed.length;
+  }
+  var labelFrame = null;
+  function scheduleLabels() {
+    if (labelFrame === null) { labelFrame = window.requestAnimationFrame(function () { labelFrame = null; placeLabels(); }); }
+  }
+  network.on("zoom", scheduleLabels);
+  network.on("dragEnd", scheduleLabels);
 
   window.cdkgSettled = false;
   network.once("stabilizationIterationsDone", function () {
     network.setOptions({physics: {enabled: false}});
+    network.fit();
+    placeLabels();
     window.cdkgSettled = true;
   });
   if (!allNodes.length) { window.cdkgSettled = true; }
-  window.cdkg = {setLanguage: setLanguage, applyFilters: applyFilters, setSize: setSize,
+  window.cdkg = {setLanguage: setLanguage, placeLabels: placeLabels, labelOf: function (id) { return labelIn(nodeById[id], lang); }, applyFilters: applyFilters, setSize: setSize,
                  nodeCount: allNodes.length, edgeCount: allEdges.length};
   setLanguage(lang);
 })();
