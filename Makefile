@@ -64,6 +64,7 @@ docs: install
 
 bench: install
 	$(CDKG) bench run
+	$(CDKG) bench views --documents 1000 10000
 
 clean:
 	rm -rf $(BUILD)

@@ -69,4 +69,6 @@ def register(subparsers) -> None:
                               description="Time and size of interactive views at 1,000 and 5,000 nodes.")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--documents", type=int, nargs="+",
+                        help="instead: `view all` of this many synthetic documents, each page's settle time")
     parser.set_defaults(func=_lazy("cdkg.bench.views_bench"))

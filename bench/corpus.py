@@ -324,7 +324,8 @@ def _document_quads(n: int, rng: random.Random, vocab: Vocabulary, run: str) -> 
     return quads
 
 
-def write_graph(path: Path, triples: int, seed: int = 0, lexicon: Path | None = None) -> int:
+def write_graph(path: Path, triples: int, seed: int = 0, lexicon: Path | None = None,
+                documents: int | None = None) -> int:
     """Write about ``triples`` quads to ``path`` (N-Quads): document graphs in the build's shape.
 
     Returns the number of quads written for documents (the lexicon and ontology are loaded
@@ -338,6 +339,8 @@ def write_graph(path: Path, triples: int, seed: int = 0, lexicon: Path | None = 
         About how many quads.
     seed, lexicon
         As for `write_documents`.
+    documents : int, optional
+        Stop after this many documents instead (``triples`` is then ignored).
 
     Returns
     -------
@@ -357,7 +360,7 @@ def write_graph(path: Path, triples: int, seed: int = 0, lexicon: Path | None = 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_open(path) as out:
-        while written < triples:
+        while (n < documents) if documents is not None else (written < triples):
             quads = _document_quads(n, rng, vocab, run)
             out.writelines(quads)
             written += len(quads)

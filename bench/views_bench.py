@@ -51,6 +51,40 @@ def synthetic(nodes: int, per_node: int = 7) -> nx.Graph:
     return graph
 
 
+def corpus_store(documents: int, folder: Path, seed: int = 1) -> Path:
+    """A store folder of ``documents`` synthetic documents in the build's shape, with ontology, lexicon and inferences.
+
+    Parameters
+    ----------
+    documents : int
+    folder : Path
+        Gets ``graph.nq`` and the store folder ``store``.
+    seed : int
+
+    Returns
+    -------
+    Path
+        The store folder, for ``cdkg view all --store``.
+    """
+    import rdflib
+
+    from cdkg.bench.corpus import write_graph
+    from cdkg.graph.store.inference import materialize
+    from cdkg.graph.store.store import Store
+    from cdkg.graph.text.lexicon import load_lexicon
+    from cdkg.namespaces import LEXICON_GRAPH, ONTOLOGY_GRAPH
+    from cdkg.paths import ONTOLOGY_TTL
+
+    folder.mkdir(parents=True, exist_ok=True)
+    write_graph(folder / "graph.nq", 0, seed=seed, documents=documents)
+    with Store.open(folder / "store") as store:
+        store.load_file(folder / "graph.nq")
+        store.replace_graphs({str(ONTOLOGY_GRAPH): rdflib.Graph().parse(ONTOLOGY_TTL, format="turtle"),
+                              str(LEXICON_GRAPH): load_lexicon().graph})
+        materialize(store)
+    return folder / "store"
+
+
 def measure(nodes: int, folder: Path, browser=None) -> dict:
     """Seconds for metrics and for writing, file size, and (with a browser) seconds to settle.
 
@@ -105,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
     int
         The exit status (0).
     """
+    if getattr(args, "documents", None):
+        return _run_documents(args.documents)
     with tempfile.TemporaryDirectory() as folder:
         if args.no_browser:
             results = [measure(n, Path(folder)) for n in args.sizes]
@@ -123,3 +159,34 @@ def run(args: argparse.Namespace) -> int:
               f"write {r['write_s']:.2f} s, {r['size_mb']:.1f} MB, open+settle in Chromium {settle}")
     return 0
 
+
+
+def _run_documents(counts: list[int]) -> int:
+    """``cdkg bench views --documents N ...``: `view all` of N synthetic documents, then each page's settle time."""
+    from playwright.sync_api import sync_playwright
+
+    from cdkg.visualize.projections import STANDARD_VIEWS
+    from cdkg.visualize.screenshot import launch, open_offline
+    from cdkg.visualize.views import open_graph, write_standard_views
+
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        browser = launch(playwright)
+        for count in counts:
+            work = Path(folder) / str(count)
+            store = corpus_store(count, work)
+            started = time.perf_counter()
+            with open_graph(store=store) as graph:
+                write_standard_views(graph, work / "views", pictures=False)
+            print(f"{count} documents: view all (pages and CSVs) in {time.perf_counter() - started:.1f} s")
+            for kind in STANDARD_VIEWS:
+                for lang in ("ar", "en"):
+                    path = work / "views" / f"{kind}-{lang}.html"
+                    page, report = open_offline(browser, path, timeout_ms=600_000)
+                    shown = page.evaluate("[network.body.data.nodes.length, network.body.data.edges.length,"
+                                          " window.cdkgLabelsPlaced]")
+                    page.close()
+                    print(f"  {path.name}: {shown[0]} nodes, {shown[1]} edges, {shown[2]} labels, "
+                          f"{path.stat().st_size / 1e6:.1f} MB, open+settle {report.settle_seconds:.1f} s, "
+                          f"{len(report.errors) + len(report.blocked)} errors")
+        browser.close()
+    return 0

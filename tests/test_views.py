@@ -294,7 +294,8 @@ def test_view_opens_offline_in_chromium(browser, written, views, index, kind, tm
     for lang in ("ar", "en"):
         page, _ = _check_page(browser, written / f"{kind}-{lang}.html", g, tmp_path / f"{kind}-{lang}.png")
         shown = dict(page.evaluate("nodes.get().map(n => [n.id, n.label])"))
-        assert shown == {n: g.nodes[n][f"label_{lang}"] for n in g}
+        assert shown == {n: g.nodes[n][f"label_{lang}"] + ("" if lang in g.nodes[n]["label_langs"]
+                                                          else f" [{g.nodes[n]['label_langs'][0]}]") for n in g}
         for node in bilingual:
             assert shown[node] == index.labels[node][lang]
             assert bool(re.search("[\u0600-\u06ff]", shown[node])) == (lang == "ar"), shown[node]
@@ -390,3 +391,164 @@ def test_corpus_build_views(browser, tmp_path, corpus_build):
         for lang in ("ar", "en"):
             page, _ = _check_page(browser, tmp_path / f"{kind}-{lang}.html", expected, tmp_path / f"{kind}-{lang}.png")
             page.close()
+
+
+# ---- issue 14: defects of the tooltips, legend and language switch ----------------------------
+
+JS1, AG2 = f"{ID}instrument/js1", f"{ID}instrument/ag2"
+
+
+def _tip_in_page(page, node: str) -> None:
+    """Put the tooltip of ``node`` into the page, in the page's direction, as hovering would."""
+    page.evaluate("""(id) => {
+        const holder = document.createElement('div');
+        holder.id = 'tip-holder';
+        holder.style.cssText = 'position:fixed;top:0;left:320px;width:700px;background:#fff;z-index:99';
+        holder.appendChild(nodes.get(id).title);
+        document.body.appendChild(holder);
+    }""", node)
+
+
+def test_tooltips_group_sources_by_document_and_print_a_label_once(browser, written, views, tmp_path):
+    g = views["instruments"]
+    assert g.nodes[JS1]["label_langs"] == ["ar"]
+    page, _ = _check_page(browser, written / "instruments-ar.html", g, tmp_path / "i.png")
+    _tip_in_page(page, JS1)
+    labels = page.evaluate("[...document.querySelectorAll('#tip-holder .tip-label')].map(e => e.textContent)")
+    assert labels == [g.nodes[JS1]["label_ar"]]
+    documents = {s["document"] for s in g.nodes[JS1]["sources"]}
+    assert len(documents) < len(g.nodes[JS1]["sources"])
+    assert page.locator("#tip-holder li.tip-source").count() == len(documents)
+    quotes = page.evaluate("[...document.querySelectorAll('#tip-holder .tip-quote')].map(e => e.textContent)")
+    assert sorted(quotes) == sorted({s["quote"] for s in g.nodes[JS1]["sources"] if s["quote"]})
+    # right to left: the title, then a separator, then the date, each apart from the other
+    title, sep, date = (page.locator(f"#tip-holder li.tip-source >> nth=0 >> .{c}").bounding_box()
+                        for c in ("tip-doc", "tip-sep", "tip-date"))
+    assert date["x"] + date["width"] <= sep["x"] + 0.5 and sep["x"] + sep["width"] <= title["x"] + 0.5
+    assert sep["width"] > 5
+    page.close()
+
+
+def test_fallback_labels_are_marked_with_their_language(browser, written, views, tmp_path):
+    g = views["instruments"]
+    assert g.nodes[AG2]["label_langs"] == ["en"]
+    page, _ = _check_page(browser, written / "instruments-ar.html", g, tmp_path / "i.png")
+    assert page.evaluate(f"nodes.get('{AG2}').label") == g.nodes[AG2]["label_en"] + " [en]"
+    assert page.evaluate(f"nodes.get('{RU}').label") == "روسيا"
+    page.click("#cdkg-panel button[data-lang=en]")
+    assert page.evaluate(f"nodes.get('{AG2}').label") == g.nodes[AG2]["label_en"]
+    assert page.evaluate(f"nodes.get('{JS1}').label") == g.nodes[JS1]["label_ar"] + " [ar]"
+    page.close()
+
+
+def test_language_switch_sets_the_document_title(browser, written, views, tmp_path):
+    page, _ = _check_page(browser, written / "cooperation-en.html", views["cooperation"], tmp_path / "c.png")
+    english = page.title()
+    page.click("#cdkg-panel button[data-lang=ar]")
+    assert page.title() != english and re.search("[\u0600-\u06ff]", page.title())
+    page.click("#cdkg-panel button[data-lang=en]")
+    assert page.title() == english
+    page.close()
+
+
+def test_edge_types_have_a_legend_and_filter(browser, written, views, tmp_path):
+    g = views["membership"]
+    relations = sorted({r for *_, rs in g.edges(data="relations") for r in rs})
+    assert len(relations) > 1
+    page, _ = _check_page(browser, written / "membership-en.html", g, tmp_path / "m.png")
+    boxes = page.evaluate("[...document.querySelectorAll('#cdkg-panel input[data-relation]')]"
+                          ".map(b => b.dataset.relation)")
+    assert boxes == relations
+    colours = page.evaluate("[...new Set(edges.get().map(e => e.color.color))].length")
+    assert colours > 1
+    gone = relations[0]
+    page.uncheck(f"#cdkg-panel input[data-relation={gone}]")
+    keep = sum(1 for *_, rs in g.edges(data="relations") if set(rs) - {gone})
+    assert page.evaluate("window.cdkgShown.edges") == keep < g.number_of_edges()
+    hidden = page.evaluate("edges.get({filter: e => e.hidden}).map(e => e.relations)")
+    assert hidden and all(rs == [gone] for rs in hidden)
+    page.close()
+
+
+def test_static_picture_of_a_view_over_500_nodes(tmp_path):
+    """spring_layout goes sparse (scipy) at 500 nodes; the picture is drawn, not a traceback."""
+    from cdkg.visualize.metrics import apply_metrics
+    from cdkg.visualize.static import draw_static
+
+    g = nx.barabasi_albert_graph(700, 2, seed=3)
+    g = nx.relabel_nodes(g, {n: f"{ID}state/X{n}" for n in g})
+    for node in g:
+        g.nodes[node].update(label_ar="دولة", label_en=node[-4:], type="State")
+    png = draw_static(apply_metrics(g), tmp_path / "big.png", "cooperation", "ar")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20000
+
+
+def test_view_kind_and_view_all_name_the_metrics_csv_alike(tmp_path, written):
+    done = _cdkg("view", "cooperation", "--trig", str(FIXTURE), "--out", str(tmp_path / "cooperation-ar.html"),
+                 "--lang", "ar")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.glob("*.csv")) == ["cooperation.metrics.csv"]
+    assert (tmp_path / "cooperation.metrics.csv").read_bytes() == (written / "cooperation.metrics.csv").read_bytes()
+
+
+# ---- issue 14: a 1,000-document synthetic corpus ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def thousand(tmp_path_factory):
+    """`cdkg view all` (pages, CSVs and pictures) of 1,000 synthetic documents: the folder written."""
+    from cdkg.bench.views_bench import corpus_store
+
+    folder = tmp_path_factory.mktemp("thousand")
+    store = corpus_store(1000, folder)
+    done = _cdkg("view", "all", "--store", str(store), "--out-dir", str(folder / "views"))
+    assert done.returncode == 0, done.stderr
+    return folder / "views"
+
+
+def test_view_all_of_1000_documents_writes_every_page(thousand):
+    for kind in STANDARD_VIEWS:
+        for name in (f"{kind}-ar.html", f"{kind}-en.html", f"{kind}-ar.png", f"{kind}-en.png", f"{kind}.metrics.csv"):
+            assert (thousand / name).stat().st_size > 1000, name
+    assert (thousand / "index.html").is_file()
+
+
+# Label boxes as vis-network drew them (canvas coordinates), for every node with a label.
+LABEL_BOXES = """() => Object.values(network.body.nodes).filter(n => n.options.label && !n.options.hidden)
+    .map(n => { const s = n.labelModule.size; return [n.id, s.left, s.top, s.width, s.height]; })"""
+
+
+@pytest.mark.parametrize("kind", STANDARD_VIEWS)
+def test_labels_of_1000_documents_do_not_overlap_at_first_load(browser, thousand, kind, tmp_path):
+    from cdkg.visualize.screenshot import open_offline
+
+    for lang in ("ar", "en"):
+        page, report = open_offline(browser, thousand / f"{kind}-{lang}.html", timeout_ms=300_000)
+        assert report.errors == [] and report.blocked == []
+        boxes = page.evaluate(LABEL_BOXES)
+        total = page.evaluate("network.body.data.nodes.length")
+        assert 3 <= len(boxes) < total, (len(boxes), total)
+        for i, (a, ax, ay, aw, ah) in enumerate(boxes):
+            assert aw > 0 and ah > 0
+            for b, bx, by, bw, bh in boxes[i + 1:]:
+                apart = ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay
+                assert apart, (kind, lang, a, b)
+        # the labelled nodes are the most central: none unlabelled ranks above every labelled one
+        labelled = {b[0] for b in boxes}
+        degree = dict(page.evaluate("nodes.get().map(n => [n.id, n.metrics.degree])"))
+        assert max(degree.values()) == max(degree[n] for n in labelled)
+        # zooming in makes room for more labels in the part still in sight
+        positions = page.evaluate("network.getPositions()")
+        page.evaluate("network.moveTo({scale: network.getScale() * 3}); window.cdkg.placeLabels()")
+        left, top, right, bottom = page.evaluate("""() => {
+            const r = document.getElementById('mynetwork').getBoundingClientRect();
+            const a = network.DOMtoCanvas({x: 0, y: 0}), b = network.DOMtoCanvas({x: r.width, y: r.height});
+            return [a.x, a.y, b.x, b.y]; }""")
+        def in_sight(node, margin=60):
+            return (left - margin <= positions[node]["x"] <= right + margin
+                    and top - margin <= positions[node]["y"] <= bottom + margin)
+        before = sum(1 for n in labelled if in_sight(n, 0))
+        after = {b[0] for b in page.evaluate(LABEL_BOXES)}
+        assert len(after) > before and all(in_sight(n) for n in after)
+        if kind == "cooperation" and lang == "ar":
+            page.screenshot(path=str(tmp_path / "first-load.png"))
+        page.close()

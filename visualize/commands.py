@@ -14,7 +14,8 @@ from cdkg.visualize.projections import STANDARD_VIEWS
 DESCRIPTION = """\
 Draw a projection of the graph as one self-contained HTML page (no network needed): colours and
 shapes by class, size by a metric, tooltips with the sources (document, date, evidence quote),
-an ar/en language switch and filters by type and date. A metrics CSV is written next to it.
+an ar/en language switch and filters by type, edge type and date. A metrics CSV (KIND.metrics.csv,
+the same name `view all` gives it) is written next to it.
 KIND is a standard view, or 'all' (every standard view in both languages, with PNG pictures,
 into --out-dir). --query FILE.rq draws the rows of any SELECT giving ?source ?target (optional
 ?sourceLabel ?targetLabel ?sourceType ?targetType ?weight ?relation ?via)."""
@@ -82,7 +83,7 @@ def _run(args) -> int:
 
 def _draw(graph, args) -> int:
     """Write the views of ``graph`` the arguments ask for."""
-    from cdkg.visualize.views import view_graph, write_standard_views
+    from cdkg.visualize.views import metrics_csv_name, view_graph, write_standard_views
     from cdkg.visualize.pyvis_html import write_view
 
     if args.kind == "all":
@@ -103,7 +104,7 @@ def _draw(graph, args) -> int:
     if out.suffix.lower() not in (".html", ".htm"):
         raise CdkgError(f"{out}: the view is written as .html")
     print(write_view(view, out, kind, args.lang, args.size_by))
-    print(write_metrics_csv(view, args.metrics_csv or out.with_suffix(".metrics.csv")))
+    print(write_metrics_csv(view, args.metrics_csv or out.parent / metrics_csv_name(kind)))
     if args.png is not None:
         from cdkg.visualize.static import draw_static
 

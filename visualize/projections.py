@@ -343,6 +343,7 @@ def project_rows(rows: list[dict], index: GraphIndex, name: str = "query") -> nx
         graph.nodes[node].update(
             label_ar=lookup.label(node, "ar"),
             label_en=lookup.label(node, "en"),
+            label_langs=sorted(lang for lang in ("ar", "en") if lang in labels),
             type=given_types.get(node) or most_specific(index.classes.get(node, set())),
             sources=sources[:MAX_SOURCES],
             source_count=len(sources),

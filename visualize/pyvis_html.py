@@ -64,7 +64,23 @@ def script_json(value) -> str:
 
 def _sources(items: list[dict]) -> list[dict]:
     """The source fields a tooltip shows (document title, date, evidence quote)."""
-    return [{"title": s["title"], "date": s["date"], "quote": s["quote"]} for s in items]
+    return [{"doc": str(s.get("document") or s["title"]), "title": s["title"], "date": s["date"], "quote": s["quote"]}
+            for s in items]
+
+
+def _canvas_label(data: dict, node: str, lang: str) -> str:
+    """The label drawn on the canvas in ``lang``, marked ``[en]``/``[ar]`` when it is another language's.
+
+    Examples
+    --------
+    >>> _canvas_label({"label_ar": "Moscow", "label_en": "Moscow", "label_langs": ["en"]}, "x", "ar")
+    'Moscow [en]'
+    """
+    label = data.get(f"label_{lang}") or data.get("label_en") or str(node)
+    langs = data.get("label_langs")
+    if langs and lang not in langs:
+        label = f"{label} [{langs[0]}]"
+    return label
 
 
 def _vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
@@ -76,9 +92,10 @@ def _vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
         dmin, dmax = data.get("dates", ("", ""))
         nodes.append({
             "id": node,
-            "label": data.get(f"label_{lang}") or data.get("label_en") or str(node),
+            "label": _canvas_label(data, node, lang),
             "label_ar": data.get("label_ar", ""),
             "label_en": data.get("label_en", ""),
+            "label_langs": list(data.get("label_langs", ("ar", "en"))),
             "ctype": data.get("type", "Other"),
             "color": colour,
             "shape": shape,

@@ -10,14 +10,16 @@
       undated: "Keep items without a date", degree: "degree", betweenness: "betweenness",
       eigenvector: "eigenvector centrality", community: "community", weight: "weight", sources: "Sources",
       more: "more", shown: "shown", nodes: "nodes", edges: "edges", instruments: "Shared instruments",
-      none: "No claim recorded", type: "type", reset: "Clear dates", relation: "relation"
+      none: "No claim recorded", type: "type", reset: "Clear dates", relation: "relation",
+      edgeTypes: "Edge types", related: "related"
     },
     ar: {
       language: "اللغة", size: "حجم العقدة", types: "الأنواع", dates: "النطاق الزمني", from: "من", to: "إلى",
       undated: "إبقاء العناصر غير المؤرخة", degree: "الدرجة", betweenness: "البينية",
       eigenvector: "مركزية المتجه الذاتي", community: "المجتمع", weight: "الوزن", sources: "المصادر",
       more: "أخرى", shown: "معروضة", nodes: "عقد", edges: "روابط", instruments: "الوثائق المشتركة",
-      none: "لا يوجد ادعاء مسجل", type: "النوع", reset: "مسح التواريخ", relation: "العلاقة"
+      none: "لا يوجد ادعاء مسجل", type: "النوع", reset: "مسح التواريخ", relation: "العلاقة",
+      edgeTypes: "أنواع الروابط", related: "مرتبط"
     }
   };
   var SYMBOL = {dot: "\u25CF", square: "\u25A0", star: "\u2605", diamond: "\u25C6", triangle: "\u25B2",
@@ -32,6 +34,24 @@
   var typeOn = {};
   config.classes.forEach(function (c) { typeOn[c.key] = true; });
   var hiddenNode = {}, hiddenEdge = {};
+  // Edge relations present, each with a colour and an on/off switch in the legend.
+  var EDGE_COLOURS = ["#7f7f7f", "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"];
+  var relationOn = {}, relationColour = {}, relationCount = {}, relationOrder = [];
+  allEdges.forEach(function (e) {
+    (e.relations.length ? e.relations : ["related"]).forEach(function (r) {
+      if (!(r in relationCount)) { relationCount[r] = 0; relationOrder.push(r); }
+      relationCount[r] += 1;
+    });
+  });
+  relationOrder.sort();
+  relationOrder.forEach(function (r, i) { relationOn[r] = true; relationColour[r] = EDGE_COLOURS[i % EDGE_COLOURS.length]; });
+  function edgeRelations(e) { return e.relations.length ? e.relations : ["related"]; }
+  if (relationOrder.length > 1) {
+    edges.update(allEdges.map(function (e) {
+      var c = relationColour[edgeRelations(e)[0]];
+      return {id: e.id, color: {color: c, highlight: "#333333", hover: "#333333"}};
+    }));
+  }
 
   function el(tag, text, attrs) {
     var node = document.createElement(tag);
@@ -41,20 +61,34 @@
   }
   function t(key) { return TEXT[lang][key] || key; }
   function className(key) { var c = classInfo[key]; return c ? c[lang] : key; }
-  function relationName(key) { var r = config.relations[key]; return r ? r[lang] : key; }
-  function labelIn(n, l) { return (l === "ar" ? n.label_ar : n.label_en) || n.label_en || n.label_ar || String(n.id); }
+  function relationName(key) { var r = config.relations[key]; return r ? r[lang] : t(key); }
+  function labelIn(n, l) {
+    var text = (l === "ar" ? n.label_ar : n.label_en) || n.label_en || n.label_ar || String(n.id);
+    var langs = n.label_langs || ["ar", "en"];
+    return langs.length && langs.indexOf(l) < 0 ? text + " [" + langs[0] + "]" : text;
+  }
   function fmt(x) { return typeof x === "number" && !Number.isInteger(x) ? x.toFixed(3) : String(x); }
 
   function sourceList(item) {
+    // One entry per document (title, then date after a separator in the page's direction),
+    // with every quote of that document under it.
     var box = el("div");
     box.appendChild(el("div", t("sources") + " (" + item.nsources + ")", {"class": "tip-meta"}));
     if (!item.sources.length) { box.appendChild(el("div", t("none"), {"class": "tip-more"})); return box; }
-    var list = el("ul");
+    var list = el("ul"), byDoc = {}, order = [];
     item.sources.forEach(function (s) {
-      var li = el("li");
-      li.appendChild(el("span", s.title, {"class": "tip-doc", dir: "auto"}));
-      if (s.date) { li.appendChild(el("span", " \u2014 " + s.date, {dir: "ltr"})); }
-      if (s.quote) { li.appendChild(el("span", s.quote, {"class": "tip-quote", dir: "auto"})); }
+      var key = s.doc || s.title;
+      if (!byDoc[key]) { byDoc[key] = {title: s.title, date: s.date, quotes: []}; order.push(key); }
+      if (s.quote && byDoc[key].quotes.indexOf(s.quote) < 0) { byDoc[key].quotes.push(s.quote); }
+    });
+    order.forEach(function (key) {
+      var d = byDoc[key], li = el("li", null, {"class": "tip-source"});
+      li.appendChild(el("bdi", d.title, {"class": "tip-doc"}));
+      if (d.date) {
+        li.appendChild(el("span", " \u2014 ", {"class": "tip-sep"}));
+        li.appendChild(el("bdi", d.date, {"class": "tip-date", dir: "ltr"}));
+      }
+      d.quotes.forEach(function (q) { li.appendChild(el("span", q, {"class": "tip-quote", dir: "auto"})); });
       list.appendChild(li);
     });
     box.appendChild(list);
@@ -65,8 +99,14 @@
   }
   function nodeTip(n) {
     var box = el("div", null, {"class": "cdkg-tip", dir: lang === "ar" ? "rtl" : "ltr"});
-    if (n.label_ar) { box.appendChild(el("div", n.label_ar, {"class": "tip-label", dir: "rtl", lang: "ar"})); }
-    if (n.label_en) { box.appendChild(el("div", n.label_en, {"class": "tip-label", dir: "ltr", lang: "en"})); }
+    var langs = n.label_langs || ["ar", "en"];
+    if (!langs.length) { box.appendChild(el("div", labelIn(n, lang), {"class": "tip-label", dir: "auto"})); }
+    langs.forEach(function (l) {
+      var text = l === "ar" ? n.label_ar : n.label_en;
+      if (text) {
+        box.appendChild(el("div", text, {"class": "tip-label", dir: l === "ar" ? "rtl" : "ltr", lang: l}));
+      }
+    });
     var m = n.metrics;
     box.appendChild(el("div", t("type") + ": " + className(n.ctype) + " \u00B7 " + t("degree") + " " + m.degree +
       " \u00B7 " + t("betweenness") + " " + fmt(m.betweenness) + " \u00B7 " + t("eigenvector") + " " +
@@ -121,19 +161,22 @@
       if (!!hiddenNode[n.id] === show) { hiddenNode[n.id] = !show; nodeChanges.push({id: n.id, hidden: !show}); }
     });
     allEdges.forEach(function (e) {
-      var show = visible[e.from] && visible[e.to] && dateOk(e, from, to, undated);
+      var show = visible[e.from] && visible[e.to] && dateOk(e, from, to, undated) &&
+        edgeRelations(e).some(function (r) { return relationOn[r]; });
       if (show) { shownEdges += 1; }
       if (!!hiddenEdge[e.id] === show) { hiddenEdge[e.id] = !show; edgeChanges.push({id: e.id, hidden: !show}); }
     });
     if (nodeChanges.length) { nodes.update(nodeChanges); }
     if (edgeChanges.length) { edges.update(edgeChanges); }
     window.cdkgShown = {nodes: shownNodes, edges: shownEdges};
+    if (window.cdkgSettled) { scheduleLabels(); }
     status.textContent = shownNodes + " / " + allNodes.length + " " + t("nodes") + ", " + shownEdges + " / " +
       allEdges.length + " " + t("edges") + " " + t("shown");
   }
   function setSize(metric) {
     config.sizeBy = metric;
     nodes.update(allNodes.map(function (n) { return {id: n.id, value: n.metrics[metric]}; }));
+    if (window.cdkgSettled) { scheduleLabels(); }
   }
   function buildPanel() {
     var keep = fromInput ? {from: fromInput.value, to: toInput.value, undated: undatedBox.checked} : null;
@@ -172,6 +215,22 @@
       label.appendChild(el("span", String(counts[c.key] || 0), {"class": "count"}));
       panel.appendChild(label);
     });
+    if (relationOrder.length) {
+      panel.appendChild(el("h2", t("edgeTypes")));
+      relationOrder.forEach(function (r) {
+        var label = el("label", null, {"class": "edge-legend"});
+        var box = el("input", null, {type: "checkbox", "data-relation": r});
+        box.checked = relationOn[r];
+        box.addEventListener("change", function () { relationOn[r] = box.checked; applyFilters(); });
+        label.appendChild(box);
+        var line = el("span", null, {"class": "edge-swatch"});
+        line.style.backgroundColor = relationOrder.length > 1 ? relationColour[r] : "#9a9a9a";
+        label.appendChild(line);
+        label.appendChild(el("span", relationName(r)));
+        label.appendChild(el("span", String(relationCount[r]), {"class": "count"}));
+        panel.appendChild(label);
+      });
+    }
     panel.appendChild(el("h2", t("dates")));
     var fromLabel = el("label", t("from"));
     fromInput = el("input", null, {type: "date", id: "cdkg-from"});
@@ -199,23 +258,78 @@
   function setLanguage(next) {
     lang = next;
     document.documentElement.setAttribute("lang", next);
+    document.title = config.title[next];
     document.documentElement.setAttribute("dir", next === "ar" ? "rtl" : "ltr");
     var canvas = document.querySelector("#mynetwork canvas");
     if (canvas) { canvas.setAttribute("dir", next === "ar" ? "rtl" : "ltr"); }
-    nodes.update(allNodes.map(function (n) { return {id: n.id, label: labelIn(n, next)}; }));
     buildPanel();
     rebuildTooltips();
     applyFilters();
+    if (window.cdkgSettled) { placeLabels(); } else {
+      nodes.update(allNodes.map(function (n) { return {id: n.id, label: labelIn(n, next)}; }));
+    }
     window.cdkgLang = next;
   }
+
+  // ---- labels by centrality ----------------------------------------------------------------
+  // Labels go on the most central nodes first (by the size metric), each only where its box
+  // overlaps no label already placed on screen. Labels keep one size on screen at any zoom, so
+  // zooming in makes room for more.
+  var FONT_SIZE = 15, SCREEN_FONT = 13, FONT_FACE = "DejaVu Sans, Noto Sans Arabic, Arial, sans-serif", LABEL_PAD = 4;
+  var measure = document.createElement("canvas").getContext("2d");
+  measure.font = FONT_SIZE + "px " + FONT_FACE;
+  var labelShown = {};
+  window.cdkgLabelsPlaced = 0;
+  function placeLabels() {
+    var scale = network.getScale();
+    var ids = allNodes.filter(function (n) { return !hiddenNode[n.id]; }).map(function (n) { return n.id; });
+    var positions = network.getPositions(ids);
+    var metric = config.sizeBy;
+    ids.sort(function (a, b) { return (nodeById[b].metrics[metric] || 0) - (nodeById[a].metrics[metric] || 0) ||
+                                      (a < b ? -1 : a > b ? 1 : 0); });
+    var placed = [], view = document.getElementById("mynetwork").getBoundingClientRect();
+    var changes = [], want = {};
+    ids.forEach(function (id) {
+      var p = positions[id], body = network.body.nodes[id];
+      if (!p || !body) { return; }
+      var text = labelIn(nodeById[id], lang);
+      var dom = network.canvasToDOM(p);
+      var radius = (body.shape && body.shape.radius ? body.shape.radius : 10) * scale;
+      var w = measure.measureText(text).width * SCREEN_FONT / FONT_SIZE + 2 * LABEL_PAD;
+      var h = SCREEN_FONT * 1.3 + 2 * LABEL_PAD;
+      var box = {x: dom.x - w / 2, y: dom.y + radius, w: w, h: h};
+      if (box.x < 0 || box.y < 0 || box.x + w > view.width || box.y + h > view.height) { return; }
+      var free = placed.every(function (o) {
+        return box.x + box.w <= o.x || o.x + o.w <= box.x || box.y + box.h <= o.y || o.y + o.h <= box.y;
+      });
+      if (free) { placed.push(box); want[id] = true; }
+    });
+    var size = SCREEN_FONT / scale;
+    allNodes.forEach(function (n) {
+      var on = !!want[n.id];
+      if (on) { changes.push({id: n.id, label: labelIn(n, lang), font: {size: size}}); }
+      else if (labelShown[n.id] !== false) { changes.push({id: n.id, label: ""}); }
+      labelShown[n.id] = on;
+    });
+    if (changes.length) { nodes.update(changes); }
+    window.cdkgLabelsPlaced = placed.length;
+  }
+  var labelFrame = null;
+  function scheduleLabels() {
+    if (labelFrame === null) { labelFrame = window.requestAnimationFrame(function () { labelFrame = null; placeLabels(); }); }
+  }
+  network.on("zoom", scheduleLabels);
+  network.on("dragEnd", scheduleLabels);
 
   window.cdkgSettled = false;
   network.once("stabilizationIterationsDone", function () {
     network.setOptions({physics: {enabled: false}});
+    network.fit();
+    placeLabels();
     window.cdkgSettled = true;
   });
   if (!allNodes.length) { window.cdkgSettled = true; }
-  window.cdkg = {setLanguage: setLanguage, applyFilters: applyFilters, setSize: setSize,
+  window.cdkg = {setLanguage: setLanguage, placeLabels: placeLabels, labelOf: function (id) { return labelIn(nodeById[id], lang); }, applyFilters: applyFilters, setSize: setSize,
                  nodeCount: allNodes.length, edgeCount: allEdges.length};
   setLanguage(lang);
 })();

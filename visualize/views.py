@@ -27,7 +27,27 @@ from cdkg.visualize.projections import STANDARD_VIEWS, GraphIndex, open_graph, p
 from cdkg.visualize.pyvis_html import write_view
 from cdkg.visualize.styles import VIEW_TITLES
 
-__all__ = ["open_graph", "view_graph", "write_standard_views"]
+__all__ = ["metrics_csv_name", "open_graph", "view_graph", "write_standard_views"]
+
+
+def metrics_csv_name(kind: str) -> str:
+    """The file name of a view's metrics CSV, the same for `cdkg view KIND` and `cdkg view all`.
+
+    Parameters
+    ----------
+    kind : str
+        The view's kind (or the stem of its query file).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> metrics_csv_name("cooperation")
+    'cooperation.metrics.csv'
+    """
+    return f"{kind}.metrics.csv"
 
 
 def view_graph(graph, kind: str, query=None, *, min_weight: float | None = None,
@@ -116,7 +136,7 @@ def write_standard_views(graph, out_dir: str | Path, *, size_by: str = "degree",
         if notes and view.graph.get("reduced"):
             notes(f"{kind}: {view.graph['reduced']}")
         paths = [write_view(view, out_dir / f"{kind}-{lang}.html", kind, lang, size_by) for lang in ("ar", "en")]
-        paths.append(write_metrics_csv(view, out_dir / f"{kind}.metrics.csv"))
+        paths.append(write_metrics_csv(view, out_dir / metrics_csv_name(kind)))
         if pictures:
             from cdkg.visualize.static import draw_static
 
