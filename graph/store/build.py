@@ -2,15 +2,17 @@
 
 Each document's graph is named by a hash of its bytes, so a rebuild only extracts documents
 whose graph is not yet in the store (or all of them when the pipeline itself changed: tool
-version, lexicon or patterns). Graphs of documents no longer in the folder are removed. The
-store applies each step as a transaction and the TriG is written through a temporary file,
-so an interrupted build leaves the previous outputs usable and the next build completes.
+version, lexicon or patterns). Graphs of documents no longer in the folder are removed. A build
+is a transaction (`cdkg.graph.store.transaction`): it works on a copy of the committed store in a
+work folder and moves store, TriG and manifest into place together at the end, so an interrupted
+build leaves the previous outputs as they were and the next build completes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from cdkg.graph.facts.extract import why_no_facts
 from cdkg.graph.facts.provenance import document_iri, document_triples
 from cdkg.files import write_atomic
 from cdkg.graph.store.store import Store
+from cdkg.graph.store.transaction import build_lock, commit, fault, new_work_dir, recover
 from cdkg.namespaces import ID, LEXICON_GRAPH, ONTOLOGY_GRAPH
 from cdkg.paths import CODE_DIRS, ONTOLOGY_TTL, lexicon_dir, patterns_dir
 
@@ -111,10 +114,12 @@ def _extract(store: Store, todo: dict, total: int, pipeline: Pipeline, facts_by_
     for n, (iri, doc) in enumerate(sorted(todo.items(), key=lambda kv: kv[1].name), 1):
         if bar is not None:
             bar.update()
+        fault(f"extract:{n}")
         result = pipeline.extract_document(doc)
         if not result.facts:
             report.warnings.append(f"{doc.path}: {why_no_facts(result)}")
         store.replace_graphs({iri: document_triples(result)})
+        fault(f"stored:{n}")
         facts_by_doc[iri] = len(result.facts)
         report.extracted += 1
         if not quiet and bar is None:
@@ -131,6 +136,48 @@ def _write_manifest(path: Path, fingerprint: str, report: BuildReport, wanted: d
          "documents": {iri: d.name for iri, d in sorted(wanted.items())},
          "facts": {k: v for k, v in sorted(facts_by_doc.items()) if k in wanted}},
         ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def _build_into(work: Path, out: Path, docs: list, pipeline: Pipeline, fingerprint: str, manifest: dict,
+                full: bool, report: BuildReport, quiet: bool) -> bool:
+    """Update the store copy in ``work`` and write the new graph and manifest beside it.
+
+    Returns False when nothing changed since the committed build (nothing to commit).
+    """
+    store = Store.open(work / "store")
+    try:
+        existing = {g for g in store.graph_names() if g.startswith(_DOC_PREFIX)}
+        wanted = {str(document_iri(d.sha)): d for d in docs}
+        stale = sorted(existing - set(wanted))
+        if stale:
+            store.remove_graphs(stale)
+        report.removed = len(stale)
+        names = store.graph_names()
+        if full or str(ONTOLOGY_GRAPH) not in names or str(LEXICON_GRAPH) not in names:
+            ontology = Graph().parse(ONTOLOGY_TTL, format="turtle")
+            store.replace_graphs({str(ONTOLOGY_GRAPH): _stable(ontology), str(LEXICON_GRAPH): _stable(pipeline.lexicon.graph)})
+        facts_by_doc = dict(manifest.get("facts", {})) if not full else {}
+        todo = {iri: doc for iri, doc in wanted.items() if full or iri not in existing or iri not in facts_by_doc}
+        _extract(store, todo, len(wanted), pipeline, facts_by_doc, report, quiet)
+        report.documents = len(wanted)
+        report.facts = sum(v for k, v in facts_by_doc.items() if k in wanted)
+        # nothing changed since the last complete build (same documents, same pipeline, same store
+        # size): the inferences and graph.trig are already right; recomputing them costs minutes at 10^4 documents
+        if (not full and not report.extracted and not stale and (out / "graph.trig").exists()
+                and "triples" in manifest and manifest["triples"] == len(store)):
+            report.inferred = manifest.get("inferred", 0)
+            report.triples = len(store)
+            return False
+        fault("inference")
+        report.inferred = materialize(store)
+        fault("dump")
+        store.dump(work / "graph.trig")
+        report.triples = len(store)
+        fault("manifest")
+        _write_manifest(work / "manifest.json", fingerprint, report, wanted, facts_by_doc)
+    finally:
+        store.close()
+    return True
 
 
 def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: bool = False) -> BuildReport:
@@ -170,42 +217,24 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
     pipeline = Pipeline(lex_dir)
     fingerprint = _fingerprint(lex_dir)
     manifest_path = out / "manifest.json"
-    manifest = _read_manifest(manifest_path)
-    full = manifest.get("fingerprint") != fingerprint
 
     # read every document first: a bad file stops the build before anything is written
     docs = [read_document(p) for p in paths]
-    out.mkdir(parents=True, exist_ok=True)
-    store = Store.open(out / "store")
-    try:
-        existing = {g for g in store.graph_names() if g.startswith(_DOC_PREFIX)}
-        wanted = {str(document_iri(d.sha)): d for d in docs}
-        stale = sorted(existing - set(wanted))
-        if stale:
-            store.remove_graphs(stale)
-        report.removed = len(stale)
-        names = store.graph_names()
-        if full or str(ONTOLOGY_GRAPH) not in names or str(LEXICON_GRAPH) not in names:
-            ontology = Graph().parse(ONTOLOGY_TTL, format="turtle")
-            store.replace_graphs({str(ONTOLOGY_GRAPH): _stable(ontology), str(LEXICON_GRAPH): _stable(pipeline.lexicon.graph)})
-        facts_by_doc = dict(manifest.get("facts", {})) if not full else {}
-        # a graph written by an interrupted build is in the store but not yet in the manifest
-        todo = {iri: doc for iri, doc in wanted.items() if full or iri not in existing or iri not in facts_by_doc}
-        _extract(store, todo, len(wanted), pipeline, facts_by_doc, report, quiet)
-        # nothing changed since the last complete build (same documents, same pipeline, same store
-        # size): the inferences and graph.trig are already right; recomputing them costs minutes at 10^4 documents
-        unchanged = (not full and not report.extracted and not stale and (out / "graph.trig").exists()
-                     and "triples" in manifest and manifest["triples"] == len(store))
-        if unchanged:
-            report.inferred = manifest.get("inferred", 0)
-        else:
-            report.inferred = materialize(store)
-            store.dump(out / "graph.trig")
-        report.documents = len(wanted)
-        report.facts = sum(v for k, v in facts_by_doc.items() if k in wanted)
-        report.triples = len(store)
-        _write_manifest(manifest_path, fingerprint, report, wanted, facts_by_doc)
-    finally:
-        store.close()
+    with build_lock(out):
+        recover(out)             # finish a commit a killed build left half done, drop its work folder
+        manifest = _read_manifest(manifest_path)
+        full = manifest.get("fingerprint") != fingerprint
+        work = new_work_dir(out)
+        try:
+            if (out / "store").is_dir():     # a hard-linked copy of the committed store to update
+                with Store.open(out / "store", read_only=True) as committed:
+                    committed.backup(work / "store")
+            fault("copied")
+            changed = _build_into(work, out, docs, pipeline, fingerprint, manifest, full, report, quiet)
+            fault("built")
+            if changed:
+                commit(out, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report

@@ -311,13 +311,16 @@ def link_file(path: Path, store: Path, name: str | None = None, rdf_format: str 
     cdkg.errors.CdkgError: no/such.ttl: no such file
     """
     from cdkg.graph.store.store import Store, from_ox
+    from cdkg.graph.store.transaction import build_lock, check_committed
 
     path = Path(path)
     graph = str(linked_graph(dataset_name(path, name)))
     triples = _parse_file(path, rdf_format)
+    check_committed(store)
     if not (Path(store) / "CURRENT").exists():
         raise CdkgError(f"{store}: not an Oxigraph store folder (run `cdkg build` first)")
-    with Store.open(store) as target:
+    # the build lock: a build running meanwhile would commit a copy of the store without this graph
+    with build_lock(Path(store).parent), Store.open(store) as target:
         pairs = alignments(_lexicon_keys(target), _external_keys(triples))
         triples = skolemize(triples, graph.rsplit("/", 1)[1])
         rows = [tuple(from_ox(term) for term in (t.subject, t.predicate, t.object)) for t in triples]
