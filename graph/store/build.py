@@ -23,12 +23,12 @@ from rdflib.compare import to_canonical_graph
 
 from cdkg import __version__
 from cdkg.errors import CdkgError
-from cdkg.graph.text.documents import list_documents, read_document
+from cdkg.graph.text.documents import DOCUMENT_SUFFIXES, Document, read_document
 from cdkg.graph.store.inference import materialize
 from cdkg.graph.pipeline import Pipeline
 from cdkg.graph.facts.extract import why_no_facts
 from cdkg.graph.facts.provenance import document_iri, document_triples
-from cdkg.files import write_atomic
+from cdkg.files import date_problem, file_problem, write_atomic
 from cdkg.graph.store.store import Store
 from cdkg.graph.store.transaction import build_lock, commit, fault, new_work_dir, recover
 from cdkg.namespaces import ID, LEXICON_GRAPH, ONTOLOGY_GRAPH
@@ -52,6 +52,7 @@ class BuildReport:
     inferred: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """The report as the build prints it.
@@ -74,6 +75,52 @@ class BuildReport:
                  f"  graph:  {self.out / 'graph.trig'}",
                  f"  store:  {self.out / 'store'}"]
         return "\n".join(lines)
+
+
+def _candidates(folder: Path) -> list[Path]:
+    """Every entry of ``folder`` named like a document (``*.txt``, ``*.md``, not hidden), whatever its kind."""
+    if not folder.is_dir():
+        raise CdkgError(f"{folder}: no such folder of documents")
+    return sorted(p for p in folder.iterdir() if p.suffix in DOCUMENT_SUFFIXES and not p.name.startswith("."))
+
+
+def _read_one(path: Path) -> tuple[Document | None, str | None]:
+    """The document at ``path``, or the one line saying why it cannot be built (file kind checked first)."""
+    problem = file_problem(path)
+    if problem:
+        return None, f"{path}: {problem}"
+    try:
+        doc = read_document(path)
+    except CdkgError as exc:
+        return None, str(exc)
+    except (OSError, ValueError) as exc:
+        return None, f"{path}: cannot read ({' '.join(str(exc).split())[:200]})"
+    for key in ("published",):
+        if doc.meta.get(key) not in (None, ""):
+            problem = date_problem(doc.meta[key])
+            if problem:
+                return None, f"{path}: {problem} as {key!r} in its metadata"
+    return doc, None
+
+
+def _read_documents(folder: Path, keep_going: bool, report: "BuildReport") -> list[Document]:
+    """Every document of ``folder``, read and checked before anything is written.
+
+    A bad one stops the build with its one-line error, or with ``keep_going`` is skipped and
+    noted in ``report.skipped``.
+    """
+    docs = []
+    for path in _candidates(folder):
+        doc, problem = _read_one(path)
+        if problem is None:
+            docs.append(doc)
+        elif keep_going:
+            report.skipped.append(problem)
+        else:
+            raise CdkgError(problem)
+    if not docs:
+        raise CdkgError(f"{folder}: no documents (*.txt, *.md) to build from")
+    return docs
 
 
 def _fingerprint(lexicon: Path) -> str:
@@ -180,7 +227,8 @@ def _build_into(work: Path, out: Path, docs: list, pipeline: Pipeline, fingerpri
     return True
 
 
-def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: bool = False) -> BuildReport:
+def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: bool = False,
+          keep_going: bool = False) -> BuildReport:
     """Build (or update) the graph of ``documents`` into ``out`` (store, graph.trig, manifest).
 
     Parameters
@@ -193,11 +241,13 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
         A lexicon folder instead of the packaged one.
     quiet : bool
         No progress bar.
+    keep_going : bool
+        Skip bad documents (listed in ``report.skipped``) instead of stopping at the first one.
 
     Returns
     -------
     BuildReport
-        What was extracted, removed and written.
+        What was extracted, removed, skipped and written.
 
     Examples
     --------
@@ -210,16 +260,13 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
     """
     started = time.perf_counter()
     lex_dir = Path(lexicon) if lexicon else lexicon_dir()
-    paths = list_documents(documents)
-    if not paths:
-        raise CdkgError(f"{documents}: no documents (*.txt, *.md) to build from")
     report = BuildReport(out=out)
+    # read and check every document first: a bad file stops the build before anything is written
+    docs = _read_documents(Path(documents), keep_going, report)
     pipeline = Pipeline(lex_dir)
     fingerprint = _fingerprint(lex_dir)
     manifest_path = out / "manifest.json"
 
-    # read every document first: a bad file stops the build before anything is written
-    docs = [read_document(p) for p in paths]
     with build_lock(out):
         recover(out)             # finish a commit a killed build left half done, drop its work folder
         manifest = _read_manifest(manifest_path)
