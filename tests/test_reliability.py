@@ -167,3 +167,35 @@ def test_link_refuses_a_huge_literal_and_a_fifo(capsys, tmp_path, base):
     done = run("link", tmp_path / "pipe.ttl", "--store", out / "store")
     one_line(done.returncode, done.stderr, "pipe.ttl", "a FIFO")
     assert snapshot(out) == before
+
+
+# --- where things go ----------------------------------------------------------------------------
+
+def test_outputs_are_written_with_the_users_umask(capsys, tmp_path, base):
+    docs, _ = base
+    old = os.umask(0o027)
+    try:
+        out = tmp_path / "build"
+        assert cdkg(capsys, "build", "--documents", docs, "--out", out, "--quiet")[0] == 0
+        assert cdkg(capsys, "export", "--out", tmp_path / "graph.nq", "--store", out / "store")[0] == 0
+    finally:
+        os.umask(old)
+    for path in (out / "graph.trig", out / "manifest.json", tmp_path / "graph.nq"):
+        assert path.stat().st_mode & 0o777 == 0o640, path
+
+
+def test_password_from_a_file_or_the_environment(capsys, tmp_path, monkeypatch):
+    from cdkg.graph.store.remote import resolve_password
+
+    secret = tmp_path / "password"
+    secret.write_text("from-file\n", encoding="utf-8")
+    monkeypatch.setenv("CDKG_PASSWORD", "from-env")
+    assert resolve_password("from-flag", str(secret)) == "from-file"
+    assert resolve_password("from-flag") == "from-env"
+    monkeypatch.delenv("CDKG_PASSWORD")
+    assert resolve_password("from-flag") == "from-flag" and resolve_password() is None
+    status, _, err = cdkg(capsys, "push", "--endpoint", "http://127.0.0.1:9/update", "--user", "dba",
+                          "--password-file", tmp_path / "missing", "--file", secret)
+    one_line(status, err, "missing", "password file")
+    status, _, err = cdkg(capsys, "push", "--endpoint", "http://127.0.0.1:9/update", "--user", "dba", "--file", secret)
+    one_line(status, err, "127.0.0.1:9", "CDKG_PASSWORD")
