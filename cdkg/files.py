@@ -1,19 +1,103 @@
-"""The one atomic file writer: a temporary file in the target folder, then ``os.replace``.
+"""The one atomic file writer (a temporary file in the target folder, then ``os.replace``), and the
+checks every input file and date goes through before work starts.
 
 A reader never sees half a file, and a failed run leaves the previous output in place. Every
-room writes its outputs through `write_atomic` (or `atomic_open` when it streams).
+room writes its outputs through `write_atomic` (or `atomic_open` when it streams). `file_problem`
+says what is wrong with an input path (a folder, a FIFO, a symlink loop, a dangling link...)
+without opening it, so nothing hangs; `date_problem` refuses impossible dates such as 2021-02-30.
 """
 
 from __future__ import annotations
 
+import datetime
+import errno
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-__all__ = ["write_atomic", "atomic_open"]
+__all__ = ["write_atomic", "atomic_open", "file_problem", "date_problem"]
+
+
+def file_problem(path: str | Path) -> str | None:
+    """What makes ``path`` unusable as an input file, or None for a regular file.
+
+    The kind of file is checked with ``stat`` before anything opens it: a FIFO named ``*.txt``
+    would block the reader forever.
+
+    Parameters
+    ----------
+    path : str or Path
+        The input path.
+
+    Returns
+    -------
+    str or None
+        ``"no such file"``, ``"dangling symbolic link"``, ``"symbolic link loop"``, ``"a folder,
+        not a file"``, ``"a FIFO, not a regular file"``... or None.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    >>> file_problem(folder / "loop.txt"), file_problem(folder), file_problem(folder / "none.txt")
+    ('symbolic link loop', 'a folder, not a file', 'no such file')
+    >>> _ = (folder / "a.txt").write_text("x")
+    >>> file_problem(folder / "a.txt") is None
+    True
+    """
+    path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if exc.errno == errno.ENOENT:
+            return "dangling symbolic link" if os.path.islink(path) else "no such file"
+        return f"cannot read ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder, not a file"
+    kind = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+            stat.S_IFBLK: "a block device"}.get(stat.S_IFMT(mode), "a special file")
+    return f"{kind}, not a regular file"
+
+
+def date_problem(value: object) -> str | None:
+    """What is wrong with a date ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, or None when it exists.
+
+    Parameters
+    ----------
+    value : object
+        The date as given (metadata or a command-line flag).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> date_problem("2021-02-30"), date_problem("2021-13-45"), date_problem("2021-02-28")
+    ('impossible date 2021-02-30 (day is out of range for month)', 'impossible date 2021-13-45 (month must be in 1..12)', None)
+    >>> date_problem("2021"), date_problem("2021-11"), date_problem("soon")
+    (None, None, "not a date 'soon' (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    """
+    text = str(value).strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
+    if not m:
+        return f"not a date {text!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)"
+    year, month, day = (int(g) if g else 1 for g in m.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError as exc:
+        return f"impossible date {text} ({exc})"
+    return None
 
 
 def _umask() -> int:

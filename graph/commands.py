@@ -54,6 +54,12 @@ def fact_record(fact, doc) -> dict:
 
 def _extract(args) -> int:
     from cdkg.graph.pipeline import Pipeline
+    from cdkg.files import date_problem, file_problem
+    if args.published and date_problem(args.published):
+        raise CdkgError(f"--published: {date_problem(args.published)}")
+    for path in args.files:                  # every input checked before work starts
+        if file_problem(path):
+            raise CdkgError(f"{path}: {file_problem(path)}")
     pipeline = Pipeline(lexicon=args.lexicon)
     out = sys.stdout
     for path in args.files:
@@ -76,11 +82,17 @@ def _build(args) -> int:
     from cdkg.graph.store.build import build
     report = build(documents=Path(args.documents) if args.documents else documents_dir(),
                    out=Path(args.out) if args.out else build_dir(), lexicon=args.lexicon,
-                   quiet=args.quiet)
+                   quiet=args.quiet, keep_going=args.keep_going)
+    for skipped in report.skipped:
+        print(f"cdkg: warning: {skipped} (skipped)", file=sys.stderr)
     for warning in report.warnings:
         print(f"cdkg: warning: {warning}", file=sys.stderr)
     if not args.quiet:
         print(report.summary())
+    if report.skipped:
+        print(f"cdkg: skipped {len(report.skipped)} of {len(report.skipped) + report.documents} documents",
+              file=sys.stderr)
+        return 1
     return 0
 
 
@@ -173,6 +185,8 @@ def register(subparsers) -> None:
                               description="Build the graph (TriG, store, inferences) from every document.")
     p.add_argument("--documents", metavar="DIR", help="documents folder (default data/documents)")
     p.add_argument("--out", metavar="DIR", help="output folder (default build)")
+    p.add_argument("--keep-going", action="store_true",
+                   help="skip bad documents with a warning each (exit status 1) instead of stopping at the first")
     p.add_argument("--lexicon", metavar="DIR", help="lexicon folder (default data/lexicon)")
     p.add_argument("--quiet", action="store_true", help="no progress or summary")
     p.set_defaults(func=_build)

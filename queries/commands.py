@@ -94,7 +94,9 @@ def _source_options(parser) -> None:
     src.add_argument("--trig", type=Path, help="load this TriG file in memory and query it")
     src.add_argument("--endpoint", metavar="URL", help="query a SPARQL 1.1 endpoint instead")
     parser.add_argument("--user", help="endpoint user name")
-    parser.add_argument("--password", help="endpoint password")
+    parser.add_argument("--password", help="endpoint password (visible in `ps`: prefer CDKG_PASSWORD or "
+                                           "--password-file)")
+    parser.add_argument("--password-file", metavar="FILE", help="read the endpoint password from the first line of FILE")
 
 
 def _output_options(parser) -> None:
@@ -128,9 +130,10 @@ def open_source(args):
     cdkg.errors.CdkgError: no/such/store: no store here (build one with `cdkg build`)
     """
     if getattr(args, "endpoint", None):
-        from cdkg.graph.store.remote import Endpoint
+        from cdkg.graph.store.remote import Endpoint, resolve_password
 
-        return Endpoint(args.endpoint, args.user, args.password, timeout=60)
+        password = resolve_password(args.password, getattr(args, "password_file", None))
+        return Endpoint(args.endpoint, args.user, password, timeout=60)
     if getattr(args, "trig", None):
         store = Store.in_memory()
         store.load_file(args.trig)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cdkg.errors import CdkgError
 from cdkg.graph.store.store import Store
+from cdkg.graph.store.transaction import check_committed
 from cdkg.paths import VISUALIZE_DIR, build_dir
 
 #: Where the query file of a standard projection lives (package data beside this module).
@@ -41,6 +42,7 @@ def open_graph(trig: str | Path | None = None, store: str | Path | None = None) 
     cdkg.errors.CdkgError: no/such/file.trig: no such file
     """
     if trig is None and store is None:
+        check_committed(build_dir() / "store")
         if (build_dir() / "store").is_dir():
             store = build_dir() / "store"
         elif (build_dir() / "graph.trig").is_file():

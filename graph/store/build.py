@@ -2,15 +2,17 @@
 
 Each document's graph is named by a hash of its bytes, so a rebuild only extracts documents
 whose graph is not yet in the store (or all of them when the pipeline itself changed: tool
-version, lexicon or patterns). Graphs of documents no longer in the folder are removed. The
-store applies each step as a transaction and the TriG is written through a temporary file,
-so an interrupted build leaves the previous outputs usable and the next build completes.
+version, lexicon or patterns). Graphs of documents no longer in the folder are removed. A build
+is a transaction (`cdkg.graph.store.transaction`): it works on a copy of the committed store in a
+work folder and moves store, TriG and manifest into place together at the end, so an interrupted
+build leaves the previous outputs as they were and the next build completes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -21,13 +23,14 @@ from rdflib.compare import to_canonical_graph
 
 from cdkg import __version__
 from cdkg.errors import CdkgError
-from cdkg.graph.text.documents import list_documents, read_document
+from cdkg.graph.text.documents import DOCUMENT_SUFFIXES, Document, read_document
 from cdkg.graph.store.inference import materialize
 from cdkg.graph.pipeline import Pipeline
 from cdkg.graph.facts.extract import why_no_facts
 from cdkg.graph.facts.provenance import document_iri, document_triples
-from cdkg.files import write_atomic
+from cdkg.files import date_problem, file_problem, write_atomic
 from cdkg.graph.store.store import Store
+from cdkg.graph.store.transaction import build_lock, commit, fault, new_work_dir, recover
 from cdkg.namespaces import ID, LEXICON_GRAPH, ONTOLOGY_GRAPH
 from cdkg.paths import CODE_DIRS, ONTOLOGY_TTL, lexicon_dir, patterns_dir
 
@@ -49,6 +52,7 @@ class BuildReport:
     inferred: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """The report as the build prints it.
@@ -71,6 +75,52 @@ class BuildReport:
                  f"  graph:  {self.out / 'graph.trig'}",
                  f"  store:  {self.out / 'store'}"]
         return "\n".join(lines)
+
+
+def _candidates(folder: Path) -> list[Path]:
+    """Every entry of ``folder`` named like a document (``*.txt``, ``*.md``, not hidden), whatever its kind."""
+    if not folder.is_dir():
+        raise CdkgError(f"{folder}: no such folder of documents")
+    return sorted(p for p in folder.iterdir() if p.suffix in DOCUMENT_SUFFIXES and not p.name.startswith("."))
+
+
+def _read_one(path: Path) -> tuple[Document | None, str | None]:
+    """The document at ``path``, or the one line saying why it cannot be built (file kind checked first)."""
+    problem = file_problem(path)
+    if problem:
+        return None, f"{path}: {problem}"
+    try:
+        doc = read_document(path)
+    except CdkgError as exc:
+        return None, str(exc)
+    except (OSError, ValueError) as exc:
+        return None, f"{path}: cannot read ({' '.join(str(exc).split())[:200]})"
+    for key in ("published",):
+        if doc.meta.get(key) not in (None, ""):
+            problem = date_problem(doc.meta[key])
+            if problem:
+                return None, f"{path}: {problem} as {key!r} in its metadata"
+    return doc, None
+
+
+def _read_documents(folder: Path, keep_going: bool, report: "BuildReport") -> list[Document]:
+    """Every document of ``folder``, read and checked before anything is written.
+
+    A bad one stops the build with its one-line error, or with ``keep_going`` is skipped and
+    noted in ``report.skipped``.
+    """
+    docs = []
+    for path in _candidates(folder):
+        doc, problem = _read_one(path)
+        if problem is None:
+            docs.append(doc)
+        elif keep_going:
+            report.skipped.append(problem)
+        else:
+            raise CdkgError(problem)
+    if not docs:
+        raise CdkgError(f"{folder}: no documents (*.txt, *.md) to build from")
+    return docs
 
 
 def _fingerprint(lexicon: Path) -> str:
@@ -111,10 +161,12 @@ def _extract(store: Store, todo: dict, total: int, pipeline: Pipeline, facts_by_
     for n, (iri, doc) in enumerate(sorted(todo.items(), key=lambda kv: kv[1].name), 1):
         if bar is not None:
             bar.update()
+        fault(f"extract:{n}")
         result = pipeline.extract_document(doc)
         if not result.facts:
             report.warnings.append(f"{doc.path}: {why_no_facts(result)}")
         store.replace_graphs({iri: document_triples(result)})
+        fault(f"stored:{n}")
         facts_by_doc[iri] = len(result.facts)
         report.extracted += 1
         if not quiet and bar is None:
@@ -133,50 +185,13 @@ def _write_manifest(path: Path, fingerprint: str, report: BuildReport, wanted: d
         ensure_ascii=False, indent=1).encode("utf-8"))
 
 
-def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: bool = False) -> BuildReport:
-    """Build (or update) the graph of ``documents`` into ``out`` (store, graph.trig, manifest).
+def _build_into(work: Path, out: Path, docs: list, pipeline: Pipeline, fingerprint: str, manifest: dict,
+                full: bool, report: BuildReport, quiet: bool) -> bool:
+    """Update the store copy in ``work`` and write the new graph and manifest beside it.
 
-    Parameters
-    ----------
-    documents : Path
-        The folder of documents (``.txt`` with ``.meta.json`` sidecars or front matter).
-    out : Path
-        The output folder: ``store/``, ``graph.trig``, ``manifest.json``.
-    lexicon : str or Path, optional
-        A lexicon folder instead of the packaged one.
-    quiet : bool
-        No progress bar.
-
-    Returns
-    -------
-    BuildReport
-        What was extracted, removed and written.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from cdkg.paths import SOURCE_ROOT
-    >>> out = Path(tempfile.mkdtemp())
-    >>> report = build(SOURCE_ROOT / "tests" / "fixtures" / "documents", out, quiet=True)
-    >>> report.documents, (out / "graph.trig").is_file()
-    (4, True)
+    Returns False when nothing changed since the committed build (nothing to commit).
     """
-    started = time.perf_counter()
-    lex_dir = Path(lexicon) if lexicon else lexicon_dir()
-    paths = list_documents(documents)
-    if not paths:
-        raise CdkgError(f"{documents}: no documents (*.txt, *.md) to build from")
-    report = BuildReport(out=out)
-    pipeline = Pipeline(lex_dir)
-    fingerprint = _fingerprint(lex_dir)
-    manifest_path = out / "manifest.json"
-    manifest = _read_manifest(manifest_path)
-    full = manifest.get("fingerprint") != fingerprint
-
-    # read every document first: a bad file stops the build before anything is written
-    docs = [read_document(p) for p in paths]
-    out.mkdir(parents=True, exist_ok=True)
-    store = Store.open(out / "store")
+    store = Store.open(work / "store")
     try:
         existing = {g for g in store.graph_names() if g.startswith(_DOC_PREFIX)}
         wanted = {str(document_iri(d.sha)): d for d in docs}
@@ -189,23 +204,84 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
             ontology = Graph().parse(ONTOLOGY_TTL, format="turtle")
             store.replace_graphs({str(ONTOLOGY_GRAPH): _stable(ontology), str(LEXICON_GRAPH): _stable(pipeline.lexicon.graph)})
         facts_by_doc = dict(manifest.get("facts", {})) if not full else {}
-        # a graph written by an interrupted build is in the store but not yet in the manifest
         todo = {iri: doc for iri, doc in wanted.items() if full or iri not in existing or iri not in facts_by_doc}
         _extract(store, todo, len(wanted), pipeline, facts_by_doc, report, quiet)
-        # nothing changed since the last complete build (same documents, same pipeline, same store
-        # size): the inferences and graph.trig are already right; recomputing them costs minutes at 10^4 documents
-        unchanged = (not full and not report.extracted and not stale and (out / "graph.trig").exists()
-                     and "triples" in manifest and manifest["triples"] == len(store))
-        if unchanged:
-            report.inferred = manifest.get("inferred", 0)
-        else:
-            report.inferred = materialize(store)
-            store.dump(out / "graph.trig")
         report.documents = len(wanted)
         report.facts = sum(v for k, v in facts_by_doc.items() if k in wanted)
+        # nothing changed since the last complete build (same documents, same pipeline, same store
+        # size): the inferences and graph.trig are already right; recomputing them costs minutes at 10^4 documents
+        if (not full and not report.extracted and not stale and (out / "graph.trig").exists()
+                and "triples" in manifest and manifest["triples"] == len(store)):
+            report.inferred = manifest.get("inferred", 0)
+            report.triples = len(store)
+            return False
+        fault("inference")
+        report.inferred = materialize(store)
+        fault("dump")
+        store.dump(work / "graph.trig")
         report.triples = len(store)
-        _write_manifest(manifest_path, fingerprint, report, wanted, facts_by_doc)
+        fault("manifest")
+        _write_manifest(work / "manifest.json", fingerprint, report, wanted, facts_by_doc)
     finally:
         store.close()
+    return True
+
+
+def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: bool = False,
+          keep_going: bool = False) -> BuildReport:
+    """Build (or update) the graph of ``documents`` into ``out`` (store, graph.trig, manifest).
+
+    Parameters
+    ----------
+    documents : Path
+        The folder of documents (``.txt`` with ``.meta.json`` sidecars or front matter).
+    out : Path
+        The output folder: ``store/``, ``graph.trig``, ``manifest.json``.
+    lexicon : str or Path, optional
+        A lexicon folder instead of the packaged one.
+    quiet : bool
+        No progress bar.
+    keep_going : bool
+        Skip bad documents (listed in ``report.skipped``) instead of stopping at the first one.
+
+    Returns
+    -------
+    BuildReport
+        What was extracted, removed, skipped and written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> out = Path(tempfile.mkdtemp())
+    >>> report = build(SOURCE_ROOT / "tests" / "fixtures" / "documents", out, quiet=True)
+    >>> report.documents, (out / "graph.trig").is_file()
+    (4, True)
+    """
+    started = time.perf_counter()
+    lex_dir = Path(lexicon) if lexicon else lexicon_dir()
+    report = BuildReport(out=out)
+    # read and check every document first: a bad file stops the build before anything is written
+    docs = _read_documents(Path(documents), keep_going, report)
+    pipeline = Pipeline(lex_dir)
+    fingerprint = _fingerprint(lex_dir)
+    manifest_path = out / "manifest.json"
+
+    with build_lock(out):
+        recover(out)             # finish a commit a killed build left half done, drop its work folder
+        manifest = _read_manifest(manifest_path)
+        full = manifest.get("fingerprint") != fingerprint
+        work = new_work_dir(out)
+        try:
+            if (out / "store").is_dir():     # a hard-linked copy of the committed store to update
+                with Store.open(out / "store", read_only=True) as committed:
+                    committed.backup(work / "store")
+            fault("copied")
+            changed = _build_into(work, out, docs, pipeline, fingerprint, manifest, full, report, quiet)
+            fault("built")
+            if changed:
+                commit(out, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     report.seconds = time.perf_counter() - started
     return report

@@ -69,7 +69,9 @@ def register(subparsers) -> None:
     push.add_argument("--graph", action="append", default=None, metavar="IRI",
                       help="push only this named graph (repeatable)")
     push.add_argument("--user", help="user for HTTP basic or digest auth")
-    push.add_argument("--password", help="password for HTTP basic or digest auth")
+    push.add_argument("--password", help="password for HTTP basic or digest auth (visible in `ps`: "
+                                         "prefer CDKG_PASSWORD or --password-file)")
+    push.add_argument("--password-file", metavar="FILE", help="read the password from the first line of FILE")
     source = push.add_mutually_exclusive_group()
     source.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
     source.add_argument("--file", type=Path, default=None, help="push a TriG or N-Quads file instead")
@@ -126,11 +128,12 @@ def _serve(args: argparse.Namespace) -> int:
 def _push(args: argparse.Namespace) -> int:
     """``cdkg push``: print a summary line; errors name the endpoint."""
     from cdkg.graph.store import push
-    from cdkg.graph.store.remote import Endpoint
+    from cdkg.graph.store.remote import Endpoint, resolve_password
 
-    if (args.user is None) != (args.password is None):
-        raise CdkgError(f"{args.endpoint}: give both --user and --password")
-    endpoint = Endpoint(args.endpoint, args.user, args.password)
+    password = resolve_password(args.password, args.password_file)
+    if (args.user is None) != (password is None):
+        raise CdkgError(f"{args.endpoint}: give both --user and a password (CDKG_PASSWORD or --password-file)")
+    endpoint = Endpoint(args.endpoint, args.user, password)
     if args.file is not None:
         quads = push.read_quads(file=args.file)
         source = args.file

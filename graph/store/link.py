@@ -100,6 +100,32 @@ def dataset_name(path: Path, name: str | None) -> str:
     return slug
 
 
+#: The largest file `cdkg link` reads, and the longest literal it accepts.
+MAX_LINK_BYTES = 256 * 1024 * 1024
+MAX_LITERAL_CHARS = 1024 * 1024
+
+
+def _check_input(path: Path, key: str) -> None:
+    """Refuse, with one line, what must not reach the parser: no regular file, a file past
+    `MAX_LINK_BYTES`, or an XML document type declaring entities (entity expansion, "billion
+    laughs", and external entities that would read local files)."""
+    from cdkg.files import file_problem
+
+    problem = file_problem(path)
+    if problem:
+        raise CdkgError(f"{path}: {problem}")
+    size = path.stat().st_size
+    if size > MAX_LINK_BYTES:
+        raise CdkgError(f"{path}: {size:,} bytes, larger than the {MAX_LINK_BYTES:,} bytes `cdkg link` reads")
+    if FORMATS.get(key) == ox.RdfFormat.RDF_XML:
+        data = path.read_bytes()
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            data = data.decode("utf-16", errors="replace").encode("utf-8")
+        if b"<!ENTITY" in data.upper():
+            raise CdkgError(f"{path}: XML entity declarations are refused (entity expansion and external "
+                            "entities are off)")
+
+
 def _parse_file(path: Path, rdf_format: str | None = None) -> list[ox.Triple]:
     """All triples of the file (named graphs of TriG/N-Quads are merged); one-line error if malformed."""
     key = (rdf_format or path.suffix.lstrip(".")).lower()
@@ -107,8 +133,7 @@ def _parse_file(path: Path, rdf_format: str | None = None) -> list[ox.Triple]:
     if fmt is None:
         raise CdkgError(f"{path}: unknown RDF format {key or '(no suffix)'!r}; "
                         "use --format turtle, nt, xml, json-ld, trig or nquads")
-    if not path.is_file():
-        raise CdkgError(f"{path}: no such file")
+    _check_input(path, key)
     try:
         quads = list(ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()))
     except (SyntaxError, ValueError) as exc:
@@ -116,6 +141,10 @@ def _parse_file(path: Path, rdf_format: str | None = None) -> list[ox.Triple]:
         raise CdkgError(f"{path}: cannot parse as {key}: {message}") from None
     except OSError as exc:
         raise CdkgError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    for quad in quads:
+        obj = quad.object
+        if isinstance(obj, ox.Literal) and len(obj.value) > MAX_LITERAL_CHARS:
+            raise CdkgError(f"{path}: a literal of {len(obj.value):,} characters (the limit is {MAX_LITERAL_CHARS:,})")
     return [quad.triple for quad in quads]
 
 
@@ -311,13 +340,16 @@ def link_file(path: Path, store: Path, name: str | None = None, rdf_format: str 
     cdkg.errors.CdkgError: no/such.ttl: no such file
     """
     from cdkg.graph.store.store import Store, from_ox
+    from cdkg.graph.store.transaction import build_lock, check_committed
 
     path = Path(path)
     graph = str(linked_graph(dataset_name(path, name)))
     triples = _parse_file(path, rdf_format)
+    check_committed(store)
     if not (Path(store) / "CURRENT").exists():
         raise CdkgError(f"{store}: not an Oxigraph store folder (run `cdkg build` first)")
-    with Store.open(store) as target:
+    # the build lock: a build running meanwhile would commit a copy of the store without this graph
+    with build_lock(Path(store).parent), Store.open(store) as target:
         pairs = alignments(_lexicon_keys(target), _external_keys(triples))
         triples = skolemize(triples, graph.rsplit("/", 1)[1])
         rows = [tuple(from_ox(term) for term in (t.subject, t.predicate, t.object)) for t in triples]

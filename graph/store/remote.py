@@ -29,6 +29,42 @@ GRAPH_MEDIA = {"application/n-triples": "nt", "text/plain": "nt", "text/turtle":
                "application/rdf+xml": "xml", "application/ld+json": "json-ld", "text/n3": "n3"}
 
 
+
+def resolve_password(password: str | None = None, password_file: str | None = None) -> str | None:
+    """The endpoint password: from ``password_file``, else ``CDKG_PASSWORD``, else ``--password``.
+
+    A password on the command line is visible to every user in ``ps``; the file (first line) and the
+    environment variable are not.
+
+    Parameters
+    ----------
+    password : str, optional
+        The value of ``--password`` (kept for compatibility).
+    password_file : str, optional
+        A file whose first line is the password.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "pw")
+    >>> _ = open(path, "w").write("s3cret\\n")
+    >>> resolve_password(password_file=path)
+    's3cret'
+    """
+    import os
+
+    if password_file:
+        try:
+            with open(password_file, encoding="utf-8") as handle:
+                return handle.readline().rstrip("\r\n")
+        except OSError as exc:
+            raise CdkgError(f"{password_file}: cannot read the password file ({exc.strerror or exc})") from None
+    return os.environ.get("CDKG_PASSWORD") or password
+
 @dataclass
 class Endpoint:
     """A SPARQL endpoint URL with optional credentials (HTTP basic or digest, as the server asks).

@@ -31,6 +31,7 @@ from rdflib import Literal, URIRef  # noqa: F401 - Literal is used by the exampl
 
 from cdkg.errors import CdkgError
 from cdkg.files import write_atomic
+from cdkg.graph.store.transaction import check_committed
 from cdkg.graph.store.sparql import (QueryResult, from_ox, result_from_ox, sparql_term, syntax_error, to_ox,
                                      with_values)
 from cdkg.namespaces import PREFIXES
@@ -119,6 +120,7 @@ class Store:
         cdkg.errors.CdkgError: no/such/store: no store here (build one with `cdkg build`)
         """
         path = Path(path)
+        check_committed(path)
         try:
             if read_only:
                 if not path.is_dir():
