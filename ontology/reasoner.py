@@ -4,9 +4,11 @@ HermiT reports only *that* an ontology is inconsistent; `disjointness_conflicts`
 RDFS-level diagnosis (individuals whose asserted or domain/range-implied types are declared
 disjoint) so the report can name the culprits in the common cases.
 
-HermiT accepts only the OWL 2 datatype map, which lacks xsd:date, xsd:gYear and xsd:gYearMonth
-(the ranges of cdo:date, cdo:validFrom, cdo:validTo); it runs with ``--ignoreUnsupportedDatatypes``
-and the SHACL shapes check those values instead.
+HermiT accepts only the OWL 2 datatype map, which lacks xsd:date, xsd:gYear and xsd:gYearMonth.
+The ontology itself stays inside it (cdo:date, cdo:validFrom and cdo:validTo range over rdfs:Literal;
+the SHACL shapes check the three date types), so plain HermiT reads ``cdo.owl`` as Protégé runs it;
+instance data carries such literals, and with data loaded HermiT runs with
+``--ignoreUnsupportedDatatypes``.
 """
 
 from __future__ import annotations
@@ -151,7 +153,7 @@ def check(data: Path | rdflib.Graph | None = None, ontology: Path | None = None)
                 world.get_ontology(data_path.resolve().as_uri()).load(format="ntriples")
             triples = len(world.graph)
             try:
-                owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=True)
+                owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=data_graph is not None)
             except owlready2.OwlReadyInconsistentOntologyError:
                 ontology_graph = load_union(owl_path)
                 conflicts = []
