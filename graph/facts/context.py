@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from cdkg.graph.text.documents import Document
 from cdkg.graph.text.mentions import Analysis, Mention
+from cdkg.graph.text.normalize import tokenize
+from cdkg.graph.text.gazetteer import _ABBREVIATION
 from cdkg.graph.facts.resolve import Entity, mint, name_skeleton, title_key
 
 __all__ = ["Fact", "DocumentFacts", "Context", "Sentence"]
@@ -63,6 +65,33 @@ class Sentence:
         return [m for m in self.mentions if m.kind in ("entity", "org") and m.type in ACTOR_TYPES]
 
 
+def _names_as_written(a: Analysis) -> dict[str, str]:
+    """Each lexicon entry's name as the document writes it at its first full mention: the
+    preferred or alternative label in the document's language that the mention spells (in the
+    label's own form, so "России" gives "Россия"), never an abbreviation. An entry the text only
+    abbreviates or inflects into a hidden variant keeps its preferred label.
+
+    >>> from cdkg.graph.text.documents import Document
+    >>> from cdkg.graph.text.gazetteer import Gazetteer
+    >>> from cdkg.graph.text.lexicon import load_lexicon
+    >>> from cdkg.graph.text.mentions import analyze
+    >>> a = analyze(Document.from_text("Interpol and the United States met.", language="en"), Gazetteer(load_lexicon()))
+    >>> sorted(_names_as_written(a).values())
+    ['Interpol', 'United States']
+    """
+    out: dict[str, str] = {}
+    for m in a.mentions:
+        e = m.entry
+        if m.kind != "entity" or e is None or e.iri in out or e.type in ("Person", "Principle", "Topic"):
+            continue
+        key = [t.key for t in a.tokens[m.first:m.last + 1]]
+        for label, lang in e.names:
+            if lang == a.lang and not _ABBREVIATION.match(label) and [t.key for t in tokenize(label)] == key:
+                out[e.iri] = label
+                break
+    return out
+
+
 class Context:
     """Coreference, the document's two sides, and the facts collected so far."""
 
@@ -76,6 +105,7 @@ class Context:
         self._persons: dict[str, Entity] = {}
         ms = analysis.mentions
         self.capitals = capitals or {}
+        self._written = _names_as_written(analysis)
         for m in ms:
             if m.kind == "instrument" and _hypothetical(analysis, m):
                 m.attrs["hypothetical"] = True  # "called for a convention": not (yet) anyone's
@@ -104,7 +134,7 @@ class Context:
         e = m.entry
         # persons and principles as this document words them; other entities by their lexicon label
         surface = e.type in ("Person", "Principle")
-        label = m.text if surface else e.label(self.lang)
+        label = m.text if surface else self._written.get(e.iri) or e.label(self.lang)
         if e.type == "Principle" and m.first > 0 and self.a.at("negations", m.first - 1) is not None:
             label = self.a.span_text(m.first - 1, m.last)  # "عدم التدخل": the negation is the principle's
             if self.a.tokens[m.first - 1].norm.startswith("و") and self.a.tokens[m.first - 1].norm != "و":

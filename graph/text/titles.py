@@ -44,6 +44,9 @@ def find_titles(a) -> None:
                         a.tokens[h0 - 1].norm.isdigit() and len(a.tokens[h0 - 1].norm) <= 3
                         and not a.clause_break(h0))):
                     continue  # "18 وثيقة", "the documents": a count, not an instrument
+                if kind == "instrument" and a.lang == "en" and h1 < last and not a.gaps[h1 + 1].strip() \
+                        and (a.at("events", h1 + 1) is not None or a.at("orgs", h1 + 1) is not None):
+                    continue  # "the treaty ceremony", "the Convention Committee": a word of another name
                 inside = lex.get(h0)
                 span = _grow(a, kind, h0, h1, first, last, lex)
                 if span is None:
