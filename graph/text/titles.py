@@ -232,6 +232,8 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
                 break  # a definite head takes no indefinite genitive: "الخطة مجالات محددة" is a new clause
             if n.startswith("و") and not between and a.at("waw", j) is None:
                 break
+            if n.startswith("وو") and not between and j > h1 + 1:
+                break  # "مجلس الأمن السيبراني ... ووزارة الخزانة": a second name joined by و
             if n.startswith("بال") and not between:
                 break  # "في بيان مشترك بالتقدم": the object of a verb, not the title
             definite = n.startswith(_DEFINITE) or j in lex or n[:1].isdigit()

@@ -90,8 +90,17 @@ def _signers(ctx: Context, sent: Sentence, pos, targets):
               "InternationalOrganization") or m.kind == "sides") and not inside(m) and id(m) not in located]
     states = [m for m in actors if m.type == "State" or m.kind == "sides"]
     parties = states or [m for m in actors]
+    # the bodies that sign ("the Cyber Security Council and the US Treasury concluded a memorandum",
+    # "وقعت الوكالة الوطنية للأمن السيبراني ووزارة الأمن الداخلي"): sides with their states
+    first_target = min(m.first for m in targets)
+    bodies = [m for m in sent.of("org") if not inside(m) and not m.generic and m.last < first_target and (
+        0 < pos[0] - m.last <= 14 or ctx.lang == "ar" and 0 <= m.first - pos[1] <= 12)
+        and not a.breaks_between(min(m.last, pos[0]), max(m.first, pos[1]))
+        and not any(p.first <= m.last and m.first <= p.last for p in sent.of("person"))]
     if not parties and not persons:
         parties = [m for m in sent.of("org") if not inside(m) and not m.generic]
+    elif bodies:
+        parties = parties + bodies
     if not parties and not persons and ctx.pair and any(m.kind == "sides" for m in a.mentions):
         parties = [m for m in a.mentions if m.kind == "sides"][:1]  # a bilateral report: the two sides
     return persons, _dedupe(parties)
