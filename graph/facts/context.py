@@ -360,9 +360,18 @@ def _representative(a: Analysis, cluster: list[Mention]) -> Mention:
 def _hypothetical(a: Analysis, m: Mention) -> bool:
     """An event that is only called for or envisaged ("envisages establishing direct dialogue",
     "призвали провести саммит") has not taken place: it is not an event of the report."""
-    from cdkg.graph.text.phrases import tables
+    from cdkg.graph.text.phrases import norms, tables
     t = tables()
     first, _ = a.sentence_of(m.first)
+    for k in range(max(first, m.first - 4), m.first - 1):
+        # "намерены проводить консультации", "agreed to hold the next round", "اتفقا على عقد الاجتماع": intended only
+        if t["intentions"].at(a.tokens, k) is None or a.breaks_between(k, m.first):
+            continue
+        between = [a.tokens[j].norm for j in range(k + 1, m.first)]
+        if a.lang == "en" and between[:1] == ["to"] or a.lang == "ru" and any(
+                w.endswith(("ть", "ти")) for w in between) or a.lang == "ar" and any(
+                w in norms("عقد", "إقامة", "تنظيم", "على") for w in between):
+            return True
     for k in range(first, m.first):
         if not (t["rel:called"].at(a.tokens, k) or t["rel:instrument_says"].at(a.tokens, k)):
             continue
