@@ -218,8 +218,10 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
             elif kind == "org" and not (a.capitalized(j) or a.at("links", j) is not None and j + 1 <= last
                                         and a.capitalized(j + 1)):
                 break
-            elif n.endswith("ed") and a.at("premodifiers", j) is None and j not in lex:
-                break
+            elif n.endswith("ed") and a.at("premodifiers", j) is None and j not in lex \
+                    and not (a.at("links", j - 1) is not None and j + 1 <= last and not a.clause_break(j + 1)
+                             and a.tokens[j + 1].norm not in ("by", "in", "at", "on", "to", "with")):
+                break  # "... held in", but "conference on enhanced cooperation": an adjective after a link
             elif n.endswith("ing") and len(n) > 5 and a.at("links", j - 1) is None and not a.capitalized(j) \
                     and a.at("premodifiers", j) is None:
                 break  # "the report affirming that ...": a participle, not part of the title
