@@ -266,3 +266,42 @@ def dateline_place(ctx: Context, sent: None) -> None:
         if any(c in gap for c in ",،-–—(/") and not a.at("locatives", place.last + 1):
             ctx.add(e, "heldIn", ctx.entity(place), ctx.span(place), 0.5, "dateline-place")
             return
+
+
+@rule("officials-at-event")
+def officials_at_event(ctx: Context, sent: Sentence) -> None:
+    """Talks that a plural role names ("переговоры министров", "talks between the two leaders",
+    "جلسة مباحثات عقدها الوزيران") were held by the persons of the report who hold that role.
+
+    "По итогам переговоров министров ... " with Сергей Лавров and Салёмсай Коммасит named as
+    ministers earlier -> both participatedIn the talks.
+    """
+    a = ctx.a
+    for ev in _events(sent):
+        head = ev.attrs.get("head") or (ev.first, ev.last)
+        # the role word follows the head (or "between the two"), or the verb of a relative clause in Arabic
+        window = [j for j in range(head[1] + 1, min(sent.last, max(ev.last, head[1]) + 4) + 1)
+                  if not a.breaks_between(head[1], j)]
+        role = None
+        for j in window:
+            hit = a.at("paired_roles", j)
+            if hit is not None:
+                role = hit[1]
+                break
+            if a.tokens[j].norm not in ("between", "the", "two", "двух", "обоих", "عقدها", "أجراها", "اجراها", "بين"):
+                break
+        if role is None:
+            continue
+        holders = []
+        for p in a.mentions:
+            r = p.attrs.get("role") if p.kind == "person" else None
+            phrase = (r.attrs.get("phrase") or "") if r is not None else ""
+            if r is not None and (r.attrs.get("role") == role or role == "minister" and any(
+                    w in phrase for w in ("minister", "министр", "وزير"))):
+                e = ctx.entity(p)
+                if e is not None and e.iri not in {h.iri for h in holders}:
+                    holders.append(e)
+        if not 2 <= len(holders) <= 4:
+            continue  # a pair or a few: more is a list of officials, not the talks' principals
+        for h in holders:
+            ctx.add(h, "participatedIn", ctx.entity(ev), ctx.span(ev), 0.55, "officials-at-event")
