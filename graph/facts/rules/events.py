@@ -87,6 +87,10 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
                 for f in list(ctx.facts.values()):
                     if f.relation == "headOf" and f.object == side:
                         ctx.add(f.subject, "participatedIn", e, ctx.span(ev), 0.6, "sides-at-event")
+        # "the 32nd ASEAN Summit", "17th Plenary of the Cybercrime Convention Committee": the body
+        # whose own meeting it is convenes it; it is not one of its participants
+        own = {o.entry.iri for o in a.mentions if o.kind == "entity" and o.entry is not None
+               and o.type in ("InternationalOrganization", "Forum") and ev.first <= o.first and o.last <= ev.last}
         located = {id(p) for p in places(ctx, sent)}
         hosts = {id(m) for pos in triggers(ctx, sent, "hosted_by") + triggers(ctx, sent, "hosts")
                  for m in sent.mentions if 0 <= m.first - pos[1] <= 3}
@@ -94,7 +98,8 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
             # "Top cyber officials from Australia, India and Japan ended talks": states named with the event
             for m in sent.of("entity"):
                 if m.type in ("State", "InternationalOrganization") and id(m) not in located and id(m) not in hosts and not _in_title(m, sent) \
-                        and not _located(a, m) and m.last < ev.first and ev.first - m.last <= 14:
+                        and not _located(a, m) and m.last < ev.first and ev.first - m.last <= 14 \
+                        and not (m.entry is not None and m.entry.iri in own):
                     ctx.add(ctx.entity(m), "participatedIn", e, ctx.span(m, ev), 0.55, "state-with-event")
         for pos in triggers(ctx, sent, "participated_by"):
             # "attended by Montenegro", "с участием делегаций России и Китая", "بمشاركة وفود من تونس والمغرب"
@@ -109,7 +114,8 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
         for pos in trig:
             for m in agents(ctx, sent, pos):
                 if m.kind in ("entity", "org", "sides") and (m.type in _PARTICIPANT_TYPES or m.kind == "sides") \
-                        and id(m) not in located and not (ev.first <= m.first <= ev.last):
+                        and id(m) not in located and not (ev.first <= m.first <= ev.last) \
+                        and not (m.entry is not None and m.entry.iri in own):
                     for me in ctx.actor_entities(m):
                         ctx.add(me, "participatedIn", e, ctx.span(m, ev), 0.6, "actor-at-event")
 
