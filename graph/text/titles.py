@@ -24,6 +24,8 @@ _PLACE_TYPES = ("Place", "State")
 _OPEN_QUOTES = "«\"“„'"
 _CLOSE_QUOTES = "»\"”'"
 _DEFINITE = ("ال", "لل", "بال", "كال", "وال", "فال")
+#: Arabic adjectives that take their complement with ب ("الاتفاقية المتعلقة بالجريمة الإلكترونية")
+_RELATED = ("المتعلقه", "المتعلق", "الخاصه", "الخاص", "المعنيه", "المعني")
 
 
 def find_titles(a) -> None:
@@ -230,14 +232,18 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
         if lang == "ar":
             if ("\u064b" in a.word(j) or "\u064c" in a.word(j)) and a.tokens[h0].norm.startswith("ال"):
                 break  # tanween after a definite head ("المبادرة زخمًا"): a word of the clause, not of the title
-            if j == h1 + 1 and a.tokens[h0].norm.startswith("ال") and not _ar_continues(a, j, lex):
-                break  # a definite head takes no indefinite genitive: "الخطة مجالات محددة" is a new clause
+            if j == h1 + 1 and (a.tokens[h0].norm.startswith(_DEFINITE) or h1 > h0 and a.tokens[h1].norm.startswith("ال")) \
+                    and not _ar_continues(a, j, lex):
+                break  # a definite head takes no indefinite genitive: "الخطة مجالات محددة", "مذكرة التفاهم يمكن"
+            if j > h1 + 1 and a.at("given_names", j) is not None and kind in ("org", "event") and not between \
+                    and a.tokens[j - 1].norm.startswith(_DEFINITE):
+                break  # "الأمين العام لمجلس التعاون ... محمد البديوي": the name of the person who heads it
             if n.startswith("و") and not between and a.at("waw", j) is None:
                 break
             if n.startswith("وو") and not between and j > h1 + 1:
                 break  # "مجلس الأمن السيبراني ... ووزارة الخزانة": a second name joined by و
-            if n.startswith("بال") and not between:
-                break  # "في بيان مشترك بالتقدم": the object of a verb, not the title
+            if n.startswith("بال") and not between and a.tokens[j - 1].norm not in _RELATED:
+                break  # "في بيان مشترك بالتقدم": the object of a verb, not the title (but "المتعلقة بالجريمة")
             definite = n.startswith(_DEFINITE) or j in lex or n[:1].isdigit()
             if not definite and j > h1 + 1 and not between and not _leads_to_definite(a, j, last, lex):
                 break
