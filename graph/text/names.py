@@ -119,10 +119,38 @@ def _capitalized_names(a, roles, lex):
         if ok:
             m = make_mention(a, "person", "Person", i, j)
             words = [a.word(k) for k in range(i, j + 1)]
-            m.attrs["label"] = morph.nominative_name(words) if a.lang == "ru" else m.text
+            m.attrs["label"] = _ru_label(a, words) if a.lang == "ru" else m.text
             out.append(m)
         i = j + 1
     return out
+
+
+def _ru_label(a, words: list[str]) -> str:
+    """A Russian name in the nominative, each word inflected on its own, unless the document says
+    otherwise: a foreign name whose dictionary "nominative" never occurs in the text while the
+    written form recurs is already the nominative ("Готабая Раджапакса" twice, "Раджапакс" never).
+
+    >>> from cdkg.graph.text.documents import Document
+    >>> from cdkg.graph.text.gazetteer import Gazetteer
+    >>> from cdkg.graph.text.lexicon import load_lexicon
+    >>> from cdkg.graph.text.mentions import analyze
+    >>> text = "Гостя принял Готабая Раджапакса. Позднее Раджапакса написал об этом. Встреча с Николаем Патрушевым."
+    >>> a = analyze(Document.from_text(text, language="ru"), Gazetteer(load_lexicon()))
+    >>> _ru_label(a, ["Готабая", "Раджапакса"]), _ru_label(a, ["Николаем", "Патрушевым"])
+    ('Готабая Раджапакса', 'Николай Патрушев')
+    """
+    counts = getattr(a, "_word_counts", None)
+    if counts is None:
+        counts = {}
+        for i in range(len(a.tokens)):
+            w = a.word(i)
+            counts[w] = counts.get(w, 0) + 1
+        a._word_counts = counts
+    last = words[-1]
+    nom = morph.nominative_name([last])
+    if nom != last and not morph.is_name_word(last) and counts.get(nom, 0) == 0 and counts.get(last, 0) >= 2:
+        return " ".join(words)  # the surname is written in the nominative: so is the whole name
+    return morph.nominative_name(words)
 
 
 def _complement_end(a, r, lex) -> int:
@@ -300,7 +328,8 @@ def _attach(a, r, people, lex) -> None:
         and not a.breaks_between(p.first - 1, p.first)))
         or p.first - r.last <= 9 and _honorific_after_comma(a, r.last, p.first)]
     before = [p for p in people if 0 < r.first - p.last <= 2 and any(c in a.gaps[p.last + 1] for c in ",،")
-              or 0 < r.first - p.last <= 1 and (a.lang != "ar" or not a.breaks_between(p.last, r.first))]
+              or 0 < r.first - p.last <= 1 and (a.lang != "ar" or not a.breaks_between(p.last, r.first))
+              and not any(c in a.gaps[r.first] for c in ".!?")]  # not across the end of a sentence
     person = after[0] if after else (before[-1] if before else None)
     if person is not None and person.attrs.get("role") is None:
         person.attrs["role"] = r
