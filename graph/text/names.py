@@ -49,8 +49,12 @@ def find_people(a) -> None:
     people += _surnames(a, people, lex)
     people.sort(key=lambda m: m.first)
     roles = [r for r in roles if not any(p.first <= r.first <= p.last for p in people)]
+    # a role takes the name after it first ("الرئيس الأمريكي باراك أوباما بقادة ..."), then, where none
+    # follows, the name before it ("المالكي رئيس الوكالة")
     for r in sorted(roles, key=lambda r: -r.first):
-        _attach(a, r, people, lex)
+        _attach(a, r, people, lex, before_too=False)
+    for r in sorted(roles, key=lambda r: -r.first):
+        _attach(a, r, people, lex, before_too=True)
     a.mentions.extend(roles + [p for p in people if p.entry is None])
 
 
@@ -319,9 +323,11 @@ def _surnames(a, people, lex):
     return out
 
 
-def _attach(a, r, people, lex) -> None:
+def _attach(a, r, people, lex, before_too: bool = True) -> None:
     """Tie a role to the person it names (after it, or before it across a comma) and to the
     state or organization it belongs to."""
+    if r.attrs.get("person") is not None:
+        return
     after = [p for p in people if 0 < p.first - r.last <= 9 and (not a.breaks_between(r.last, p.first) or (
         # "رئيس جمهورية أوزبكستان، فخامة شوكت ميرضيائيف": a comma, then an honorific and the name
         a.at("honorifics", p.first - 1) is not None and not a.breaks_between(r.last, p.first - 1)
@@ -330,8 +336,12 @@ def _attach(a, r, people, lex) -> None:
     before = [p for p in people if 0 < r.first - p.last <= 2 and any(c in a.gaps[p.last + 1] for c in ",،")
               or 0 < r.first - p.last <= 1 and (a.lang != "ar" or not a.breaks_between(p.last, r.first))
               and not any(c in a.gaps[r.first] for c in ".!?")]  # not across the end of a sentence
+    after = [p for p in after if p.attrs.get("role") is None]
+    before = [p for p in before if p.attrs.get("role") is None] if before_too else []
     person = after[0] if after else (before[-1] if before else None)
-    if person is not None and person.attrs.get("role") is None:
+    if not before_too and person is None:
+        return
+    if person is not None:
         person.attrs["role"] = r
         r.attrs["person"] = person
     r.attrs["target"] = _target(a, r, person, lex)
