@@ -328,7 +328,10 @@ def _attach(a, r, people, lex, before_too: bool = True) -> None:
     state or organization it belongs to."""
     if r.attrs.get("person") is not None:
         return
-    after = [p for p in people if 0 < p.first - r.last <= 9 and (not a.breaks_between(r.last, p.first) or (
+    # "секретарь Совета безопасности при президенте Узбекистана Виктор Махмудов": a role after a
+    # preposition is a complement, not the title of the name that follows
+    complement = a.lang == "ru" and r.first > 0 and a.tokens[r.first - 1].norm in ("при", "у")
+    after = [p for p in people if not complement and 0 < p.first - r.last <= 9 and (not a.breaks_between(r.last, p.first) or (
         # "رئيس جمهورية أوزبكستان، فخامة شوكت ميرضيائيف": a comma, then an honorific and the name
         a.at("honorifics", p.first - 1) is not None and not a.breaks_between(r.last, p.first - 1)
         and not a.breaks_between(p.first - 1, p.first)))

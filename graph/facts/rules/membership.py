@@ -110,3 +110,46 @@ def members_in_apposition(ctx: Context, sent: Sentence) -> None:
                 if before else [first]
             for m in listed:
                 ctx.add(ctx.entity(m), "memberOf", ctx.entity(body), ctx.span(m, body), 0.65, "members-in-apposition")
+
+
+_RELATIVE = ("которая", "который", "которое", "которой", "котором", "which", "that", "التي", "الذي")
+_POSSESSIVE = ("ее", "её", "его", "its", "her", "their")
+
+
+@rule("chair-member")
+def chair_member(ctx: Context, sent: Sentence) -> None:
+    """A state that chairs an organization or forum it names is a member of it.
+
+    "Кыргызской Республики, которая в этом году возглавляет ШОС" -> Киргизия memberOf ШОС;
+    "по линии АСЕАН, в которой Лаос председательствует" -> Лаос memberOf АСЕАН; "в рамках ее
+    председательства в ШОС" (after "организованном Индией") -> Индия memberOf ШОС.
+    """
+    a = ctx.a
+    for pos in triggers(ctx, sent, "chairs"):
+        after = [m for m in sent.mentions if m.kind == "entity" and m.type in ("InternationalOrganization", "Forum")
+                 and 0 < m.first - pos[1] <= 3 and not a.breaks_between(pos[1], m.first)]
+        body = after[0] if after else None
+        if body is None:
+            # "АСЕАН, в которой Лаос председательствует": the body the relative clause hangs on
+            rel = next((k for k in range(max(sent.first, pos[0] - 6), pos[0]) if a.tokens[k].norm in _RELATIVE), None)
+            if rel is not None:
+                body = next((m for m in sent.mentions if m.kind == "entity" and m.type in ("InternationalOrganization", "Forum")
+                             and 0 < rel - m.last <= 2), None)
+        if body is None:
+            continue
+        states = [m for m in sent.mentions if m.kind == "entity" and m.type == "State" and m.last < pos[0]
+                  and pos[0] - m.last <= 8 and not (body.first <= m.first <= body.last)]
+        state = states[-1] if states else None
+        if state is not None and a.breaks_between(state.last, pos[0]):
+            # "Кыргызской Республики, которая ... возглавляет": across the comma only into a relative clause
+            rel = next((k for k in range(state.last + 1, pos[0]) if a.tokens[k].norm in _RELATIVE), None)
+            state = state if rel is not None and not a.breaks_between(rel, pos[0]) else None
+        if state is None and pos[0] > 0 and a.tokens[pos[0] - 1].norm in _POSSESSIVE:
+            # "в рамках ее председательства в ШОС": the state named last before
+            earlier = [m for m in a.mentions if m.kind == "entity" and m.type == "State" and m.last < pos[0]
+                       and a.sentence_of(m.first) == (sent.first, sent.last)]
+            state = earlier[-1] if earlier else None
+        if state is None:
+            continue
+        for se in ctx.actor_entities(state):
+            ctx.add(se, "memberOf", ctx.entity(body), ctx.span(state, pos, body), 0.6, "chair-member")
