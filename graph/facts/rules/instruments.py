@@ -204,3 +204,35 @@ def title_period(ctx: Context, sent: Sentence) -> None:
                 e = ctx.entity(ins)
                 ctx.add(e, "validFrom", (d.value, "xsd:gYear"), ctx.span((d0, d1)), 0.9, "title-period")
                 ctx.add(e, "validTo", (d.end_value, "xsd:gYear"), ctx.span((d0, d1)), 0.9, "title-period")
+
+
+_JOINT = ("joint", "مشترك", "совместн")
+
+
+@rule("joint-statement-sides", scope="document")
+def joint_statement_sides(ctx: Context, sent: None) -> None:
+    """A joint statement in a report on two sides, with no party named for it, is theirs.
+
+    "In the statement, Kyiv and Washington backed ..." (a report on the US-Ukraine dialogue) ->
+    Ukraine partyTo the joint statement, United States partyTo it.
+    """
+    if len(ctx.pair) != 2:
+        return
+    parties = {}
+    for f in ctx.facts.values():
+        if f.relation in ("partyTo", "signed"):
+            parties.setdefault(f.object.iri, []).append(f)
+    done = set()
+    for m in ctx.instruments:
+        if m.type != "JointStatement" or m.attrs.get("hypothetical") or not any(
+                w in m.text.lower() for w in _JOINT):
+            continue
+        if any(o.kind == "entity" and o.type in ("InternationalOrganization", "Forum") and m.first <= o.first
+               and o.last <= m.last for o in ctx.a.mentions) or ctx.a.find("rel:member_nouns", m.first, m.last):
+            continue  # "совместное заявление ... государств – членов организации": a multilateral text
+        e = ctx.entity(m)
+        if e is None or e.iri in done or parties.get(e.iri):
+            continue
+        done.add(e.iri)
+        for side in ctx.sides():
+            ctx.add(side, "partyTo", e, ctx.span(m), 0.5, "joint-statement-sides")
