@@ -112,10 +112,13 @@ class Context:
         self.instruments = [m for m in ms if m.kind == "instrument"]
         self.events = [m for m in ms if m.kind == "event" and not _hypothetical(analysis, m)]
         self.orgs = [m for m in ms if m.kind == "org"]
-        states = Counter(m.entry.iri for m in ms if m.kind == "entity" and m.type == "State")
+        # the sides of a report: states, and an organization that deals with a state as one
+        # ("the EU and Ukraine ... the two sides")
+        side_types = ("State", "InternationalOrganization")
+        states = Counter(m.entry.iri for m in ms if m.kind == "entity" and m.type in side_types)
         firsts = {}
         for m in ms:
-            if m.kind == "entity" and m.type == "State":
+            if m.kind == "entity" and m.type in side_types:
                 firsts.setdefault(m.entry.iri, m)
         top = states.most_common(3)
         # the document's two sides: two states it names most, clearly more than any third
@@ -379,8 +382,11 @@ def _hypothetical(a: Analysis, m: Mention) -> bool:
             return True
         # "..., as well as holding full-scale consultations": an action called for
         before = [a.tokens[j].norm for j in range(max(first, m.first - 3), m.first)]
-        if any(w.endswith("ing") or w.startswith(("проведени", "создани", "организаци")) or w in (
-                "عقد", "إقامة", "اقامة", "تنظيم", "إنشاء", "انشاء") for w in before):
+        if any(w.endswith("ing") or w.startswith(("проведени", "создани", "организаци", "принят", "разработк",
+                                                    "заключени", "выработк")) or w in (
+                "عقد", "إقامة", "اقامة", "تنظيم", "إنشاء", "انشاء", "اعتماد", "صياغة", "صياغه", "إبرام", "ابرام",
+                "establishment", "creation", "adoption", "conclusion", "development", "elaboration", "launch")
+               for w in before):
             return True
     return False
 

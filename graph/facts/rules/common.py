@@ -56,7 +56,9 @@ def agents(ctx: Context, sent: Sentence, pos: tuple[int, int]) -> list[Mention]:
         stop = next((k for k in range(pos[1] + 1, min(sent.last, pos[1] + 12) + 1)
                      if a.tokens[k].norm in norms("إلى", "الى", "على") or a.tokens[k].norm.startswith("بال")), pos[1] + 13)
         after = [m for m in cands if 0 <= m.first - pos[1] <= 10 and m.last < stop
-                 and not a.breaks_between(pos[1], m.first)]
+                 and not a.breaks_between(pos[1], m.first)
+                 # "ودعا الجانبين إلى ...": the sides in the accusative are called on, they do not call
+                 and not (m.kind == "sides" and m.first == pos[1] + 1 and a.tokens[m.last].norm.endswith("ين"))]
         people = [m for m in after if m.kind in ("person", "role")]
         if after:
             return coordinated(a, (people or after)[0], [c for c in cands if c.last < stop], forward=True)
