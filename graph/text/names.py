@@ -350,6 +350,32 @@ def _attach(a, r, people, lex, before_too: bool = True) -> None:
     r.attrs["target"] = _target(a, r, person, lex)
 
 
+def _body_by_noun(a, r, actors):
+    """A role followed by a body's bare head noun ("الأمين العام للمنظمة", "Secretary-General of
+    the Organization", "генеральный секретарь Организации") belongs to the body of that noun the
+    text names nearest before (else after).
+
+    "منظمة التعاون الإسلامي ... الأمين العام للمنظمة الدكتور يوسف بن أحمد العثيمين" -> the OIC.
+    """
+    k = r.last + 1
+    if a.lang == "en":
+        while k < len(a.tokens) and a.tokens[k].norm in ("of", "the") and k - r.last <= 2:
+            k += 1
+    if k >= len(a.tokens) or a.breaks_between(r.last, k) or a.at("body_nouns", k) is None:
+        return None
+    if a.lang == "ar" and not a.tokens[k].norm.startswith(("لل", "ال")):
+        return None  # a definite noun: "للمنظمة", not "لمنظمة التعاون الرقمي"
+    if k + 1 < len(a.tokens) and not a.clause_break(k + 1) and a.at("body_nouns", k) is not None \
+            and any(m.first == k + 1 or m.first == k for m in actors):
+        return None  # the body is named right there
+    noun = a.tokens[k].key
+    same = [m for m in actors if m.type in ("InternationalOrganization", "Forum", "Organization")
+            and any(t.key == noun for t in a.tokens[m.first:m.last + 1]) and not m.first <= k <= m.last]
+    before = [m for m in same if m.last < r.first]
+    after = [m for m in same if m.first > k]
+    return before[-1] if before else (after[0] if after else None)
+
+
 def _honorific_after_comma(a, end: int, first: int) -> bool:
     breaks = [k for k in range(end + 1, first + 1) if a.clause_break(k)]
     if len(breaks) != 1 or not any(c in a.gaps[breaks[0]] for c in ",،"):
@@ -379,6 +405,10 @@ def _target(a, r, person, lex):
                 acronym.attrs.update(acronym=True, label=acronym.text)
                 a.mentions.append(acronym)
                 return acronym
+    if not left and not right:
+        named = _body_by_noun(a, r, actors)
+        if named is not None:
+            return named
     if a.lang == "ar":
         return right[0] if right else None
     if a.lang == "ru":

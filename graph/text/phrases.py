@@ -160,6 +160,7 @@ def tables() -> dict[str, Phrases]:
         "name_tails": Phrases(_words(m["name_tails"]), exact=True),
         "capital_words": Phrases(_words(m["capital_words"])),
         "ordinary_words": Phrases(_words(m["ordinary_words"]), exact=True),
+        "body_nouns": Phrases(_words(m["body_nouns"])),
         "paired_roles": Phrases(m["paired_roles"].items(), exact=True),
         "intentions": Phrases(_words(m["intention_words"]), exact=True),
         "negations": Phrases(_words(m["negations"]), exact=True),
