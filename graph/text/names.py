@@ -49,6 +49,11 @@ def find_people(a) -> None:
     people += _surnames(a, people, lex)
     people.sort(key=lambda m: m.first)
     roles = [r for r in roles if not any(p.first <= r.first <= p.last for p in people)]
+    # a family name read as a demonym inside a name ("الكويتي") is the name's, not a state
+    inside = [m for m in a.mentions if m.kind == "entity" and m.type == "State"
+              and any(p.first < m.first and m.last <= p.last for p in people)]
+    for m in inside:
+        a.mentions.remove(m)
     # a role takes the name after it first ("الرئيس الأمريكي باراك أوباما بقادة ..."), then, where none
     # follows, the name before it ("المالكي رئيس الوكالة")
     for r in sorted(roles, key=lambda r: -r.first):
@@ -284,7 +289,7 @@ def _arabic_name_word(a, k: int, lex: dict, first_word: bool) -> bool:
     n = a.tokens[k].norm
     if a.date_at(k) is not None or not n or not n[0].isalpha():
         return False
-    if k in lex and lex[k].type != "Person":
+    if k in lex and lex[k].type != "Person" and not _nisba(a, k, lex, first_word):
         return False
     for table in ("stops:ar", "locatives", "roles", "instruments", "events", "orgs", "speech", "rel:signed",
                   "rel:participated", "rel:called", "rel:welcomed"):
@@ -299,6 +304,19 @@ def _arabic_name_word(a, k: int, lex: dict, first_word: bool) -> bool:
     if not first_word and n.startswith(("و", "ب", "ل")) and a.at("given_names", k) is None:
         return a.at("particles", k) is not None  # "وزير", "بالمنظمة": a prefix, unless a given name ("وليد")
     return True
+
+
+def _nisba(a, k: int, lex: dict, first_word: bool) -> bool:
+    """A family name that reads as a demonym ("محمد حمد الكويتي رئيس مجلس ..."): one word of a
+    state's adjective, after the first word of a name and right before a role or a comma."""
+    m = lex[k]
+    if first_word or m.type != "State" or m.first != k or m.last != k:
+        return False
+    n = a.tokens[k].norm
+    if not (n.startswith("ال") and n.endswith("ي")):
+        return False
+    nxt = k + 1
+    return nxt >= len(a.tokens) or a.clause_break(nxt) or a.at("roles", nxt) is not None
 
 
 def _surnames(a, people, lex):
