@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from cdkg.graph.text import morph
+from cdkg.graph.text.normalize import tokenize
 from cdkg.graph.text.analysis import make_mention
 from cdkg.graph.text.phrases import norms
 
@@ -365,7 +366,7 @@ def _attach(a, r, people, lex, before_too: bool = True) -> None:
     if person is not None:
         person.attrs["role"] = r
         r.attrs["person"] = person
-    r.attrs["target"] = _target(a, r, person, lex)
+    r.attrs["target"] = _state_of_cabinet(a, _target(a, r, person, lex))
 
 
 def _body_by_noun(a, r, actors):
@@ -400,6 +401,22 @@ def _honorific_after_comma(a, end: int, first: int) -> bool:
         return False
     k = breaks[0]
     return a.at("honorifics", k) is not None and k + a.at("honorifics", k)[0] == first
+
+
+_CABINETS = ("مجلس الوزراء", "الحكومة", "حكومة", "правительство", "правительства", "government", "cabinet")
+
+
+def _state_of_cabinet(a, t):
+    """The head of a cabinet heads its state: "رئيس مجلس الوزراء السعودي" -> Saudi Arabia;
+    a cabinet with no state named is no target of its own."""
+    if t is None or t.kind != "org":
+        return t
+    words = " ".join(a.tokens[k].norm for k in range(t.first, min(t.last, t.first + 1) + 1))
+    if not words.startswith(tuple(" ".join(tt.norm for tt in tokenize(c)) for c in _CABINETS)):
+        return t
+    state = next((m for m in a.mentions if m.kind == "entity" and m.type == "State"
+                  and t.first <= m.first and m.last <= t.last + 1), None)
+    return state
 
 
 def _target(a, r, person, lex):
