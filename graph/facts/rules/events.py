@@ -114,7 +114,7 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
         for pos in trig:
             for m in agents(ctx, sent, pos):
                 if m.kind in ("entity", "org", "sides") and (m.type in _PARTICIPANT_TYPES or m.kind == "sides") \
-                        and id(m) not in located and not (ev.first <= m.first <= ev.last) \
+                        and id(m) not in located and not (ev.first <= m.first <= ev.last) and id(m) not in hosts \
                         and not (m.entry is not None and m.entry.iri in own):
                     for me in ctx.actor_entities(m):
                         ctx.add(me, "participatedIn", e, ctx.span(m, ev), 0.6, "actor-at-event")
