@@ -251,6 +251,11 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
             between = True
         t1 = j
         j += 1
+    # a title that opens with a quote ends at the closing one: «مبادرة ... أمن البيانات» وأعلنا نصها
+    if any(q in a.gaps[h0] for q in _OPEN_QUOTES) and len(a.gaps[h0].strip()) <= 2:
+        close = next((k for k in range(h1 + 1, t1 + 1) if any(q in a.gaps[k] for q in _CLOSE_QUOTES)), None)
+        if close is not None:
+            t1 = close - 1
     while t1 > h1 and (a.at("links", t1) is not None or a.at("determiners", t1) is not None
                        or a.tokens[t1].norm in ("и", "в", "по", "о", "في", "من", "بين", "و")):
         t1 -= 1

@@ -141,6 +141,11 @@ def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = N
             cur = None if particle else [j, j]
             j += 1
             continue
+        if ctx.lang == "ru" and cur is not None and n in ("а", "но") and "," in a.gaps[j]:
+            break  # "укреплять взаимодействие, а регулярные встречи помогут ...": a clause of its own
+        if ctx.lang == "ar" and cur is not None and "،" in a.gaps[j] and (
+                "\u064b" in a.word(j) or a.tokens[j].norm.startswith(("مذكر", "مشير", "مؤكد", "مشدد", "لافت"))):
+            break  # "...، مذكّراً بأن": a participle of the speaker, not the thing called for
         if ctx.lang == "ru" and cur is not None and n == "и" and "," in a.gaps[j]:
             spans.append(cur)  # "..., и оказание технической помощи"
             cur = None
