@@ -92,6 +92,9 @@ def _patterns() -> dict:
                           + r"\s*,?\s+(?P<year>(?:1[6-9]|20)\d\d)(?!\d)"),
         "y_y": re.compile(r"(?<!\d)(?P<y1>(?:1[6-9]|20)\d\d)\s*(?:-|–|—|/|to|until|الى|حتى|по|-?до)\s*"
                           r"(?P<y2>(?:1[6-9]|20)\d\d)(?!\d)"),
+        # 6-12-2017, 08/03/2024, 19.11.2021 (day first, as Arabic and Russian agencies write); 2021-11-19
+        "num": re.compile(r"(?<![\d.,/\-])(?P<a>[0-3]?\d)(?P<s>[./\-])(?P<b>[01]?\d)(?P=s)(?P<year>(?:19|20)\d\d)(?![\d])"),
+        "iso": re.compile(r"(?<![\d.,/\-])(?P<year>(?:19|20)\d\d)-(?P<b>[01]\d)-(?P<a>[0-3]\d)(?![\d])"),
         "y": re.compile(r"(?<![\d.,/])(?P<year>(?:1[6-9]|20)\d\d)(?![\d.,/]\d)"),
     }
     rel_alt = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in sorted(relative, key=len, reverse=True))
@@ -158,6 +161,8 @@ def find_dates(text: str, published: str | None = None) -> list[DateMention]:
     ['2017-09-19']
     >>> [d.value for d in find_dates("в четверг", published="2021-07-20")]
     ['2021-07-15']
+    >>> [d.value for d in find_dates("الخرطوم 6-12-2017 (سونا)؛ 08/03/2024")]
+    ['2017-12-06', '2024-03-08']
     """
     pat = _patterns()
     months, rx = pat["months"], pat["re"]
@@ -195,6 +200,13 @@ def find_dates(text: str, published: str | None = None) -> list[DateMention]:
     for m in rx["y_y"].finditer(norm):
         if int(m.group("y1")) <= int(m.group("y2")):
             add(m.start(), m.end(), m.group("y1"), m.group("y2"))
+    for name in ("iso", "num"):
+        for m in rx[name].finditer(norm):
+            d, mo = int(m.group("a")), int(m.group("b"))
+            if name == "num" and mo > 12 and d <= 12:
+                d, mo = mo, d  # 11/19/2021: month first
+            if 1 <= mo <= 12:
+                add(m.start(), m.end(), _day(pub, m.group("year"), mo, d))
     for m in rx["y"].finditer(norm):
         add(m.start(), m.end(), m.group("year"))
     _relative(norm, pat, pub, found, add)
