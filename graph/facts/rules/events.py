@@ -153,6 +153,13 @@ def event_host(ctx: Context, sent: Sentence) -> None:
     evs = _events(sent) or ([ctx.main_event] if ctx.main_event is not None else [])
     if not evs:
         return
+    for pos in triggers(ctx, sent, "hosted_by"):
+        # "الذي احتضنته العاصمة القطرية", "وتستضيفه مدينة الرياض": a city hosts -> the event is held there
+        city = next((m for m in sent.mentions if m.kind == "entity" and m.type == "Place"
+                     and 0 <= m.first - pos[1] <= 2 and not ctx.a.breaks_between(pos[1], m.first)), None)
+        if city is not None:
+            ev = min(evs, key=lambda m: abs(m.first - pos[0]) if m.first >= sent.first else 999)
+            ctx.add(ctx.entity(ev), "heldIn", ctx.entity(city), ctx.span(pos, city), 0.7, "event-host")
     for rel, after in (("hosted_by", True), ("hosts", False)):
         for pos in triggers(ctx, sent, rel):
             right = [m for m in sent.mentions if m.kind in ("entity", "org") and m.type in _PARTICIPANT_TYPES
