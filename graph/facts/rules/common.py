@@ -239,3 +239,24 @@ def places(ctx: Context, sent: Sentence) -> list[Mention]:
         if attached or held_in:
             out.append(m)
     return out
+
+
+def body_by_noun(ctx: Context, k: int):
+    """The body a bare head noun at token ``k`` refers to ("the organization", "the initiative",
+    "организации", "المنظمة"): the organization or forum of the text whose name has that noun,
+    named nearest before ``k``, else after it; None when ``k`` is no such noun.
+
+    "the International Counter Ransomware Initiative ... new members of the initiative" -> the CRI.
+    """
+    a = ctx.a
+    while k < len(a.tokens) and a.tokens[k].norm in ("the", "this", "of", "в", "во", "في", "إلى", "الى"):
+        k += 1
+    if k >= len(a.tokens) or a.at("body_nouns", k) is None:
+        return None
+    if any(m.first <= k <= m.last for m in a.mentions if m.kind in ("entity", "org")):
+        return None  # the noun begins a name of its own
+    noun = a.tokens[k].key
+    same = [m for m in a.mentions if m.kind == "entity" and m.type in ("InternationalOrganization", "Forum")
+            and any(t.key == noun for t in a.tokens[m.first:m.last + 1])]
+    before = [m for m in same if m.last < k]
+    return before[-1] if before else (next((m for m in same if m.first > k), None))

@@ -144,6 +144,9 @@ def title_parties_rule(ctx: Context, sent: Sentence) -> None:
                 ctx.add(pe, "partyTo", e, ctx.span(ins), 0.8, "title-parties")
 
 
+_IT = ("it", "его", "её", "ее", "عليها", "إليها", "اليها")
+
+
 @rule("accession")
 def accession(ctx: Context, sent: Sentence) -> None:
     """A state that accedes to, ratifies or joins a convention is a party to it.
@@ -153,6 +156,10 @@ def accession(ctx: Context, sent: Sentence) -> None:
     """
     for pos in triggers(ctx, sent, "acceded"):
         targets = [m for m in _targets(ctx, sent, pos, after=10, before=4)]
+        if not targets and pos[1] + 1 <= sent.last and ctx.a.tokens[pos[1] + 1].norm in _IT \
+                and ctx.main_instrument is not None and not ctx.main_instrument.attrs.get("hypothetical") \
+                and ctx.main_instrument.first < pos[0]:
+            targets = [ctx.main_instrument]  # "the fifteenth member state to ratify it", "Россия ратифицировала его"
         if not targets:
             continue
         subjects = [m for m in agents(ctx, sent, pos) if m.type in ("State", "InternationalOrganization")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import agents, triggers
+from cdkg.graph.facts.rules.common import agents, body_by_noun, triggers
 
 _BODY_TYPES = ("InternationalOrganization", "Forum", "Organization")
 
@@ -24,6 +24,9 @@ def member_of(ctx: Context, sent: Sentence) -> None:
             if not bodies:
                 bodies = [m for m in sent.mentions if m.kind == "entity" and m.type in _BODY_TYPES
                           and 0 < pos[0] - m.last <= 2]
+            if not bodies:  # "new members of the initiative", "вступил в организацию": the body named before
+                ref = body_by_noun(ctx, pos[1] + 1)
+                bodies = [ref] if ref is not None else []
             if not bodies:
                 continue
             members = [m for m in agents(ctx, sent, pos) if m.type == "State" or m.kind == "sides"]
