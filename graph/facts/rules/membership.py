@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import agents, body_by_noun, triggers
+from cdkg.graph.facts.rules.common import agents, body_by_noun, coordinated, triggers
 
 _BODY_TYPES = ("InternationalOrganization", "Forum", "Organization")
 
@@ -36,7 +36,16 @@ def member_of(ctx: Context, sent: Sentence) -> None:
                 if before:
                     members = [m for m in before if before[-1].first - m.last <= 12]
             if not members:  # "членами ... X", "вступления в ШОС Индии и Пакистана": the states after the body
-                members = [m for m in sent.of("entity") if m.type == "State" and 0 < m.first - bodies[0].last <= 8]
+                after = [m for m in sent.of("entity") if m.type == "State" and 0 < m.first - bodies[0].last <= 8]
+                states = [m for m in sent.of("entity") if m.type == "State"]
+                members = coordinated(a, after[0], states, forward=True) if after else []
+            # "Кыргызстан входит в ОДКБ наряду с Арменией, Беларусью ...": those listed along with them too
+            for p0, p1 in triggers(ctx, sent, "along_with"):
+                first = next((m for m in sent.of("entity") if m.type == "State" and 0 < m.first - p1 <= 2), None)
+                if first is not None and members and p0 > max(bodies[0].last, pos[1]) - 1:
+                    members = members + [m for m in coordinated(a, first, [x for x in sent.of("entity")
+                                                                            if x.type == "State"], forward=True)
+                                         if m not in members]
             listed = [bodies[0]]
             for o in sent.mentions:  # "членами ШОС и ОДКБ", "members of the SCO and the CSTO"
                 if o.kind in ("entity", "org") and o.type in _BODY_TYPES and 0 < o.first - listed[-1].last <= 2 \
