@@ -229,24 +229,8 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
                 break  # "the report affirming that ...": a participle, not part of the title
         if lang == "ar" and j > h1 + 1 and any(a.at("rel:" + r, j) is not None for r in ("called", "welcomed")):
             break  # a verb of the clause ("... حول أمن البيانات دعا فيه ...")
-        if lang == "ar":
-            if ("\u064b" in a.word(j) or "\u064c" in a.word(j)) and a.tokens[h0].norm.startswith("ال"):
-                break  # tanween after a definite head ("المبادرة زخمًا"): a word of the clause, not of the title
-            if j == h1 + 1 and (a.tokens[h0].norm.startswith(_DEFINITE) or h1 > h0 and a.tokens[h1].norm.startswith("ال")) \
-                    and not _ar_continues(a, j, lex):
-                break  # a definite head takes no indefinite genitive: "الخطة مجالات محددة", "مذكرة التفاهم يمكن"
-            if j > h1 + 1 and a.at("given_names", j) is not None and kind in ("org", "event") and not between \
-                    and a.tokens[j - 1].norm.startswith(_DEFINITE):
-                break  # "الأمين العام لمجلس التعاون ... محمد البديوي": the name of the person who heads it
-            if n.startswith("و") and not between and a.at("waw", j) is None:
-                break
-            if n.startswith("وو") and not between and j > h1 + 1:
-                break  # "مجلس الأمن السيبراني ... ووزارة الخزانة": a second name joined by و
-            if n.startswith("بال") and not between and a.tokens[j - 1].norm not in _RELATED:
-                break  # "في بيان مشترك بالتقدم": the object of a verb, not the title (but "المتعلقة بالجريمة")
-            definite = n.startswith(_DEFINITE) or j in lex or n[:1].isdigit()
-            if not definite and j > h1 + 1 and not between and not _leads_to_definite(a, j, last, lex):
-                break
+        if lang == "ar" and _ar_stop(a, kind, j, h0, h1, last, between, lex):
+            break
         if n in ("between", "между", "بين"):
             between = True
         t1 = j
@@ -260,6 +244,27 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
                        or a.tokens[t1].norm in ("и", "в", "по", "о", "في", "من", "بين", "و")):
         t1 -= 1
     return t1
+
+
+def _ar_stop(a, kind: str, j: int, h0: int, h1: int, last: int, between: bool, lex: dict) -> bool:
+    """Where an Arabic title stops at token ``j``."""
+    n = a.tokens[j].norm
+    if ("\u064b" in a.word(j) or "\u064c" in a.word(j)) and a.tokens[h0].norm.startswith("ال"):
+        return True  # tanween after a definite head ("المبادرة زخمًا"): a word of the clause, not of the title
+    if j == h1 + 1 and (a.tokens[h0].norm.startswith(_DEFINITE) or h1 > h0 and a.tokens[h1].norm.startswith("ال")) \
+            and not _ar_continues(a, j, lex):
+        return True  # a definite head takes no indefinite genitive: "الخطة مجالات محددة", "مذكرة التفاهم يمكن"
+    if j > h1 + 1 and a.at("given_names", j) is not None and kind in ("org", "event") and not between \
+            and a.tokens[j - 1].norm.startswith(_DEFINITE):
+        return True  # "الأمين العام لمجلس التعاون ... محمد البديوي": the name of the person who heads it
+    if n.startswith("و") and not between and a.at("waw", j) is None:
+        return True
+    if n.startswith("وو") and not between and j > h1 + 1:
+        return True  # "مجلس الأمن السيبراني ... ووزارة الخزانة": a second name joined by و
+    if n.startswith("بال") and not between and a.tokens[j - 1].norm not in _RELATED:
+        return True  # "في بيان مشترك بالتقدم": the object of a verb, not the title (but "المتعلقة بالجريمة")
+    definite = n.startswith(_DEFINITE) or j in lex or n[:1].isdigit()
+    return not definite and j > h1 + 1 and not between and not _leads_to_definite(a, j, last, lex)
 
 
 def _quoted(a, j: int, last: int):

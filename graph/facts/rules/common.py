@@ -141,11 +141,8 @@ def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = N
             cur = None if particle else [j, j]
             j += 1
             continue
-        if ctx.lang == "ru" and cur is not None and n in ("а", "но") and "," in a.gaps[j]:
-            break  # "укреплять взаимодействие, а регулярные встречи помогут ...": a clause of its own
-        if ctx.lang == "ar" and cur is not None and "،" in a.gaps[j] and (
-                "\u064b" in a.word(j) or a.tokens[j].norm.startswith(("مذكر", "مشير", "مؤكد", "مشدد", "لافت"))):
-            break  # "...، مذكّراً بأن": a participle of the speaker, not the thing called for
+        if cur is not None and _new_clause(ctx, j):
+            break
         if ctx.lang == "ru" and cur is not None and n == "и" and "," in a.gaps[j]:
             spans.append(cur)  # "..., и оказание технической помощи"
             cur = None
@@ -185,6 +182,18 @@ def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = N
         if s1 >= s0 and a.date_at(s0) is None and not single:
             out.append((s0, s1))
     return out
+
+
+def _new_clause(ctx: Context, j: int) -> bool:
+    """A clause of its own begins at ``j``: "укреплять взаимодействие, а регулярные встречи ...";
+    "...، مذكّراً بأن" (a participle of the speaker, not the thing called for)."""
+    a = ctx.a
+    n = a.tokens[j].norm
+    if ctx.lang == "ru":
+        return n in ("а", "но") and "," in a.gaps[j]
+    if ctx.lang == "ar":
+        return "،" in a.gaps[j] and ("\u064b" in a.word(j) or n.startswith(("مذكر", "مشير", "مؤكد", "مشدد", "لافت")))
+    return False
 
 
 def _object_stop(a, j: int) -> bool:
