@@ -54,8 +54,12 @@ def find_titles(a) -> None:
                 if span is None:
                     continue
                 t0, t1, generic = span
-                if inside is not None and (kind == "org" or inside.type in ("InternationalOrganization", "Forum")
-                                           and inside.first < h0):
+                # "the 13th Internet Governance Forum", "XIX заседание Форума ШОС": a numbered meeting of a forum
+                numbered = kind == "event" and inside is not None and t0 < inside.first and any(
+                    a.at("ordinals", k) is not None or re.match(r"^\d+(st|nd|rd|th)?$|^[ivxlc]+$", a.tokens[k].norm)
+                    for k in range(t0, inside.first))
+                if inside is not None and not numbered and (kind == "org" or inside.type in (
+                        "InternationalOrganization", "Forum") and inside.first < h0):
                     # a known entity ("مجلس التعاون") unless the title runs well past it
                     # ("مجلس الأمن السيبراني لحكومة دولة الإمارات" is not the lexicon's "مجلس الأمن")
                     if kind != "org" or t1 <= inside.last + 1 or inside.first < t0:
