@@ -166,7 +166,8 @@ def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
         else:
             ok = (a.at("premodifiers", j) is not None or _ORDINAL.match(n) or a.hyphen_before(t0) or a.hyphen_before(j)
                   or (a.capitalized(j) or w.isupper()) and a.at("stops:en", j) is None and not a.titlecase(j)
-                  and (a.at("name_stops", j) is None or kind == "org") or j in lex)
+                  and (a.at("name_stops", j) is None or kind == "org" or kind == "instrument" and len(n) > 4)
+                  or j in lex)  # "the ASEAN Cybersecurity Cooperation Strategy"
             possessive = w.islower() and w.endswith("s") and a.gaps[t0].strip() in ("'", "\u2019")
             ok = ok or possessive  # "the Quad leaders' summit", "BRICS foreign ministers' meeting"
             if not ok and w.islower() and j - 1 >= first and not a.clause_break(j) and (
