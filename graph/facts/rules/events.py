@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import coordinated, agents, date_near, places, triggers
+from cdkg.graph.facts.rules.common import body_by_noun, coordinated, agents, date_near, places, triggers
 
 _PARTICIPANT_TYPES = ("State", "InternationalOrganization", "Organization", "Forum")
 
@@ -199,8 +199,13 @@ def chaired_by(ctx: Context, sent: Sentence) -> None:
                 things = [m for m in sent.of("event") if m.last < p0] or (
                     [ctx.main_event] if ctx.main_event is not None else [])
             else:
+                # "Ambassador Ana Novak, who has chaired the OEWG", "Buky Carmeli, who heads the National Cyber
+                # Security Authority", "Houlin Zhao, who has run the union"
                 things = [m for m in sent.mentions if m.kind in ("event", "entity", "org") and m.first > p1
-                          and m.first - p1 <= 4 and (m.kind == "event" or m.type in ("Forum", "InternationalOrganization"))]
+                          and m.first - p1 <= 4 and (m.kind in ("event", "org") or m.type in ("Forum", "InternationalOrganization"))]
+                if not things:
+                    ref = body_by_noun(ctx, p1 + 1)
+                    things = [ref] if ref is not None else []
             if not things:
                 continue
             thing = things[-1] if after else things[0]
