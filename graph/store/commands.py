@@ -58,6 +58,10 @@ def register(subparsers) -> None:
     serve.add_argument("--timeout", type=float, default=30.0, help="query timeout in seconds (default 30)")
     serve.add_argument("--limit", type=int, default=10000,
                        help="most result rows (or triples) one answer returns (default 10000)")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="queries run at once, each in its own engine process (default: cores, 2 to 8)")
+    serve.add_argument("--queue", type=int, default=64,
+                       help="requests that may wait for an engine; past that 503 + Retry-After (default 64)")
     serve.set_defaults(func=_serve)
 
     push = subparsers.add_parser(
@@ -118,10 +122,11 @@ def _register_generators(subparsers) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     """``cdkg serve``: run until interrupted."""
-    from cdkg.graph.store.serve import serve_forever
+    from cdkg.graph.store.serve import DEFAULT_WORKERS, serve_forever
 
     serve_forever(args.store or default_store(), host=args.host, port=args.port,
-                  allow_update=args.allow_update, timeout=args.timeout, limit=args.limit)
+                  allow_update=args.allow_update, timeout=args.timeout, limit=args.limit,
+                  workers=args.workers or DEFAULT_WORKERS, queue=args.queue)
     return 0
 
 
