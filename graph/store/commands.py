@@ -62,6 +62,10 @@ def register(subparsers) -> None:
                        help="queries run at once, each in its own engine process (default: cores, 2 to 8)")
     serve.add_argument("--queue", type=int, default=64,
                        help="requests that may wait for an engine; past that 503 + Retry-After (default 64)")
+    serve.add_argument("--documents", type=Path, default=None,
+                       help="folder of the documents' text files, for the evidence pages (default: data/documents)")
+    serve.add_argument("--base-iri", default=None,
+                       help="namespace of the graph's IRIs, served at /id/ (default https://w3id.org/cdkg/id/)")
     serve.set_defaults(func=_serve)
 
     push = subparsers.add_parser(
@@ -123,10 +127,12 @@ def _register_generators(subparsers) -> None:
 def _serve(args: argparse.Namespace) -> int:
     """``cdkg serve``: run until interrupted."""
     from cdkg.graph.store.serve import DEFAULT_WORKERS, serve_forever
+    from cdkg.paths import documents_dir
 
     serve_forever(args.store or default_store(), host=args.host, port=args.port,
                   allow_update=args.allow_update, timeout=args.timeout, limit=args.limit,
-                  workers=args.workers or DEFAULT_WORKERS, queue=args.queue)
+                  workers=args.workers or DEFAULT_WORKERS, queue=args.queue, base_iri=args.base_iri,
+                  documents=args.documents or documents_dir())
     return 0
 
 

@@ -23,6 +23,7 @@ from cdkg.errors import CdkgError
 from cdkg.graph.store.endpoint import Front
 from cdkg.graph.store.engine import Pool
 from cdkg.graph.store.store import Store
+from cdkg.namespaces import ID
 
 __all__ = ["Server", "serve_forever", "DEFAULT_WORKERS"]
 
@@ -55,7 +56,8 @@ class Server:
 
     def __init__(self, store: Path, host: str = "127.0.0.1", port: int = 7878,
                  allow_update: bool = False, timeout: float = 30.0, limit: int = 10000,
-                 workers: int = DEFAULT_WORKERS, queue: int = 64, pages=None):
+                 workers: int = DEFAULT_WORKERS, queue: int = 64, base_iri: str | None = None,
+                 documents: Path | None = None, review=None):
         store = Path(store)
         if not (store / "CURRENT").exists():
             raise CdkgError(f"{store}: not an Oxigraph store folder (run `cdkg build` first)")
@@ -75,8 +77,11 @@ class Server:
                                  read_write=allow_update)
             except RuntimeError as exc:
                 raise CdkgError(f"{store}: the query engine did not start ({str(exc)[:200]})") from None
+            from cdkg.graph.web.pages import Workbench
+
+            self.workbench = Workbench(self.pool, base_iri or str(ID), documents, review)
             try:
-                self.front = Front((host, port), self.pool, allow_update, timeout, limit, pages=pages)
+                self.front = Front((host, port), self.pool, allow_update, timeout, limit, pages=self.workbench)
             except OSError as exc:
                 raise CdkgError(f"{host}:{port}: cannot listen there ({exc.strerror or exc})") from None
         except BaseException:
@@ -98,6 +103,7 @@ class Server:
         --------
         >>> import tempfile
         >>> from cdkg.graph.store.store import Store
+from cdkg.namespaces import ID
         >>> folder = Path(tempfile.mkdtemp()) / "store"
         >>> Store.open(folder).close()
         >>> from cdkg.graph.store.remote import Endpoint
@@ -135,7 +141,7 @@ class Server:
 
 def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False,
                   timeout: float = 30.0, limit: int = 10000, workers: int = DEFAULT_WORKERS,
-                  queue: int = 64) -> None:
+                  queue: int = 64, base_iri: str | None = None, documents: Path | None = None) -> None:
     """Serve until Ctrl-C or SIGTERM, printing the endpoint URL first.
 
     Parameters
@@ -156,6 +162,10 @@ def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_
         Queries run at once (engine worker processes).
     queue : int
         Requests that may wait for a worker; past that the answer is 503 with Retry-After.
+    base_iri : str, optional
+        The namespace of the graph's IRIs, served at ``/id/`` (default ``https://w3id.org/cdkg/id/``).
+    documents : Path, optional
+        The documents folder the evidence pages read the texts from.
 
     Examples
     --------
@@ -166,15 +176,16 @@ def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_
     """
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"cdkg serve: warning: listening on {host}, not only on this machine", file=sys.stderr)
-    server = Server(store, host, port, allow_update, timeout, limit, workers, queue)
+    server = Server(store, host, port, allow_update, timeout, limit, workers, queue, base_iri, documents)
 
     def stop(signum, frame):
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)
     mode = "read-write" if allow_update else "read-only snapshot"
+    root = server.url.rsplit("/", 1)[0]
     print(f"cdkg serve: {store} at {server.url} (update: {server.update_url}; {mode}, "
-          f"timeout {timeout:g} s, limit {limit} rows, {server.pool.size} engines); Ctrl-C stops", flush=True)
+          f"timeout {timeout:g} s, limit {limit} rows, {server.pool.size} engines); workbench at {root}/; Ctrl-C stops", flush=True)
     try:
         server.front.serve_forever()
     except KeyboardInterrupt:
