@@ -197,7 +197,8 @@ class _Answer:
 CORS = {"Access-Control-Allow-Origin": "*",
         "Access-Control-Expose-Headers": "X-Cdkg-Limit, X-Cdkg-Truncated, Retry-After"}
 PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-             "Access-Control-Allow-Headers": "Accept, Content-Type", "Access-Control-Max-Age": "86400"}
+             "Access-Control-Allow-Headers": "Accept, Content-Type", "Access-Control-Max-Age": "86400",
+             "Access-Control-Allow-Private-Network": "true"}
 
 
 class Front(ThreadingHTTPServer):

@@ -67,6 +67,15 @@ def render(title: str, body: str, lang: str = "en", head: str = "", script: str 
                                script=script).encode("utf-8")
 
 
+def script_json(value) -> str:
+    """JSON safe inside a ``<script>`` element (no ``<``, so no ``</script>``).
+
+    >>> print(script_json({"a": "</script>"}))
+    {"a": "\\u003c/script>"}
+    """
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
+
+
 def _local(iri: str) -> str:
     """The last segment of an IRI (a label of last resort).
 
@@ -244,7 +253,7 @@ class Workbench:
                                      'The endpoint is at <code>/sparql</code>.</p>')
         body = (f'<main class="query-page"><aside><h2>Query library</h2>{note}'
                 f'<ul id="library">{"".join(items)}</ul></aside><section id="yasgui"></section></main>'
-                f'<script type="application/json" id="prefixes">{e(json.dumps(prefixes))}</script>')
+                f'<script type="application/json" id="prefixes">{script_json(prefixes)}</script>')
         head = ('<link rel="stylesheet" href="/static/vendor/yasgui/yasgui.min.css">'
                 '<script src="/static/vendor/yasgui/yasgui.min.js"></script>') if installed else ""
         return _Answer(200, "text/html; charset=utf-8",
