@@ -103,7 +103,6 @@ class Server:
         --------
         >>> import tempfile
         >>> from cdkg.graph.store.store import Store
-from cdkg.namespaces import ID
         >>> folder = Path(tempfile.mkdtemp()) / "store"
         >>> Store.open(folder).close()
         >>> from cdkg.graph.store.remote import Endpoint
