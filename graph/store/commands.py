@@ -66,7 +66,24 @@ def register(subparsers) -> None:
                        help="folder of the documents' text files, for the evidence pages (default: data/documents)")
     serve.add_argument("--base-iri", default=None,
                        help="namespace of the graph's IRIs, served at /id/ (default https://w3id.org/cdkg/id/)")
+    serve.add_argument("--review", action="store_true",
+                       help="let reviewers accept, reject or correct facts on the evidence pages "
+                            "(token printed at start, or CDKG_REVIEW_TOKEN)")
+    serve.add_argument("--reviews", type=Path, default=None,
+                       help="the reviews file (default: reviews.trig beside the store)")
     serve.set_defaults(func=_serve)
+
+    review = subparsers.add_parser("review", help="reviews of extracted facts (made with cdkg serve --review)")
+    review_commands = review.add_subparsers(dest="review_command", required=True)
+    export = review_commands.add_parser(
+        "export", help="write accepted and corrected facts as reference-facts files (for cdkg evaluate)",
+        description="Write the facts whose latest review accepted or corrected them, one "
+                    "<document>.gold.json per document, in the reference-facts format of the corpus.")
+    export.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
+    export.add_argument("--reviews", type=Path, default=None,
+                        help="the reviews file (default: reviews.trig beside the store)")
+    export.add_argument("--out", type=Path, required=True, help="folder to write the .gold.json files into")
+    export.set_defaults(func=_review_export)
 
     push = subparsers.add_parser(
         "push", help="send the graph, named graphs included, to a remote SPARQL store",
@@ -132,7 +149,19 @@ def _serve(args: argparse.Namespace) -> int:
     serve_forever(args.store or default_store(), host=args.host, port=args.port,
                   allow_update=args.allow_update, timeout=args.timeout, limit=args.limit,
                   workers=args.workers or DEFAULT_WORKERS, queue=args.queue, base_iri=args.base_iri,
-                  documents=args.documents or documents_dir())
+                  documents=args.documents or documents_dir(), review=args.review, reviews=args.reviews)
+    return 0
+
+
+def _review_export(args: argparse.Namespace) -> int:
+    """``cdkg review export``: one line per file written."""
+    from cdkg.graph.web.review import export
+
+    store = args.store or default_store()
+    written = export(store, args.reviews or Path(store).parent / "reviews.trig", args.out)
+    for path in written:
+        print(path)
+    print(f"cdkg review export: {len(written)} reference-facts file(s) in {args.out}", flush=True)
     return 0
 
 

@@ -72,9 +72,12 @@ class Server:
         self._thread: threading.Thread | None = None
         try:
             location = store if allow_update else _snapshot(store, self.workdir)
+            if review is not None and review.path.exists():
+                with Store.open(location) as opened:  # the reviews so far, into the served snapshot
+                    opened.load_file(review.path, format="trig")
             try:
                 self.pool = Pool(location, workers=workers, queue=queue, timeout=timeout, limit=limit,
-                                 read_write=allow_update)
+                                 read_write=allow_update or review is not None)
             except RuntimeError as exc:
                 raise CdkgError(f"{store}: the query engine did not start ({str(exc)[:200]})") from None
             from cdkg.graph.web.pages import Workbench
@@ -140,7 +143,8 @@ class Server:
 
 def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False,
                   timeout: float = 30.0, limit: int = 10000, workers: int = DEFAULT_WORKERS,
-                  queue: int = 64, base_iri: str | None = None, documents: Path | None = None) -> None:
+                  queue: int = 64, base_iri: str | None = None, documents: Path | None = None,
+                  review: bool = False, reviews: Path | None = None) -> None:
     """Serve until Ctrl-C or SIGTERM, printing the endpoint URL first.
 
     Parameters
@@ -165,6 +169,10 @@ def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_
         The namespace of the graph's IRIs, served at ``/id/`` (default ``https://w3id.org/cdkg/id/``).
     documents : Path, optional
         The documents folder the evidence pages read the texts from.
+    review : bool
+        Let reviewers accept, reject or correct facts on the evidence pages (one engine then).
+    reviews : Path, optional
+        The reviews file (default ``reviews.trig`` beside the store).
 
     Examples
     --------
@@ -175,7 +183,14 @@ def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_
     """
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"cdkg serve: warning: listening on {host}, not only on this machine", file=sys.stderr)
-    server = Server(store, host, port, allow_update, timeout, limit, workers, queue, base_iri, documents)
+    reviewer = None
+    if review:
+        from cdkg.graph.web.review import Reviews, token_from_env
+
+        token, from_env = token_from_env()
+        reviewer = Reviews(Path(reviews) if reviews else Path(store).parent / "reviews.trig", token)
+    server = Server(store, host, port, allow_update, timeout, limit, workers, queue, base_iri, documents,
+                    reviewer)
 
     def stop(signum, frame):
         raise KeyboardInterrupt
@@ -184,7 +199,10 @@ def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_
     mode = "read-write" if allow_update else "read-only snapshot"
     root = server.url.rsplit("/", 1)[0]
     print(f"cdkg serve: {store} at {server.url} (update: {server.update_url}; {mode}, "
-          f"timeout {timeout:g} s, limit {limit} rows, {server.pool.size} engines); workbench at {root}/; Ctrl-C stops", flush=True)
+          f"timeout {timeout:g} s, limit {limit} rows, {server.pool.size} engine(s)); workbench at {root}/; Ctrl-C stops", flush=True)
+    if reviewer is not None:
+        shown = "from CDKG_REVIEW_TOKEN" if from_env else reviewer.token
+        print(f"cdkg serve: review on; reviews in {reviewer.path}; token {shown}", flush=True)
     try:
         server.front.serve_forever()
     except KeyboardInterrupt:

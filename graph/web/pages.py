@@ -130,7 +130,7 @@ class Workbench:
                 if self.review is None:
                     answer = _Answer.text(403, "review is off: start `cdkg serve --review` to review facts")
                 else:
-                    answer = self.review.handle(handler, self._body(handler))
+                    answer = self.review.handle(handler, self._body(handler), self)
             else:
                 return False
         except PageError as exc:
