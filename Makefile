@@ -78,6 +78,7 @@ docs: install
 bench: install
 	$(CDKG) bench run
 	$(CDKG) bench views --documents 1000 10000
+	$(CDKG) bench serve
 
 clean:
 	rm -rf $(BUILD)

@@ -59,7 +59,7 @@ def register(subparsers) -> None:
     serve.add_argument("--limit", type=int, default=10000,
                        help="most result rows (or triples) one answer returns (default 10000)")
     serve.add_argument("--workers", type=int, default=None,
-                       help="queries run at once, each in its own engine process (default: cores, 2 to 8)")
+                       help="queries run at once, each in its own engine process (default: cores, 4 to 8)")
     serve.add_argument("--queue", type=int, default=64,
                        help="requests that may wait for an engine; past that 503 + Retry-After (default 64)")
     serve.add_argument("--documents", type=Path, default=None,

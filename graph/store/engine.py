@@ -5,7 +5,10 @@ A query cannot be stopped inside Oxigraph once it runs, so each query runs in a 
 <cdkg.graph.store.store.Store>` and answers one request at a time over its stdin/stdout pipes. A
 query past the timeout is ended by killing its worker (SIGKILL) and starting a fresh one, so no
 core stays busy after the timeout. Workers have no port: only the front end reaches them, and the
-row limit is applied inside the worker, before anything is serialized.
+row limit is applied inside the worker, before anything is serialized. A query still running
+after `SLOW_AFTER` seconds has its engine lowered to the least CPU priority (nice 19), so that
+short queries keep their latency beside it; the engine gets its priority back (or is replaced)
+when the query ends.
 
 Workers end with the front end: the kernel kills them when it dies (``PR_SET_PDEATHSIG``, set
 from one long-lived spawner thread, since the signal follows the thread that forked), and a
@@ -57,17 +60,41 @@ def _die_with_parent(parent: int):
     return setup
 
 
+#: Seconds after which a running query's engine is lowered to the least CPU priority, so short
+#: queries keep their latency while a long one runs (on a machine with few cores).
+SLOW_AFTER = 1.0
+
+
 class _Worker:
     """One engine process and its pipes."""
 
     def __init__(self, process: subprocess.Popen):
         self.process = process
+        self.demoted = False
+
+    def demote(self) -> None:
+        """Lower this engine to nice 19 (it runs a long query)."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
+            self.demoted = True
+        except OSError:
+            pass
+
+    def restore(self) -> bool:
+        """Back to normal priority; False when the system does not allow it (then retire it)."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, 0)
+            self.demoted = False
+            return True
+        except OSError:
+            return False
 
     def ask(self, request: dict, timeout: float) -> tuple[int, str, dict, bytes]:
         """Send ``request``; the answer, or TimeoutError past ``timeout`` s, EOFError if it died."""
         self.process.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
         self.process.stdin.flush()
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
         out = self.process.stdout.fileno()
         buffer = bytearray()
         header = None
@@ -77,9 +104,14 @@ class _Worker:
                 header, buffer = json.loads(line), bytearray(rest)
             if header is not None and len(buffer) >= header["length"]:
                 return header["status"], header["type"], header["headers"], bytes(buffer[: header["length"]])
-            left = deadline - time.monotonic()
+            now = time.monotonic()
+            left = deadline - now
             if left <= 0:
                 raise TimeoutError
+            if not self.demoted and now - started < SLOW_AFTER:
+                left = min(left, started + SLOW_AFTER - now + 0.001)
+            elif not self.demoted:
+                self.demote()
             ready, _, _ = select.select([out], [], [], left)
             if ready:
                 chunk = os.read(out, 1 << 20)
@@ -193,6 +225,9 @@ class Pool:
                         f"query stopped: timeout of {self.timeout:g} s reached\n".encode()
                 return 503, "text/plain; charset=utf-8", {"Retry-After": "5"}, \
                     b"query stopped: the engine failed\n"
+            if worker.demoted and not worker.restore():
+                self._retire(worker)
+                worker = self._spawn()
             self._idle.put(worker)
             return answer
         finally:

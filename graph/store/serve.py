@@ -27,8 +27,9 @@ from cdkg.namespaces import ID
 
 __all__ = ["Server", "serve_forever", "DEFAULT_WORKERS"]
 
-#: Queries run at once by default: one per core, at least 2, at most 8.
-DEFAULT_WORKERS = max(2, min(8, os.cpu_count() or 2))
+#: Queries run at once by default: one per core, at least 4 (so a few runaway queries, until their
+#: timeout, do not hold every engine), at most 8.
+DEFAULT_WORKERS = max(4, min(8, os.cpu_count() or 4))
 
 
 def _snapshot(store: Path, into: Path) -> Path:
@@ -162,7 +163,7 @@ def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_
     limit : int
         The most rows (or triples) one answer returns.
     workers : int
-        Queries run at once (engine worker processes).
+        Queries run at once (engine worker processes; default one per core, 4 to 8).
     queue : int
         Requests that may wait for a worker; past that the answer is 503 with Retry-After.
     base_iri : str, optional
