@@ -26,30 +26,14 @@ def default_store() -> Path:
     return paths.build_dir() / "store"
 
 
-def register(subparsers) -> None:
-    """Add ``serve``, ``push``, ``link``, ``memberships-import`` and ``lexicon-import`` to ``cdkg``.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        Where the store room's subcommands go (``cdkg.cli.build_parser`` passes its own).
-
-    Returns
-    -------
-    None
-        The subcommands are added to ``subparsers``.
-
-    Examples
-    --------
-    >>> from cdkg.cli import build_parser
-    >>> build_parser().parse_args(["push", "--endpoint", "http://127.0.0.1:7878/update"]).batch
-    500
-    """
+def _add_serve_and_review(subparsers) -> None:
+    """Add ``serve`` and ``review export`` (the workbench's two commands) to ``cdkg``."""
     serve = subparsers.add_parser(
         "serve", help="serve the graph over the SPARQL 1.1 Protocol on loopback",
-        description="Serve the store over the SPARQL 1.1 Protocol (query at /query, update at "
-                    "/update). Read-only unless --allow-update; read-only serving uses a snapshot "
-                    "of the store taken at start, so builds and links can go on meanwhile.")
+        description="Serve the store over the SPARQL 1.1 Protocol (query at /query or /sparql, update "
+                    "at /update) and the research workbench (/, /id/..., /doc/...). Read-only unless "
+                    "--allow-update; read-only serving uses a snapshot of the store taken at start, "
+                    "so builds and links can go on meanwhile.")
     serve.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
@@ -84,6 +68,28 @@ def register(subparsers) -> None:
                         help="the reviews file (default: reviews.trig beside the store)")
     export.add_argument("--out", type=Path, required=True, help="folder to write the .gold.json files into")
     export.set_defaults(func=_review_export)
+
+
+def register(subparsers) -> None:
+    """Add ``serve``, ``push``, ``link``, ``memberships-import`` and ``lexicon-import`` to ``cdkg``.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        Where the store room's subcommands go (``cdkg.cli.build_parser`` passes its own).
+
+    Returns
+    -------
+    None
+        The subcommands are added to ``subparsers``.
+
+    Examples
+    --------
+    >>> from cdkg.cli import build_parser
+    >>> build_parser().parse_args(["push", "--endpoint", "http://127.0.0.1:7878/update"]).batch
+    500
+    """
+    _add_serve_and_review(subparsers)
 
     push = subparsers.add_parser(
         "push", help="send the graph, named graphs included, to a remote SPARQL store",

@@ -29,7 +29,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-__all__ = ["Front"]
+__all__ = ["Front", "Busy"]
+
+
+class Busy(Exception):
+    """All engine workers are busy and the waiting queue is full (the answer is 503)."""
 
 #: Result formats for SELECT/ASK, by media type.
 RESULT_TYPES = {
@@ -233,8 +237,6 @@ class Front(ThreadingHTTPServer):
 
     def engine(self, request: dict) -> _Answer:
         """One request to the engine pool, as an HTTP answer (503 + Retry-After when it is full)."""
-        from cdkg.graph.store.engine import Busy
-
         try:
             status, kind, headers, body = self.pool.run(request)
         except Busy:

@@ -38,13 +38,11 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 
+from cdkg.graph.store.endpoint import Busy
+
 __all__ = ["Pool", "Busy", "answer_request"]
 
 PR_SET_PDEATHSIG = 1
-
-
-class Busy(Exception):
-    """All workers are busy and the waiting queue is full (the front answers 503)."""
 
 
 def _die_with_parent(parent: int):

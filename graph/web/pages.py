@@ -17,29 +17,25 @@ obeys the same timeout, row limit and queue as ``/sparql``. Every text a page sh
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import mimetypes
 import urllib.parse
 from pathlib import Path
-from string import Template
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from cdkg import namespaces
 from cdkg.errors import CdkgError
-from cdkg.graph.store.endpoint import _accepted, _Answer
+from cdkg.graph.store.endpoint import Busy, _accepted, _Answer
 from cdkg.graph.store.sparql import with_values
+from cdkg.graph.web.markup import RQ_DIR, WEB_DIR, PageError, e, local_name as _local, render, script_json
 
 __all__ = ["Workbench", "WEB_DIR", "VENDOR_DIR", "RDF_FORMATS"]
 
-WEB_DIR = Path(__file__).resolve().parent
 VENDOR_DIR = WEB_DIR / "vendor"
 STATIC_DIR = WEB_DIR / "static"
-RQ_DIR = WEB_DIR / "rq"
-TEMPLATE = Template((WEB_DIR / "templates" / "page.html").read_text(encoding="utf-8"))
 
 #: ``?format=`` names and media types of the entity pages' RDF.
 RDF_FORMATS = {"ttl": "text/turtle", "turtle": "text/turtle", "jsonld": "application/ld+json",
@@ -50,40 +46,6 @@ _NEGOTIATED = {"text/html": "html", "application/xhtml+xml": "html", "text/turtl
                "application/n-triples": "application/n-triples"}
 RDF_TYPE = str(namespaces.RDF.type)
 LABELS = {str(namespaces.SKOS.prefLabel), str(namespaces.RDFS.label)}
-e = html.escape
-
-
-class PageError(Exception):
-    """A page that cannot be answered: its HTTP status and one line."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-
-
-def render(title: str, body: str, lang: str = "en", head: str = "", script: str = "") -> bytes:
-    """A whole page from the one template; ``title`` is escaped here, ``body`` must already be."""
-    return TEMPLATE.substitute(title=e(title), lang=e(lang), head=head, body=body,
-                               script=script).encode("utf-8")
-
-
-def script_json(value) -> str:
-    """JSON safe inside a ``<script>`` element (no ``<``, so no ``</script>``).
-
-    >>> print(script_json({"a": "</script>"}))
-    {"a": "\\u003c/script>"}
-    """
-    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
-
-
-def _local(iri: str) -> str:
-    """The last segment of an IRI (a label of last resort).
-
-    >>> _local("https://w3id.org/cdkg/ontology#partyTo"), _local("https://w3id.org/cdkg/id/state/RU")
-    ('partyTo', 'RU')
-    """
-    return iri.rstrip("/#").replace("#", "/").rsplit("/", 1)[-1]
-
 
 class Workbench:
     """The pages handler: ``workbench(handler, method, url)`` answers and returns True, or False.
@@ -153,8 +115,6 @@ class Workbench:
 
     def run(self, text: str, accept: str = "application/sparql-results+json") -> tuple[int, str, bytes]:
         """One query through the engine pool: status, content type, body (`PageError` if busy)."""
-        from cdkg.graph.store.engine import Busy
-
         try:
             status, kind, _, body = self.pool.run({"op": "query", "text": text, "accept": accept})
         except Busy:
@@ -385,123 +345,11 @@ class Workbench:
         return "".join(parts)
 
     # --- evidence pages -----------------------------------------------------------------
+
+    # --- evidence pages -----------------------------------------------------------------
     def evidence(self, rest: str, query: str) -> _Answer:
-        iri = self.base + "doc/" + urllib.parse.unquote(rest)
-        doc = URIRef(iri)
-        meta = self.select("doc-meta", doc=doc)
-        if not meta:
-            raise PageError(404, f"{iri}: no such document in the graph")
-        lang = dict(urllib.parse.parse_qsl(query)).get("lang", "en")
-        lang = lang if lang in ("en", "ar", "ru") else "en"
-        claims = self.select("doc-claims", doc=doc, lang=Literal(lang))
-        fields = {}
-        for r in meta:
-            fields.setdefault(_local(r["p"].value), r["o"])
-        language = fields["language"].value if "language" in fields else ""
-        title = fields["title"].value if "title" in fields else _local(iri)
-        text, problem = self.document_text(fields.get("sourceFile"))
-        body_text, unplaced = highlighted(text, claims) if text is not None else ("", [])
-        reviews = self.review.verdicts() if self.review else {}
-        facts = []
-        for r in claims:
-            key = _local(r["claim"].value)
-            verdict = reviews.get(r["claim"].value)
-            verdict_html = (f' <span class="verdict verdict-{e(verdict[0])}">{e(verdict[0])}'
-                            f'{" → " + e(verdict[1]) if verdict[1] else ""}</span>') if verdict else ""
-            controls = ""
-            if self.review is not None:
-                controls = (f'<span class="review" data-claim="{e(r["claim"].value)}">'
-                            f'<button data-verdict="accepted">accept</button>'
-                            f'<button data-verdict="rejected">reject</button>'
-                            f'<input class="correction" placeholder="corrected object (IRI or value)" dir="auto">'
-                            f'<button data-verdict="corrected">correct</button></span>')
-            facts.append(
-                f'<li class="fact" id="fact-{e(key)}" data-claim="{e(key)}">'
-                f'<a class="to-quote" href="#claim-{e(key)}">¶</a> '
-                f'{self.term_html(r["subject"], r.get("subjectLabel"))} '
-                f'<span class="relation">{e(_local(r["predicate"].value))}</span> '
-                f'{self.term_html(r["object"], r.get("objectLabel"))} '
-                f'<small>{e(r["rule"].value) if "rule" in r else ""} · '
-                f'{e(r["confidence"].value) if "confidence" in r else ""}</small>{verdict_html}{controls}'
-                f'<blockquote dir="auto">{e(r["quote"].value) if "quote" in r else ""}</blockquote></li>')
-        direction = "rtl" if language == "ar" else "ltr"
-        meta_rows = "".join(f'<tr><th>{e(k)}</th><td>{self.term_html(v)}</td></tr>' for k, v in fields.items())
-        warning = f'<p class="warning">{e(problem)}</p>' if problem else ""
-        if unplaced:
-            warning += (f'<p class="warning">{len(unplaced)} quote(s) not found in the current file: '
-                        f'the document changed since the build.</p>')
-        review_bar = ""
-        if self.review is not None:
-            review_bar = ('<form id="reviewer" class="reviewer">Reviewing as <input name="reviewer" '
-                          'placeholder="your name" required> token <input name="token" type="password" '
-                          'placeholder="printed by cdkg serve --review" required></form>')
-        body = (f'<main class="evidence-page"><h1 dir="auto" lang="{e(language)}">{e(title)}</h1>'
-                f'<p class="iri"><code>{e(iri)}</code> · <a href="/id/doc/{e(rest)}">as an entity</a></p>'
-                f'{warning}<table class="meta">{meta_rows}</table>{review_bar}'
-                f'<article class="document-text" lang="{e(language)}" dir="{direction}">{body_text}</article>'
-                f'<section class="facts"><h2>Facts read from this document ({len(claims)})</h2>'
-                f'<ol>{"".join(facts)}</ol></section></main>')
-        return _Answer(200, "text/html; charset=utf-8",
-                       render(title, body, lang=language or "en", script='<script src="/static/evidence.js"></script>'))
+        """The evidence page (`cdkg.graph.web.evidence.evidence_page`)."""
+        from cdkg.graph.web.evidence import evidence_page
 
-    def document_text(self, source) -> tuple[str | None, str]:
-        """The text of the document file ``source`` names (as the build read it), or a problem."""
-        from cdkg.graph.text.documents import read_document
+        return evidence_page(self, rest, query)
 
-        if source is None:
-            return None, "the graph names no source file for this document"
-        name = source.value
-        if self.documents is None:
-            return None, f"no documents folder given (cdkg serve --documents DIR) to show {name}"
-        if Path(name).name != name or name.startswith("."):
-            return None, f"source file name {name!r} is not a plain file name"
-        path = self.documents / name
-        if not path.is_file():
-            return None, f"{path}: the document file is not there (cdkg serve --documents DIR)"
-        try:
-            return read_document(path).text, ""
-        except CdkgError as exc:
-            return None, str(exc)
-
-
-def highlighted(text: str, claims: list[dict]) -> tuple[str, list[str]]:
-    """The document text as escaped HTML, each claim's span in ``<mark>``, an anchor per claim.
-
-    Spans may overlap: the text is cut at every span boundary and each piece is marked with the
-    claims covering it (``data-claims``). A span whose offsets no longer hold its quote is looked
-    for by its quote; a quote not found at all is returned in the second list.
-
-    Examples
-    --------
-    >>> rows = [{"claim": ox.NamedNode("http://e/claim/a"), "start": ox.Literal("0"), "end": ox.Literal("5"),
-    ...          "quote": ox.Literal("A<b>c")}]
-    >>> highlighted("A<b>c d", rows)[0]
-    '<span class="claim-anchor" id="claim-a"></span><mark data-claims="a">A&lt;b&gt;c</mark> d'
-    """
-    spans, unplaced = [], []
-    for r in claims:
-        key = _local(r["claim"].value)
-        quote = r["quote"].value if "quote" in r else None
-        try:
-            start, end = int(r["start"].value), int(r["end"].value)
-        except (KeyError, ValueError):
-            start = end = -1
-        if not (0 <= start < end <= len(text)) or (quote is not None and text[start:end] != quote):
-            found = text.find(quote) if quote else -1
-            if found < 0:
-                unplaced.append(key)
-                continue
-            start, end = found, found + len(quote)
-        spans.append((start, end, key))
-    cuts = sorted({0, len(text), *[s for s, _, _ in spans], *[t for _, t, _ in spans]})
-    out = []
-    anchored = set()
-    for a, b in zip(cuts, cuts[1:]):
-        for s, _, key in spans:
-            if s == a and key not in anchored:
-                anchored.add(key)
-                out.append(f'<span class="claim-anchor" id="claim-{e(key)}"></span>')
-        covering = [key for s, t, key in spans if s <= a and t >= b]
-        piece = e(text[a:b])
-        out.append(f'<mark data-claims="{e(" ".join(covering))}">{piece}</mark>' if covering else piece)
-    return "".join(out), unplaced

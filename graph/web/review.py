@@ -269,6 +269,47 @@ def _label(card: list, language: str, quote: str) -> tuple[str, list[str]]:
     return chosen[2], aliases
 
 
+def _add_fact(documents: dict, row: dict, review: dict, card_of) -> None:
+    """Add one reviewed claim (``row`` of ``claim-detail``) to its document's reference facts."""
+    file = str(row.get("file") or "")
+    language = str(row.get("language") or "")
+    doc = documents.setdefault(file, {"file": file, "title": str(row.get("title") or ""),
+                                      "language": language,
+                                      "published": str(row["issued"]) if row.get("issued") else None,
+                                      "reviewed_by": set(), "entities": {}, "facts": []})
+    doc["reviewed_by"].add(review["reviewer"])
+    sides = []
+    for term in (_to_ox(row["subject"]),
+                 review["value"] if review["value"] is not None else _to_ox(row["object"])):
+        if not isinstance(term, ox.NamedNode):
+            sides.append(term.value)
+            continue
+        entity = _entity(term.value, card_of(term.value), language, str(row.get("quote") or ""))
+        doc["entities"].setdefault(entity["label"], entity)
+        sides.append(entity["label"])
+    fact = {"subject": sides[0], "relation": str(row["predicate"]).rsplit("#", 1)[-1],
+            "object": sides[1], "evidence": str(row.get("quote") or "")}
+    if review["verdict"] == "corrected":
+        fact["corrected"] = True
+    doc["facts"].append(fact)
+
+
+def _entity(iri: str, card: list, language: str, quote: str) -> dict:
+    """A reference-facts entity: label, type, Wikidata QID, aliases (and ISO code for states)."""
+    label, aliases = _label(card, language, quote)
+    types = sorted((o.value.rsplit("#", 1)[-1] for p, o in card if p == RDF + "type"
+                    and o.value.startswith(str(namespaces.CDO))),
+                   key=lambda t: GOLD_TYPES.index(t) if t in GOLD_TYPES else len(GOLD_TYPES))
+    qid = next((o.value.rsplit("/", 1)[-1] for p, o in card if p == str(namespaces.OWL.sameAs)
+                and o.value.startswith(str(namespaces.WD))), None)
+    iso = next((o.value for p, o in card if p == str(namespaces.CDO.iso3166Alpha2)), None)
+    entity = {"label": label or iri.rsplit("/", 1)[-1], "type": types[0] if types else None,
+              "wikidata": qid, "aliases": aliases}
+    if iso:
+        entity["iso3166"] = iso
+    return entity
+
+
 def export(store_path: Path, reviews_path: Path, out: Path) -> list[Path]:
     """Write the accepted and corrected facts as reference-facts files, one per document.
 
@@ -303,42 +344,8 @@ def export(store_path: Path, reviews_path: Path, out: Path) -> list[Path]:
 
         for claim, review in sorted(kept.items()):
             rows = store.query(_rq("claim-detail"), bindings={"claim": URIRef(claim)}, name="claim-detail")
-            if not rows.rows:
-                continue  # the claim is gone from this build
-            row = dict(zip(rows.vars, rows.rows[0]))
-            file = str(row.get("file") or "")
-            language = str(row.get("language") or "")
-            doc = documents.setdefault(file, {"file": file, "title": str(row.get("title") or ""),
-                                              "language": language,
-                                              "published": str(row["issued"]) if row.get("issued") else None,
-                                              "reviewed_by": set(), "entities": {}, "facts": []})
-            doc["reviewed_by"].add(review["reviewer"])
-            sides = []
-            for term in (_to_ox(row["subject"]),
-                         review["value"] if review["value"] is not None else _to_ox(row["object"])):
-                iri = term.value if isinstance(term, ox.NamedNode) else None
-                if iri is None:
-                    sides.append(term.value)
-                    continue
-                card = card_of(iri)
-                label, aliases = _label(card, language, str(row.get("quote") or ""))
-                label = label or iri.rsplit("/", 1)[-1]
-                types = sorted((o.value.rsplit("#", 1)[-1] for p, o in card if p == RDF + "type"
-                                and o.value.startswith(str(namespaces.CDO))),
-                               key=lambda t: GOLD_TYPES.index(t) if t in GOLD_TYPES else len(GOLD_TYPES))
-                qid = next((o.value.rsplit("/", 1)[-1] for p, o in card if p == str(namespaces.OWL.sameAs)
-                            and o.value.startswith(str(namespaces.WD))), None)
-                iso = next((o.value for p, o in card if p == str(namespaces.CDO.iso3166Alpha2)), None)
-                entity = {"label": label, "type": types[0] if types else None, "wikidata": qid, "aliases": aliases}
-                if iso:
-                    entity["iso3166"] = iso
-                doc["entities"].setdefault(label, entity)
-                sides.append(label)
-            fact = {"subject": sides[0], "relation": str(row["predicate"]).rsplit("#", 1)[-1],
-                    "object": sides[1], "evidence": str(row.get("quote") or "")}
-            if review["verdict"] == "corrected":
-                fact["corrected"] = True
-            doc["facts"].append(fact)
+            if rows.rows:  # else the claim is gone from this build
+                _add_fact(documents, dict(zip(rows.vars, rows.rows[0])), review, card_of)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
