@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 CDKG   := $(VENV)/bin/cdkg
 STAMP  := $(VENV)/.installed
 BUILD  ?= build
-YASGUI := graph/web/vendor/yasgui
+YASGUI := graph/web/vendor
 YASGUI_PKG := @zazuko/yasgui@4.6.2
 APT    := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 
@@ -35,12 +35,11 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 # YASGUI for the query page of `cdkg serve`, from the npm registry at install time into an
-# ignored folder (shipped in the wheel, never committed), served locally at /static/vendor/.
+# folder git ignores (all but its README; shipped in the wheel, never committed), served locally at /static/vendor/.
 $(YASGUI)/yasgui.min.js:
 	@command -v npm >/dev/null || { echo "npm is needed to fetch @zazuko/yasgui (apt-get install npm)"; exit 2; }
 	rm -rf $(YASGUI).tmp && mkdir -p $(YASGUI).tmp
 	cd $(YASGUI).tmp && npm pack --silent $(YASGUI_PKG) >/dev/null && tar xzf *.tgz
-	mkdir -p $(YASGUI)
 	cp $(YASGUI).tmp/package/build/yasgui.min.js $(YASGUI).tmp/package/build/yasgui.min.css \
 	   $(YASGUI).tmp/package/package.json $(YASGUI)/
 	rm -rf $(YASGUI).tmp

@@ -21,7 +21,7 @@ from servers import CDKG, CdkgServe  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_DOCS = ROOT / "tests" / "fixtures" / "documents"
-VENDOR = ROOT / "graph" / "web" / "vendor" / "yasgui" / "yasgui.min.js"
+VENDOR = ROOT / "graph" / "web" / "vendor" / "yasgui.min.js"
 HOSTILE = ("Moscow, 3 March 2024. Russia and China signed an agreement on international information "
            "security. <script>window.pwned = 1</script><img src=x onerror=\"window.pwned=2\"> & more.\n")
 
@@ -88,10 +88,10 @@ def offline_page(browser, served, report: dict):
 
 
 def test_yasgui_is_installed_not_committed():
-    assert VENDOR.is_file(), "graph/web/vendor/yasgui is missing: run `make install`"
+    assert VENDOR.is_file(), "graph/web/vendor/yasgui.min.js is missing: run `make install`"
     tracked = subprocess.run(["git", "-C", str(ROOT), "ls-files", "graph/web/vendor"],
                              capture_output=True, text=True).stdout
-    assert tracked == ""
+    assert tracked == "graph/web/vendor/README.md\n"
 
 
 def test_query_page_offline_runs_a_library_query_with_a_parameter(browser, served):

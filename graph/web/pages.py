@@ -160,7 +160,7 @@ class Workbench:
         root, rest = (VENDOR_DIR, rest[len("vendor/"):]) if rest.startswith("vendor/") else (STATIC_DIR, rest)
         target = (root / urllib.parse.unquote(rest)).resolve()
         if root.resolve() not in target.parents or not target.is_file():
-            if root is VENDOR_DIR and not VENDOR_DIR.exists():
+            if root is VENDOR_DIR and not (VENDOR_DIR / "yasgui.min.js").exists():
                 raise PageError(404, "YASGUI is not installed: run `make install` (it fetches @zazuko/yasgui)")
             raise PageError(404, f"no such file: /static/{rest}")
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
@@ -208,14 +208,14 @@ class Workbench:
                          f'<form class="params">{inputs}<button type="submit">Run in a new tab</button>'
                          f'</form></details></li>')
         prefixes = {k: v for k, v in namespaces.PREFIXES.items()}
-        installed = (VENDOR_DIR / "yasgui" / "yasgui.min.js").is_file()
+        installed = (VENDOR_DIR / "yasgui.min.js").is_file()
         note = "" if installed else ('<p class="warning">YASGUI is not installed here: run <code>make install</code>. '
                                      'The endpoint is at <code>/sparql</code>.</p>')
         body = (f'<main class="query-page"><aside><h2>Query library</h2>{note}'
                 f'<ul id="library">{"".join(items)}</ul></aside><section id="yasgui"></section></main>'
                 f'<script type="application/json" id="prefixes">{script_json(prefixes)}</script>')
-        head = ('<link rel="stylesheet" href="/static/vendor/yasgui/yasgui.min.css">'
-                '<script src="/static/vendor/yasgui/yasgui.min.js"></script>') if installed else ""
+        head = ('<link rel="stylesheet" href="/static/vendor/yasgui.min.css">'
+                '<script src="/static/vendor/yasgui.min.js"></script>') if installed else ""
         return _Answer(200, "text/html; charset=utf-8",
                        render("cdkg — SPARQL", body, head=head, script='<script src="/static/query.js"></script>'))
 
