@@ -112,6 +112,18 @@ def test_query_page_offline_runs_a_library_query_with_a_parameter(browser, serve
     rows = page.locator(".yasr tbody tr")
     assert rows.count() >= 1
     assert page.locator(".yasr tbody td").first.get_attribute("dir") == "auto"
+    # a count per state is drawn as bars (the chart is ours: no charting library from the network)
+    page.evaluate("""() => { const tab = window.cdkgYasgui.getTab();
+        tab.getYasqe().setValue('SELECT ?state (COUNT(?i) AS ?n) WHERE { GRAPH ?g { ?state ' +
+            '<https://w3id.org/cdkg/ontology#partyTo> ?i } } GROUP BY ?state ORDER BY DESC(?n)');
+        tab.query(); }""")
+    chart = ".tabPanel.active .yasr .select_chart"
+    page.wait_for_function(f"document.querySelector('{chart}') !== null && "
+                           f"!document.querySelector('{chart}').classList.contains('disabled')")
+    page.locator(chart).click()
+    page.wait_for_selector("svg.cdkg-chart rect")
+    bars = page.locator("svg.cdkg-chart rect").count()
+    assert bars >= 3 and "RU" in page.locator("svg.cdkg-chart").inner_html()
     assert report["blocked"] == [] and report["errors"] == []
     page.close()
 
