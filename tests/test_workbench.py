@@ -195,6 +195,9 @@ def test_entity_rdf_by_accept_and_format(served):
     assert get(served.root + "/id/state/XX")[0] == 404
     assert get(served.root + "/doc/000000")[0] == 404
     assert get(served.root + "/static/../../../etc/passwd")[0] == 404
+    assert get(served.root + "/static/vendor/../../pages.py")[0] == 404
+    assert get(served.root + "/doc/a%3E%20%7B")[0] == 400
+    assert get(served.root + "/id/state/a%3E%20%7B")[0] == 400
 
 
 def test_curl_turtle_parses_in_rdflib(served):

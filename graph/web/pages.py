@@ -97,6 +97,8 @@ class Workbench:
                 return False
         except PageError as exc:
             answer = _Answer.text(exc.status, str(exc))
+        except CdkgError as exc:  # a path that makes no IRI, a bad parameter
+            answer = _Answer.text(400, str(exc))
         handler.send(answer, cors=False)
         return True
 
