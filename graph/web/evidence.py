@@ -76,7 +76,7 @@ def evidence_page(workbench, rest: str, query: str) -> _Answer:
             f'<p class="iri"><code>{e(iri)}</code> · <a href="/id/doc/{e(rest)}">as an entity</a></p>'
             f'{warning}<table class="meta">{meta_rows}</table>{review_bar}'
             f'<article class="document-text" lang="{e(language)}" dir="{direction}">{body_text}</article>'
-            f'<section class="facts"><h2>Facts read from this document ({len(claims)})</h2>'
+            f'<section class="facts" dir="auto"><h2>Facts read from this document ({len(claims)})</h2>'
             f'<ol>{"".join(facts)}</ol></section></main>')
     return _Answer(200, "text/html; charset=utf-8",
                    render(title, body, lang=language or "en", script='<script src="/static/evidence.js"></script>'))

@@ -272,9 +272,7 @@ class Workbench:
                              key=lambda x: (x.language or "", x.value)))
         type_html = ", ".join(self.term_html(r["o"], r.get("label")) for r in types)
         props = [r for r in described if r["p"].value != RDF_TYPE and r["p"].value not in LABELS]
-        prop_rows = "".join(f'<tr><th>{self.term_html(r["p"], r.get("plabel"))}</th>'
-                            f'<td>{self.term_html(r["o"], r.get("label"))}'
-                            f'{self._external(r["o"])}</td></tr>' for r in props)
+        prop_rows = self.properties(props)
         by_relation: dict[str, list[dict]] = {}
         for r in claims:
             by_relation.setdefault(r["predicate"].value, []).append(r)
@@ -287,14 +285,17 @@ class Workbench:
                 evidence = self.href(doc) + f"#claim-{urllib.parse.quote(claim_key)}"
                 date = r["issued"].value if "issued" in r else ""
                 confidence = r["confidence"].value if "confidence" in r else ""
+                parts = (f'<a class="evidence" href="{e(evidence)}">evidence</a>',
+                         self.term_html(r["doc"], r.get("title")), e(date),
+                         f"confidence {e(confidence)}" if confidence else "")
+                meta = " · ".join(part for part in parts if part)
                 items.append(
                     f'<li class="fact" id="fact-{e(claim_key)}">'
                     f'{self.term_html(r["subject"], r.get("subjectLabel"))} '
                     f'<span class="relation">{e(_local(predicate))}</span> '
                     f'{self.term_html(r["object"], r.get("objectLabel"))}'
                     f'<blockquote dir="auto">{e(r["quote"].value) if "quote" in r else ""}</blockquote>'
-                    f'<small><a class="evidence" href="{e(evidence)}">evidence</a> · '
-                    f'{self.term_html(r["doc"], r.get("title"))} · {e(date)} · confidence {e(confidence)}</small></li>')
+                    f'<small>{meta}</small></li>')
             label = rows[0].get("predicateLabel")
             groups.append(f'<section class="relation-group"><h3>{e(label.value if label else _local(predicate))}'
                           f' <small>({len(rows)})</small></h3><ul>{"".join(items)}</ul></section>')
@@ -305,11 +306,24 @@ class Workbench:
         body = (f'<main class="entity"><h1 dir="auto">{e(title)}</h1>'
                 f'<p class="iri"><code>{e(iri)}</code> · {type_html} · labels in {languages} · RDF: {formats}</p>'
                 f'<section><h2>Labels</h2><ul class="labels">{label_rows}</ul></section>'
-                f'<section><h2>Properties</h2><table class="properties">{prop_rows}</table></section>'
-                f'<section><h2>Neighbourhood</h2>{self.neighbourhood(iri, title, claims, incoming, lang)}</section>'
                 f'<section class="facts"><h2>Facts ({len(claims)})</h2>{"".join(groups) or "<p>No extracted facts.</p>"}</section>'
+                f'<section><h2>Neighbourhood</h2>{self.neighbourhood(iri, title, claims, incoming, lang)}</section>'
+                f'<section><h2>Properties</h2><table class="properties">{prop_rows}</table></section>'
                 f'<section><h2>Pointing here</h2><ul class="incoming">{incoming_rows}</ul></section></main>')
         return render(title, body, lang=lang)
+
+    def properties(self, rows: list[dict]) -> str:
+        """One table row per property, its values joined; the morphological forms folded away."""
+        by_property: dict[str, list[dict]] = {}
+        for r in rows:
+            by_property.setdefault(r["p"].value, []).append(r)
+        out = []
+        for prop, values in by_property.items():
+            cells = ", ".join(f'{self.term_html(r["o"], r.get("label"))}{self._external(r["o"])}' for r in values)
+            if prop == str(namespaces.SKOS.hiddenLabel):
+                cells = f"<details><summary>{len(values)} forms</summary>{cells}</details>"
+            out.append(f'<tr><th>{self.term_html(values[0]["p"], values[0].get("plabel"))}</th><td>{cells}</td></tr>')
+        return "".join(out)
 
     def _external(self, term) -> str:
         """A small link to Wikidata for ``wd:`` IRIs."""
