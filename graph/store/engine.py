@@ -61,6 +61,8 @@ def _die_with_parent(parent: int):
 #: Seconds after which a running query's engine is lowered to the least CPU priority, so short
 #: queries keep their latency while a long one runs (on a machine with few cores).
 SLOW_AFTER = 1.0
+#: Seconds an engine may take to start and open the store.
+STARTUP_TIMEOUT = 60.0
 
 
 class _Worker:
@@ -87,7 +89,7 @@ class _Worker:
         except OSError:
             return False
 
-    def ask(self, request: dict, timeout: float) -> tuple[int, str, dict, bytes]:
+    def ask(self, request: dict, timeout: float, demote: bool = True) -> tuple[int, str, dict, bytes]:
         """Send ``request``; the answer, or TimeoutError past ``timeout`` s, EOFError if it died."""
         self.process.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
         self.process.stdin.flush()
@@ -106,9 +108,9 @@ class _Worker:
             left = deadline - now
             if left <= 0:
                 raise TimeoutError
-            if not self.demoted and now - started < SLOW_AFTER:
+            if demote and not self.demoted and now - started < SLOW_AFTER:
                 left = min(left, started + SLOW_AFTER - now + 0.001)
-            elif not self.demoted:
+            elif demote and not self.demoted:
                 self.demote()
             ready, _, _ = select.select([out], [], [], left)
             if ready:
@@ -169,29 +171,45 @@ class Pool:
         self._lock = threading.Lock()
         self.closed = False
         try:
-            for _ in range(self.size):
-                self._idle.put(self._spawn())
-            # the first answer proves the store opens; a failure names the store
-            status, _, _, body = self.run({"op": "query", "text": "ASK {}", "accept": "text/csv"})
-            if status != 200:
-                raise RuntimeError(body.decode("utf-8", "replace").strip())
+            for _ in range(self.size):  # each engine proves it opens the store; a failure names it
+                self._idle.put(self._spawner.submit(self._start).result())
         except BaseException:
             self.close()
             raise
 
-    def _spawn(self) -> _Worker:
+    def _start(self) -> _Worker:
+        """Start one engine and wait until it answers (runs in the spawner thread: see the module)."""
         command = [sys.executable, "-m", "cdkg.graph.store.engine", "--store", str(self.store),
                    "--limit", str(self.limit)] + (["--read-write"] if self.read_write else [])
-        parent = os.getpid()
-
-        def start() -> subprocess.Popen:
-            return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent(parent),
-                                    start_new_session=False)
-        worker = _Worker(self._spawner.submit(start).result())
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent(os.getpid()))
+        worker = _Worker(process)
         with self._lock:
             self._all.add(worker)
+        try:
+            status, _, _, body = worker.ask({"op": "query", "text": "ASK {}", "accept": "text/csv"},
+                                            STARTUP_TIMEOUT, demote=False)
+        except (TimeoutError, EOFError, OSError, ValueError) as exc:
+            self._retire(worker)
+            raise RuntimeError(f"engine did not answer ({type(exc).__name__})") from None
+        if status != 200:
+            self._retire(worker)
+            raise RuntimeError(body.decode("utf-8", "replace").strip())
         return worker
+
+    def _replace(self) -> None:
+        """Start an engine in place of a killed one, in the background; retry while the pool is open."""
+        def replace() -> None:
+            for attempt in range(5):
+                if self.closed:
+                    return
+                try:
+                    self._idle.put(self._start())
+                    return
+                except RuntimeError:
+                    time.sleep(1 + attempt)
+        if not self.closed:
+            self._spawner.submit(replace)
 
     def pids(self) -> list[int]:
         """The process ids of the live workers (for tests and diagnostics)."""
@@ -217,7 +235,7 @@ class Pool:
                 answer = worker.ask(request, left)
             except (TimeoutError, EOFError, OSError, ValueError) as exc:
                 self._retire(worker)
-                self._idle.put(self._spawn())
+                self._replace()
                 if isinstance(exc, TimeoutError):
                     return 503, "text/plain; charset=utf-8", {"Retry-After": "5"}, \
                         f"query stopped: timeout of {self.timeout:g} s reached\n".encode()
@@ -225,8 +243,9 @@ class Pool:
                     b"query stopped: the engine failed\n"
             if worker.demoted and not worker.restore():
                 self._retire(worker)
-                worker = self._spawn()
-            self._idle.put(worker)
+                self._replace()
+            else:
+                self._idle.put(worker)
             return answer
         finally:
             self._slots.release()
