@@ -157,6 +157,9 @@ def test_arabic_document_is_right_to_left(served):
     assert docs
     pages = [get(served.root + d)[2].decode() for d in docs]
     assert any('class="document-text" lang="ar" dir="rtl"' in p for p in pages)
+    assert any('<html lang="ar" dir="rtl">' in p for p in pages)
+    status, _, body = get(served.root + "/id/state/EG?lang=ar")
+    assert status == 200 and '<html lang="ar" dir="rtl">' in body.decode() and "<h1 dir=\"auto\">مصر</h1>" in body.decode()
 
 
 def test_markup_in_a_document_is_shown_as_text(browser, served):

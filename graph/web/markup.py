@@ -25,8 +25,8 @@ class PageError(Exception):
 
 def render(title: str, body: str, lang: str = "en", head: str = "", script: str = "") -> bytes:
     """A whole page from the one template; ``title`` is escaped here, ``body`` must already be."""
-    return TEMPLATE.substitute(title=e(title), lang=e(lang), head=head, body=body,
-                               script=script).encode("utf-8")
+    return TEMPLATE.substitute(title=e(title), lang=e(lang), direction="rtl" if lang == "ar" else "ltr",
+                               head=head, body=body, script=script).encode("utf-8")
 
 
 def script_json(value) -> str:
