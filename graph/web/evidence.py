@@ -56,9 +56,9 @@ def evidence_page(workbench, rest: str, query: str) -> _Answer:
             f'<li class="fact" id="fact-{e(key)}" data-claim="{e(key)}">'
             f'<a class="to-quote" href="#claim-{e(key)}">¶</a> '
             f'{workbench.term_html(r["subject"], r.get("subjectLabel"))} '
-            f'<span class="relation">{e(_local(r["predicate"].value))}</span> '
+            f'<bdi class="relation">{e(_local(r["predicate"].value))}</bdi> '
             f'{workbench.term_html(r["object"], r.get("objectLabel"))} '
-            f'<small>{e(r["rule"].value) if "rule" in r else ""} · '
+            f'<small dir="ltr">{e(r["rule"].value) if "rule" in r else ""} · '
             f'{e(r["confidence"].value) if "confidence" in r else ""}</small>{verdict_html}{controls}'
             f'<blockquote dir="auto">{e(r["quote"].value) if "quote" in r else ""}</blockquote></li>')
     direction = "rtl" if language == "ar" else "ltr"
@@ -76,7 +76,7 @@ def evidence_page(workbench, rest: str, query: str) -> _Answer:
             f'<p class="iri"><code>{e(iri)}</code> · <a href="/id/doc/{e(rest)}">as an entity</a></p>'
             f'{warning}<table class="meta">{meta_rows}</table>{review_bar}'
             f'<article class="document-text" lang="{e(language)}" dir="{direction}">{body_text}</article>'
-            f'<section class="facts" dir="auto"><h2>Facts read from this document ({len(claims)})</h2>'
+            f'<section class="facts"><h2>Facts read from this document ({len(claims)})</h2>'
             f'<ol>{"".join(facts)}</ol></section></main>')
     return _Answer(200, "text/html; charset=utf-8",
                    render(title, body, lang=language or "en", script='<script src="/static/evidence.js"></script>'))

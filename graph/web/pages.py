@@ -292,7 +292,7 @@ class Workbench:
                 items.append(
                     f'<li class="fact" id="fact-{e(claim_key)}">'
                     f'{self.term_html(r["subject"], r.get("subjectLabel"))} '
-                    f'<span class="relation">{e(_local(predicate))}</span> '
+                    f'<bdi class="relation">{e(_local(predicate))}</bdi> '
                     f'{self.term_html(r["object"], r.get("objectLabel"))}'
                     f'<blockquote dir="auto">{e(r["quote"].value) if "quote" in r else ""}</blockquote>'
                     f'<small>{meta}</small></li>')
@@ -300,7 +300,7 @@ class Workbench:
             groups.append(f'<section class="relation-group"><h3>{e(label.value if label else _local(predicate))}'
                           f' <small>({len(rows)})</small></h3><ul>{"".join(items)}</ul></section>')
         incoming_rows = "".join(f'<li>{self.term_html(r["s"], r.get("label"))} '
-                                f'<span class="relation">{e(_local(r["p"].value))}</span></li>' for r in incoming)
+                                f'<bdi class="relation">{e(_local(r["p"].value))}</bdi></li>' for r in incoming)
         languages = " · ".join(f'<a href="?lang={x}">{x}</a>' for x in ("en", "ar", "ru"))
         formats = " · ".join(f'<a href="?format={x}">{x}</a>' for x in ("ttl", "jsonld", "nt"))
         body = (f'<main class="entity"><h1 dir="auto">{e(title)}</h1>'
