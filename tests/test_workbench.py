@@ -245,3 +245,16 @@ def test_bind_refuses_a_bad_parameter(served):
         raise AssertionError("accepted")
     except urllib.error.HTTPError as exc:
         assert exc.code == 400 and b"not an IRI" in exc.read()
+
+
+def test_base_iri_is_configurable(corpus):
+    store, documents = corpus
+    with CdkgServe(store, "--base-iri", "https://w3id.org/cdkg/id/state/", "--documents", str(documents)) as server:
+        root = server.url.rsplit("/", 1)[0]
+        status, _, body = get(root + "/id/RU", "text/turtle")
+        assert status == 200
+        graph = rdflib.Graph().parse(data=body.decode("utf-8"), format="turtle")
+        assert (rdflib.URIRef("https://w3id.org/cdkg/id/state/RU"), rdflib.RDFS.label,
+                rdflib.Literal("Russian Federation", lang="en")) in graph
+        status, _, body = get(root + "/id/CN")
+        assert status == 200 and 'href="/id/RU"' in body.decode()  # links stay on this server
