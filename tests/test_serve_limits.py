@@ -176,3 +176,10 @@ def test_kill_9_of_the_front_ends_the_engines(store):
     with CdkgServe(store):
         pass
     assert not list(store.parent.glob(".cdkg-serve-*"))  # ...the next one removes its leftovers
+
+
+def test_bad_limits_are_one_line_exit_2(store):
+    for option in (["--workers", "0"], ["--queue", "-1"], ["--timeout", "0"]):
+        done = subprocess.run([CDKG, "serve", "--store", str(store), "--port", "0", *option],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, (option, done.stderr)

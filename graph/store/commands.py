@@ -154,7 +154,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     serve_forever(args.store or default_store(), host=args.host, port=args.port,
                   allow_update=args.allow_update, timeout=args.timeout, limit=args.limit,
-                  workers=args.workers or DEFAULT_WORKERS, queue=args.queue, base_iri=args.base_iri,
+                  workers=DEFAULT_WORKERS if args.workers is None else args.workers, queue=args.queue, base_iri=args.base_iri,
                   documents=args.documents or documents_dir(), review=args.review, reviews=args.reviews)
     return 0
 
