@@ -258,3 +258,20 @@ def test_base_iri_is_configurable(corpus):
                 rdflib.Literal("Russian Federation", lang="en")) in graph
         status, _, body = get(root + "/id/CN")
         assert status == 200 and 'href="/id/RU"' in body.decode()  # links stay on this server
+
+
+def test_views_of_the_build_are_served(corpus, tmp_path):
+    store, documents = corpus
+    views = store.parent / "views"
+    views.mkdir(exist_ok=True)
+    done = subprocess.run([CDKG, "view", "instruments", "--lang", "ar", "--store", str(store),
+                           "--out", str(views / "instruments-ar.html")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    (views / "index.html").write_text('<a href="instruments-ar.html">instruments</a>', encoding="utf-8")
+    with CdkgServe(store, "--documents", str(documents)) as server:
+        root = server.url.rsplit("/", 1)[0]
+        status, headers, body = get(root + "/views/")
+        assert status == 200 and headers["Content-Type"].startswith("text/html") and b".html" in body
+        status, _, body = get(root + "/views/instruments-ar.html")
+        assert status == 200 and b"<html" in body
+        assert get(root + "/views/../manifest.json")[0] == 404

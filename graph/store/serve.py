@@ -83,7 +83,7 @@ class Server:
                 raise CdkgError(f"{store}: the query engine did not start ({str(exc)[:200]})") from None
             from cdkg.graph.web.pages import Workbench
 
-            self.workbench = Workbench(self.pool, base_iri or str(ID), documents, review)
+            self.workbench = Workbench(self.pool, base_iri or str(ID), documents, review, views=store.parent / "views")
             try:
                 self.front = Front((host, port), self.pool, allow_update, timeout, limit, pages=self.workbench)
             except OSError as exc:

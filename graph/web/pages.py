@@ -11,6 +11,7 @@ obeys the same timeout, row limit and queue as ``/sparql``. Every text a page sh
   `term_for <cdkg.queries.library.term_for>` and ``VALUES`` binding as ``cdkg query``).
 - ``/id/<path>``: the entity ``<base><path>``; HTML for browsers, Turtle, JSON-LD or N-Triples by
   ``Accept`` or ``?format=ttl|jsonld|nt|html``.
+- ``/views/``: the build's network views (``build/views``, written by ``cdkg view all``).
 - ``/doc/<key>``: the document ``<base>doc/<key>``: its text (read from ``--documents``) with
   every fact's evidence span highlighted and an anchor ``#claim-<key>`` per fact.
 """
@@ -60,10 +61,14 @@ class Workbench:
         The folder holding the documents' text files (``cdo:sourceFile`` names a file in it).
     review : cdkg.graph.web.review.Reviews, optional
         The review store; without it the pages are read-only.
+    views : Path, optional
+        The build's views folder, served at ``/views/``.
     """
 
-    def __init__(self, pool, base_iri: str = str(namespaces.ID), documents: Path | None = None, review=None):
+    def __init__(self, pool, base_iri: str = str(namespaces.ID), documents: Path | None = None, review=None,
+                 views: Path | None = None):
         self.pool = pool
+        self.views = Path(views) if views else None
         self.base = base_iri
         self.documents = Path(documents) if documents else None
         self.review = review
@@ -78,6 +83,8 @@ class Workbench:
                     answer = self.query_page()
                 elif path.startswith("/static/"):
                     answer = self.static(path[len("/static/"):])
+                elif path == "/views" or path.startswith("/views/"):
+                    answer = self.view_file(path[len("/views/"):] or "index.html")
                 elif path == "/library.json":
                     answer = self.library_json()
                 elif path.startswith("/id/"):
@@ -169,6 +176,18 @@ class Workbench:
         if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
             kind += "; charset=utf-8"
         return _Answer(200, kind, target.read_bytes(), {"Cache-Control": "max-age=3600"})
+
+    def view_file(self, rest: str) -> _Answer:
+        """A file of the build's views folder (``cdkg view all``: ``build/views``), as it is on disk."""
+        if self.views is None or not (self.views / "index.html").is_file():
+            raise PageError(404, "no views here: run `cdkg view all` (make run does), then restart cdkg serve")
+        target = (self.views / urllib.parse.unquote(rest)).resolve()
+        if self.views.resolve() not in target.parents or not target.is_file():
+            raise PageError(404, f"no such view: /views/{rest}")
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind.startswith("text/"):
+            kind += "; charset=utf-8"
+        return _Answer(200, kind, target.read_bytes())
 
     def library_entries(self) -> list[dict]:
         """The library queries with summary, parameters and text (quality checks left out)."""
