@@ -260,7 +260,7 @@ def test_base_iri_is_configurable(corpus):
         assert status == 200 and 'href="/id/RU"' in body.decode()  # links stay on this server
 
 
-def test_views_of_the_build_are_served(corpus, tmp_path):
+def test_views_of_the_build_are_served(corpus, browser):
     store, documents = corpus
     views = store.parent / "views"
     views.mkdir(exist_ok=True)
@@ -275,3 +275,15 @@ def test_views_of_the_build_are_served(corpus, tmp_path):
         status, _, body = get(root + "/views/instruments-ar.html")
         assert status == 200 and b"<html" in body
         assert get(root + "/views/../manifest.json")[0] == 404
+        # served, a double-click on a node opens its entity page
+        node = __import__("re").search(r'"id": "(https://w3id.org/cdkg/id/instrument/[^"]+)"', body.decode()).group(1)
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.goto(root + "/views/instruments-ar.html", wait_until="load")
+        page.wait_for_function("window.cdkgSettled === true", timeout=120_000)
+        box = page.evaluate("document.getElementById('mynetwork').getBoundingClientRect().toJSON()")
+        at = page.evaluate(f"window.cdkg.nodePosition({json.dumps(node)})")
+        with page.expect_navigation():
+            page.mouse.dblclick(box["x"] + at["x"], box["y"] + at["y"])
+        assert page.url == root + "/id/" + node.split("/id/", 1)[1]
+        assert page.locator("section.facts").count() == 1
+        page.close()
