@@ -134,6 +134,8 @@ def test_entity_page_for_russia_links_facts_to_highlighted_evidence(browser, ser
     page.goto(served.root + "/id/state/RU", wait_until="load")
     assert page.locator("h1").inner_text() == "Russian Federation"
     assert page.locator('ul.labels li[lang="ar"]').get_attribute("dir") == "auto"
+    assert "http://www.wikidata.org/entity/Q159" in [a.get_attribute("href") for a in page.locator("a.wikidata").all()]
+    assert page.locator("a.iso").get_attribute("href").endswith(":3166:RU")
     facts = page.locator("section.facts li.fact")
     assert facts.count() >= 5
     fact = facts.first

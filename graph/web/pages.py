@@ -338,16 +338,19 @@ class Workbench:
             by_property.setdefault(r["p"].value, []).append(r)
         out = []
         for prop, values in by_property.items():
-            cells = ", ".join(f'{self.term_html(r["o"], r.get("label"))}{self._external(r["o"])}' for r in values)
+            cells = ", ".join(f'{self.term_html(r["o"], r.get("label"))}{self._external(r["o"], prop)}' for r in values)
             if prop == str(namespaces.SKOS.hiddenLabel):
                 cells = f"<details><summary>{len(values)} forms</summary>{cells}</details>"
             out.append(f'<tr><th>{self.term_html(values[0]["p"], values[0].get("plabel"))}</th><td>{cells}</td></tr>')
         return "".join(out)
 
-    def _external(self, term) -> str:
-        """A small link to Wikidata for ``wd:`` IRIs."""
+    def _external(self, term, prop: str = "") -> str:
+        """A small link out: Wikidata for ``wd:`` IRIs, the ISO Online Browsing Platform for ISO 3166 codes."""
         if isinstance(term, ox.NamedNode) and term.value.startswith(str(namespaces.WD)):
             return f' <small><a class="wikidata" href="{e(term.value)}">Wikidata</a></small>'
+        if prop == str(namespaces.CDO.iso3166Alpha2) and isinstance(term, ox.Literal):
+            href = "https://www.iso.org/obp/ui/#iso:code:3166:" + urllib.parse.quote(term.value)
+            return f' <small><a class="iso" href="{e(href)}">ISO 3166</a></small>'
         return ""
 
     def neighbourhood(self, iri: str, title: str, claims: list[dict], incoming: list[dict], lang: str) -> str:
