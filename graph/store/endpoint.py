@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 import urllib.parse
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -234,6 +235,12 @@ class Front(ThreadingHTTPServer):
         self.limit = limit
         self.pages = pages
         super().__init__(address, _Handler)
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away mid-answer is not an error worth a traceback on the terminal."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
     def engine(self, request: dict) -> _Answer:
         """One request to the engine pool, as an HTTP answer (503 + Retry-After when it is full)."""
