@@ -304,6 +304,7 @@ def answer_request(store, request: dict, limit: int) -> tuple[int, str, dict, by
     import pyoxigraph as ox
 
     from cdkg.graph.store import endpoint as ep
+    from cdkg.namespaces import PREFIXES
 
     text = request.get("text", "")
     if request.get("op") == "update":
@@ -334,7 +335,9 @@ def answer_request(store, request: dict, limit: int) -> tuple[int, str, dict, by
             return 406, "text/plain; charset=utf-8", {}, ("graphs available as " + ", ".join(ep.GRAPH_TYPES) + "\n").encode()
         triples = list(islice(answer, limit + 1))
         media = fmt.media_type + ("; charset=utf-8" if fmt != ox.RdfFormat.RDF_XML else "")
-        return _cut(triples, limit, lambda kept: ox.serialize(kept, format=fmt) or b"", media)
+        # Turtle with the vocabularies' prefixes (cdo:, wd:...; not id:, whose local names hold "/")
+        extra = {"prefixes": {k: v for k, v in PREFIXES.items() if k != "id"}} if fmt == ox.RdfFormat.TURTLE else {}
+        return _cut(triples, limit, lambda kept: ox.serialize(kept, format=fmt, **extra) or b"", media)
     except Exception as exc:  # noqa: BLE001 - a bad query or evaluation error is the client's 400
         message = " ".join(str(exc).split()) or type(exc).__name__
         return 400, "text/plain; charset=utf-8", {}, (message + "\n").encode("utf-8")
