@@ -321,6 +321,16 @@
   network.on("zoom", scheduleLabels);
   network.on("dragEnd", scheduleLabels);
 
+  // Served by `cdkg serve` (http, not file://): double-click a node to open its entity page there.
+  function entityPage(id) {
+    var m = typeof id === "string" && /^https:\/\/w3id\.org\/cdkg\/id\/(.+)$/.exec(id);
+    return m && /^https?:$/.test(location.protocol) ? "/id/" + m[1] : null;
+  }
+  network.on("doubleClick", function (params) {
+    var page = entityPage(params.nodes && params.nodes[0]);
+    if (page) { location.href = page; }
+  });
+
   window.cdkgSettled = false;
   network.once("stabilizationIterationsDone", function () {
     network.setOptions({physics: {enabled: false}});
@@ -330,6 +340,7 @@
   });
   if (!allNodes.length) { window.cdkgSettled = true; }
   window.cdkg = {setLanguage: setLanguage, placeLabels: placeLabels, labelOf: function (id) { return labelIn(nodeById[id], lang); }, applyFilters: applyFilters, setSize: setSize,
+                 entityPage: entityPage, nodePosition: function (id) { return network.canvasToDOM(network.getPositions([id])[id]); },
                  nodeCount: allNodes.length, edgeCount: allEdges.length};
   setLanguage(lang);
 })();
