@@ -50,6 +50,13 @@ class CDO(DefinedNamespace):
     Event: URIRef
     Document: URIRef
     Claim: URIRef
+    # dated statements (Wikidata-shaped)
+    DatedStatement: URIRef
+    Signature: URIRef
+    Ratification: URIRef
+    Accession: URIRef
+    EntryIntoForce: URIRef
+    Membership: URIRef
 
     # relations read from documents (the relations of the reference facts)
     signed: URIRef
@@ -74,6 +81,16 @@ class CDO(DefinedNamespace):
     date: URIRef
     validFrom: URIRef
     validTo: URIRef
+    enteredIntoForce: URIRef
+    # qualifiers of dated statements
+    actor: URIRef
+    instrument: URIRef
+    pointInTime: URIRef
+    startTime: URIRef
+    endTime: URIRef
+    place: URIRef
+    atEvent: URIRef
+    representative: URIRef
     # derived
     cooperatesWith: URIRef
     # reference data

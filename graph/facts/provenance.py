@@ -1,5 +1,11 @@
 """Facts -> RDF: each fact as a plain triple plus a ``cdo:Claim`` that says where it comes from.
 
+Signatures, ratifications, accessions, entries into force and memberships are also written as
+dated statements (:func:`statement_triples`): nodes of their own with the actor, the instrument
+or organization, the date, the place, the event and the representative, in the shape of a
+Wikidata statement with qualifiers; the plain ``cdo:signed`` / ``cdo:partyTo`` /
+``cdo:memberOf`` triples stay beside them.
+
 The claim follows ``shared/design``: RDF reification (rdf:subject/predicate/object), PROV-O
 (``prov:wasDerivedFrom`` the document, ``prov:wasGeneratedBy`` the extraction run), a
 confidence and the rule that fired, and a W3C Web Annotation evidence with a
@@ -17,9 +23,9 @@ from rdflib import Graph, Literal, URIRef
 from cdkg import __version__
 from cdkg.graph.facts.extract import DocumentFacts, Fact
 from cdkg.graph.facts.resolve import Entity
-from cdkg.namespaces import CDO, DCTERMS, ID, OA, PROV, RDF, RDFS, SKOS, XSD
+from cdkg.namespaces import CDO, DCTERMS, ID, OA, ORG, PROV, RDF, RDFS, SKOS, XSD
 
-__all__ = ["document_iri", "run_iri", "document_graph", "document_triples", "run_graph"]
+__all__ = ["document_iri", "run_iri", "document_graph", "document_triples", "run_graph", "statement_triples"]
 
 _CONTEXT = 32
 _DATATYPES = {"xsd:date": XSD.date, "xsd:gYear": XSD.gYear, "xsd:gYearMonth": XSD.gYearMonth}
@@ -226,4 +232,141 @@ def document_triples(result: DocumentFacts) -> list[tuple]:
         g.add((pos, RDF.type, OA.TextPositionSelector))
         g.add((pos, OA.start, Literal(fact.start, datatype=XSD.integer)))
         g.add((pos, OA.end, Literal(fact.end, datatype=XSD.integer)))
+    g += statement_triples(result)
     return g
+
+
+#: Rules whose ``partyTo`` facts come from a signing, and words that make an accession a ratification.
+_SIGNING_RULES = {"signing", "signing-party"}
+_ACCESSION_RULES = {"accession"}
+_RATIFY_WORDS = ("ratif", "ратифиц", "صادق", "مصادق", "التصديق", "تصديق")
+
+
+def _statement_iri(doc_sha: str, kind: str, *keys: str) -> URIRef:
+    key = "\x1f".join((doc_sha, kind) + keys)
+    return ID[f"statement/{kind.lower()}/{hashlib.sha1(key.encode('utf-8')).hexdigest()[:20]}"]
+
+
+def _sentence_date(result: DocumentFacts, fact: Fact):
+    """The date written in the sentence of the fact, nearest to its span, as (value, datatype)."""
+    a = result.analysis
+    if a is None or not a.tokens:
+        return None
+    lo = hi = None
+    for first, last in a.sentences:
+        if a.tokens[first].start <= fact.start <= a.tokens[last].end:
+            lo, hi = a.tokens[first].start, a.tokens[last].end
+            break
+    if lo is None:
+        return None
+    found = [dm for _, _, dm in a.dates if lo <= dm.start < hi and not dm.end_value]
+    if not found:
+        return None
+    dm = min(found, key=lambda d: min(abs(d.start - fact.start), abs(d.start - fact.end)))
+    return dm.value, dm.datatype
+
+
+def statement_triples(result: DocumentFacts) -> list[tuple]:
+    """Dated statements of one document, Wikidata-shaped, derived from its facts.
+
+    A ``signed`` fact, or a ``partyTo`` fact of a signing, gives a ``cdo:Signature``; a ``partyTo``
+    of an accession gives a ``cdo:Accession`` (a ``cdo:Ratification`` when the evidence says
+    ratified); ``enteredIntoForce`` gives a ``cdo:EntryIntoForce``; ``memberOf`` a
+    ``cdo:Membership`` (``org:member``, ``org:organization``). Each carries ``cdo:pointInTime``
+    (the instrument's date in this document for a signature, the date in the sentence for the
+    others), ``cdo:atEvent`` and ``cdo:place`` (the event the instrument was adopted at, and where
+    it was held), ``cdo:representative`` (a person of the document who signed it and heads the
+    signing state or organization), and ``prov:wasDerivedFrom`` the document.
+
+    Parameters
+    ----------
+    result : DocumentFacts
+
+    Returns
+    -------
+    list of tuple
+
+    Examples
+    --------
+    >>> from cdkg.graph.facts.extract import DocumentFacts, Fact
+    >>> from cdkg.graph.facts.resolve import Entity
+    >>> from cdkg.graph.text.documents import Document
+    >>> doc = Document.from_text("Ruritania signed the treaty on 3 May 2024.", language="en")
+    >>> ruritania = Entity(iri="https://example.org/ruritania", type="State", label="Ruritania", lang="en")
+    >>> treaty = Entity(iri="https://example.org/treaty", type="Agreement", label="treaty", lang="en")
+    >>> facts = [Fact(ruritania, "partyTo", treaty, 0, 26, 0.8, "signing-party"),
+    ...          Fact(treaty, "date", ("2024-05-03", "xsd:date"), 0, 41, 0.75, "signing-date")]
+    >>> from cdkg.graph.facts.provenance import statement_triples
+    >>> from cdkg.namespaces import CDO
+    >>> triples = statement_triples(DocumentFacts(doc=doc, facts=facts))
+    >>> sorted(str(o) for s, p, o in triples if p in (CDO.actor, CDO.pointInTime))
+    ['2024-05-03', 'https://example.org/ruritania']
+    """
+    doc = result.doc
+    d = document_iri(doc.sha)
+    facts = result.facts
+    dates, events, places, heads, signers = {}, {}, {}, {}, {}
+    for f in facts:
+        o = f.object
+        if f.relation == "date" and not isinstance(o, Entity):
+            dates.setdefault(f.subject.iri, o)
+        elif f.relation == "adoptedAt" and isinstance(o, Entity):
+            events.setdefault(f.subject.iri, o.iri)
+        elif f.relation == "heldIn" and isinstance(o, Entity):
+            places.setdefault(f.subject.iri, o.iri)
+        elif f.relation == "headOf" and isinstance(o, Entity):
+            heads.setdefault(o.iri, []).append(f.subject.iri)
+        elif f.relation == "signed" and isinstance(o, Entity) and f.subject.type == "Person":
+            signers.setdefault(o.iri, []).append(f.subject.iri)
+    out = _Triples()
+    seen = set()
+    for f in facts:
+        o = f.object
+        if f.relation == "enteredIntoForce" and not isinstance(o, Entity):
+            node = _statement_iri(doc.sha, "EntryIntoForce", f.subject.iri, o[0])
+            if node in seen:
+                continue
+            seen.add(node)
+            out.add((node, RDF.type, CDO.EntryIntoForce))
+            out.add((node, CDO.instrument, URIRef(f.subject.iri)))
+            out.add((node, CDO.pointInTime, _object_term(o)))
+            out.add((node, PROV.wasDerivedFrom, d))
+            continue
+        if not isinstance(o, Entity):
+            continue
+        if f.relation == "memberOf":
+            node = _statement_iri(doc.sha, "Membership", f.subject.iri, o.iri)
+            if node not in seen:
+                seen.add(node)
+                out.add((node, RDF.type, CDO.Membership))
+                out.add((node, ORG.member, URIRef(f.subject.iri)))
+                out.add((node, ORG.organization, URIRef(o.iri)))
+                out.add((node, PROV.wasDerivedFrom, d))
+            continue
+        if f.relation == "signed" or f.relation == "partyTo" and f.rule in _SIGNING_RULES:
+            kind, when = CDO.Signature, dates.get(o.iri) or _sentence_date(result, f)
+        elif f.relation == "partyTo" and f.rule in _ACCESSION_RULES:
+            said = doc.text[f.start:f.end].lower()
+            kind = CDO.Ratification if any(w in said for w in _RATIFY_WORDS) else CDO.Accession
+            when = _sentence_date(result, f)
+        else:
+            continue
+        node = _statement_iri(doc.sha, str(kind).rsplit("#", 1)[-1], f.subject.iri, o.iri)
+        if node in seen:
+            continue
+        seen.add(node)
+        out.add((node, RDF.type, kind))
+        out.add((node, CDO.actor, URIRef(f.subject.iri)))
+        out.add((node, CDO.instrument, URIRef(o.iri)))
+        out.add((node, PROV.wasDerivedFrom, d))
+        if when is not None:
+            out.add((node, CDO.pointInTime, _object_term(when)))
+        event = events.get(o.iri)
+        if event is not None:
+            out.add((node, CDO.atEvent, URIRef(event)))
+            if event in places:
+                out.add((node, CDO.place, URIRef(places[event])))
+        if kind == CDO.Signature and f.subject.type != "Person":
+            for person in sorted(set(signers.get(o.iri, ())) & set(heads.get(f.subject.iri, ()))):
+                out.add((node, CDO.representative, URIRef(person)))
+    return out
