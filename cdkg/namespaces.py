@@ -57,6 +57,15 @@ class CDO(DefinedNamespace):
     Accession: URIRef
     EntryIntoForce: URIRef
     Membership: URIRef
+    # offices (W3C ORG posts)
+    Post: URIRef
+    HeadOfStatePost: URIRef
+    HeadOfGovernmentPost: URIRef
+    MinisterPost: URIRef
+    ForeignMinisterPost: URIRef
+    SecretaryGeneralPost: URIRef
+    ChairPost: URIRef
+    AmbassadorPost: URIRef
 
     # relations read from documents (the relations of the reference facts)
     signed: URIRef
@@ -91,6 +100,9 @@ class CDO(DefinedNamespace):
     place: URIRef
     atEvent: URIRef
     representative: URIRef
+    # offices
+    holdsPost: URIRef
+    postIn: URIRef
     # derived
     cooperatesWith: URIRef
     # reference data
