@@ -100,6 +100,12 @@ class CDO(DefinedNamespace):
     place: URIRef
     atEvent: URIRef
     representative: URIRef
+    # stances
+    declined: URIRef
+    opposed: URIRef
+    rejected: URIRef
+    objectedTo: URIRef
+    attributed: URIRef
     # offices
     holdsPost: URIRef
     postIn: URIRef

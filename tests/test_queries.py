@@ -210,7 +210,7 @@ def test_cli_export_keeps_named_graphs(capsys, tmp_path):
     status, _, err = run_cli(capsys, "export", "--format", "nq", "--trig", str(SAMPLE), "--out", str(out_file))
     assert status == 0, err
     graphs = {line.rsplit(" ", 2)[-2] for line in out_file.read_text(encoding="utf-8").splitlines() if line}
-    assert "<https://w3id.org/cdkg/id/graph/lexicon>" in graphs and len(graphs) == 3
+    assert "<https://w3id.org/cdkg/id/graph/lexicon>" in graphs and len(graphs) == 4  # lexicon + 3 documents
 
 
 @pytest.mark.parametrize("argv, message", [
