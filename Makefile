@@ -32,11 +32,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -qq -e '.[test,docs]'
 	@touch $(STAMP)
 
-# Debian packages the tests use: a JRE for the HermiT reasoner, chromium for the views,
+# Debian packages the tests use: a JRE for the HermiT reasoner, a JDK (javac) for the OWL API profile check, chromium for the views,
 # Virtuoso as a second real SPARQL server. Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v javac >/dev/null || missing="$$missing default-jdk-headless"; \
 	command -v chromium >/dev/null || missing="$$missing chromium fonts-dejavu-core"; \
 	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
 	if [ -n "$$missing" ]; then \

@@ -307,3 +307,39 @@ def test_build_command_writes_where_told(tmp_path, capsys):
     assert main(["ontology", "build", "--out", str(out)]) == 0
     assert out.is_file() and "triples written" in capsys.readouterr().out
     assert main(["ontology", "build", "--ttl", str(tmp_path / "none.ttl"), "--out", str(out)]) == 2
+
+
+# --- OWL 2 DL profile: the OWL API (bundled with owlready2) through ontology/ProfileCheck.java ---
+
+needs_jdk = pytest.mark.skipif(
+    shutil.which("javac") is None or shutil.which("java") is None,
+    reason="the OWL API profile check compiles a Java program: `make system-deps` installs default-jdk-headless",
+)
+
+
+@needs_jdk
+def test_committed_owl_is_owl2_dl_by_the_owl_api():
+    from cdkg.ontology.profile import check_profile
+
+    report = check_profile(paths.ONTOLOGY_OWL)
+    assert report.ok, report.text()
+
+
+@needs_jdk
+def test_profile_check_reports_planted_violations(tmp_path):
+    from cdkg.ontology.profile import check_profile
+
+    text = paths.ONTOLOGY_OWL.read_text(encoding="utf-8")
+    literal = 'rdf:resource="http://www.w3.org/2000/01/rdf-schema#Literal"'
+    assert literal in text
+    text = text.replace(literal, 'rdf:resource="http://www.w3.org/2001/XMLSchema#gYear"', 1)
+    anchor = text.index("<rdfs:subClassOf rdf:resource=")
+    text = text[:anchor] + '<rdfs:subClassOf rdf:resource="https://example.org/Undeclared"/>\n    ' + text[anchor:]
+    bad = tmp_path / "bad.owl"
+    bad.write_text(text, encoding="utf-8")
+    report = check_profile(bad)
+    assert not report.ok
+    joined = "\n".join(report.violations)
+    assert "XMLSchema#gYear" in joined and "https://example.org/Undeclared" in joined, joined
+    status = main(["ontology", "profile", "--ontology", str(bad)])
+    assert status == 1
