@@ -45,6 +45,7 @@ class CDO(DefinedNamespace):
     Declaration: URIRef
     Plan: URIRef
     Convention: URIRef
+    Resolution: URIRef
     Principle: URIRef
     Topic: URIRef
     Event: URIRef
@@ -100,6 +101,15 @@ class CDO(DefinedNamespace):
     place: URIRef
     atEvent: URIRef
     representative: URIRef
+    # instruments and forums
+    unSymbol: URIRef
+    cites: URIRef
+    implements: URIRef
+    amends: URIRef
+    supersedes: URIRef
+    protocolOf: URIRef
+    roundOf: URIRef
+    follows: URIRef
     # stances
     declined: URIRef
     opposed: URIRef

@@ -10,7 +10,8 @@ The claim follows ``shared/design``: RDF reification (rdf:subject/predicate/obje
 (``prov:wasDerivedFrom`` the document, ``prov:wasGeneratedBy`` the extraction run), a
 confidence and the rule that fired, and a W3C Web Annotation evidence with a
 TextQuoteSelector (exact, prefix, suffix) and a TextPositionSelector (start, end: offsets into
-the original text, end exclusive). All IRIs derive from content, so a rebuild is identical.
+the original text, end exclusive). All IRIs derive from content, so a rebuild is identical. A known instrument is written under its
+one lexicon IRI (`cdkg.graph.facts.identity`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rdflib import Graph, Literal, URIRef
 
 from cdkg import __version__
 from cdkg.graph.facts.extract import DocumentFacts, Fact
+from cdkg.graph.facts.identity import canonical_instruments
 from cdkg.graph.facts.resolve import Entity
 from cdkg.namespaces import CDO, DCTERMS, ID, OA, ORG, PROV, RDF, RDFS, SKOS, XSD
 
@@ -125,6 +127,7 @@ def document_graph(result: DocumentFacts) -> Graph:
     Examples
     --------
     >>> from cdkg.graph.facts.extract import DocumentFacts, Fact
+from cdkg.graph.facts.identity import canonical_instruments
     >>> from cdkg.graph.facts.resolve import Entity
     >>> from cdkg.graph.text.documents import Document
     >>> doc = Document.from_text("Ruritania signed on 3 May 2024.", language="en")
@@ -169,6 +172,7 @@ def document_triples(result: DocumentFacts) -> list[tuple]:
     Examples
     --------
     >>> from cdkg.graph.facts.extract import DocumentFacts, Fact
+from cdkg.graph.facts.identity import canonical_instruments
     >>> from cdkg.graph.facts.resolve import Entity
     >>> from cdkg.graph.text.documents import Document
     >>> doc = Document.from_text("Ruritania signed on 3 May 2024.", language="en")
@@ -179,6 +183,7 @@ def document_triples(result: DocumentFacts) -> list[tuple]:
     >>> [str(o) for s, p, o in document_triples(result) if str(p).endswith("#exact")]
     ['Ruritania signed on 3 May 2024']
     """
+    result = canonical_instruments(result)
     doc = result.doc
     text = doc.text
     g = _Triples()
@@ -289,6 +294,7 @@ def statement_triples(result: DocumentFacts) -> list[tuple]:
     Examples
     --------
     >>> from cdkg.graph.facts.extract import DocumentFacts, Fact
+from cdkg.graph.facts.identity import canonical_instruments
     >>> from cdkg.graph.facts.resolve import Entity
     >>> from cdkg.graph.text.documents import Document
     >>> doc = Document.from_text("Ruritania signed the treaty on 3 May 2024.", language="en")

@@ -1,0 +1,190 @@
+"""Instrument identity across documents and languages: a document's title of a known instrument
+becomes the instrument's one IRI.
+
+The instruments of ``data/lexicon/instruments.ttl`` (the UN Charter, the Budapest Convention and
+its protocol, the UN Convention against Cybercrime, resolution 70/237 ...) carry labels in
+en/ar/ru, a Wikidata QID where known and a UN document symbol. An instrument a document mints
+is mapped to one of them when
+
+- its title carries the instrument's UN symbol ("resolution A/RES/70/237", "резолюция 70/237");
+- its title words (token keys, so inflection and the Arabic article fold) are one of the
+  instrument's labels, or contain them with at most three words besides ("UN Charter in
+  cyberspace"), none of them an instrument head before the label's words ("Protocol to the
+  Budapest Convention" is not the Convention);
+- its title is cut short ("اتفاقية", "إتفاقية مجلس أوروبا المتعلقة") and, with the few words
+  right after it in the text, names the instrument ("اتفاقية بودابست").
+
+Everything else keeps its minted IRI. The facts are rewritten before they become triples
+(`cdkg.graph.facts.provenance.document_triples`), so every document's facts about the
+instrument meet on one node, whose labels in all three languages are in the lexicon graph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from rdflib import RDF, URIRef
+from rdflib.namespace import OWL, SKOS
+
+from cdkg.graph.facts.context import DocumentFacts
+from cdkg.graph.facts.resolve import Entity
+from cdkg.graph.text.lexicon import load_lexicon
+from cdkg.graph.text.normalize import tokenize
+from cdkg.graph.text.phrases import patterns
+from cdkg.namespaces import CDO, RDFS
+
+__all__ = ["KnownInstrument", "known_instruments", "match_instrument", "canonical_instruments"]
+
+INSTRUMENT_TYPES = ("Instrument", "Agreement", "BilateralAgreement", "MultilateralAgreement", "JointStatement",
+                    "Declaration", "Plan", "Convention", "Resolution")
+_STOP = {"the", "of", "on", "to", "and", "a", "an", "in", "for", "between", "among"}
+_SYMBOL = re.compile(r"(?:[A-Z]/(?:RES/)?)?(\d{2,3}/\d{1,4})\b")
+_WD = "http://www.wikidata.org/entity/"
+
+
+@dataclass(frozen=True)
+class KnownInstrument:
+    """An instrument of the lexicon: IRI, class, preferred labels, label keys, symbol, QID."""
+
+    iri: str
+    type: str
+    labels: dict
+    keys: tuple
+    symbol: str | None
+    wikidata: str | None
+
+
+def _key(text: str) -> frozenset:
+    return frozenset(t.key for t in tokenize(text) if t.key and t.norm not in _STOP)
+
+
+@lru_cache(maxsize=1)
+def _heads() -> frozenset:
+    words = patterns("mentions")["instrument_heads"]
+    return frozenset(k for w in words for k in _key(w))
+
+
+@lru_cache(maxsize=1)
+def known_instruments() -> tuple[KnownInstrument, ...]:
+    """The instruments of the lexicon graph.
+
+    Examples
+    --------
+    >>> names = {k.iri.rsplit("/", 1)[-1] for k in known_instruments()}
+    >>> {"un-charter", "budapest-convention", "a-res-70-237"} <= names
+    True
+    """
+    g = load_lexicon().graph
+    out = []
+    for type_ in INSTRUMENT_TYPES:
+        for s in sorted(set(g.subjects(RDF.type, CDO[type_]))):
+            if not isinstance(s, URIRef):
+                continue
+            labels = {lit.language: str(lit) for lit in g.objects(s, SKOS.prefLabel) if lit.language}
+            keys = {_key(str(lit)) for p in (SKOS.prefLabel, SKOS.altLabel, RDFS.label) for lit in g.objects(s, p)}
+            symbol = g.value(s, CDO.unSymbol)
+            qid = next((str(o)[len(_WD):] for o in g.objects(s, OWL.sameAs) if str(o).startswith(_WD)), None)
+            out.append(KnownInstrument(str(s), type_, labels, tuple(sorted((k for k in keys if k), key=sorted)),
+                                       str(symbol) if symbol else None, qid))
+    return tuple(out)
+
+
+def match_instrument(title: str, after: str = "") -> KnownInstrument | None:
+    """The known instrument a title names, if any (``after``: the text right after the title).
+
+    Parameters
+    ----------
+    title : str
+        The instrument's title as the document gives it.
+    after : str
+        The words that follow the title in the text, for a bare head word ("اتفاقية" + "بودابست").
+
+    Returns
+    -------
+    KnownInstrument or None
+
+    Examples
+    --------
+    >>> match_instrument("Будапештской конвенции").iri.rsplit("/", 1)[-1]
+    'budapest-convention'
+    >>> match_instrument("UN Charter in cyberspace").iri.rsplit("/", 1)[-1]
+    'un-charter'
+    >>> match_instrument("resolution A/RES/70/237").iri.rsplit("/", 1)[-1]
+    'a-res-70-237'
+    >>> match_instrument("Second Additional Protocol to the Budapest Convention").iri.rsplit("/", 1)[-1]
+    'budapest-second-protocol'
+    >>> match_instrument("Protocol to the Budapest Convention") is None
+    True
+    >>> match_instrument("اتفاقية", after=" بودابست بشأن").iri.rsplit("/", 1)[-1]
+    'budapest-convention'
+    """
+    known = known_instruments()
+    for m in _SYMBOL.finditer(title):
+        for k in known:
+            if k.symbol and k.symbol.endswith("/" + m.group(1)):
+                return k
+    words = _key(title)
+    if not words:
+        return None
+    order = [t.key for t in tokenize(title)]
+    best, size = None, 0
+    for k in known:
+        for key in k.keys:
+            if key == words:
+                return k
+            extra = words - key
+            if len(key) < 2 or not key < words or len(extra) > 3 or len(key) <= size:
+                continue
+            first = min(order.index(w) for w in key if w in order)
+            if not set(order[:first]) & extra & _heads():  # "Protocol to the X Convention" is not X
+                best, size = k, len(key)
+    if best is not None:
+        return best
+    if after and words & _heads():  # a title cut short: its words and the next few name the instrument
+        near = _key(" ".join(after.split()[:4])) | words
+        for k in known:
+            if any(len(key) >= 2 and words < key and key <= near for key in k.keys):
+                return k
+    return None
+
+
+def canonical_instruments(result: DocumentFacts) -> DocumentFacts:
+    """The document's facts with every known instrument under its one lexicon IRI.
+
+    Parameters
+    ----------
+    result : DocumentFacts
+
+    Returns
+    -------
+    DocumentFacts
+        A copy; ``result`` itself is unchanged. Unknown instruments keep their minted IRI.
+    """
+    text = result.doc.text
+    mapped: dict[str, Entity] = {}
+    for fact in result.facts:
+        for e in (fact.subject, fact.object):
+            if not isinstance(e, Entity) or e.type not in INSTRUMENT_TYPES or not e.minted or e.iri in mapped:
+                continue
+            at = text.find(e.label, fact.start, fact.end + 1) if e.label else -1
+            after = text[at + len(e.label):at + len(e.label) + 60] if at >= 0 else text[fact.end:fact.end + 60]
+            k = match_instrument(e.label, after)
+            if k is not None:
+                lang = result.doc.language if result.doc.language in k.labels else "en"
+                mapped[e.iri] = Entity(k.iri, e.type, k.labels.get(lang, e.label), lang, k.wikidata)
+    if not mapped:
+        return result
+    swap = lambda e: mapped.get(e.iri, e) if isinstance(e, Entity) else e  # noqa: E731
+    facts = [replace(f, subject=swap(f.subject), object=swap(f.object)) for f in result.facts]
+    seen, unique = set(), []
+    for f in sorted(facts, key=lambda f: -f.confidence):
+        key = (f.subject.iri, f.relation, f.object.iri if isinstance(f.object, Entity) else f.object)
+        if key in seen or isinstance(f.object, Entity) and f.object.iri == f.subject.iri:
+            continue
+        seen.add(key)
+        unique.append(f)
+    facts = sorted(unique, key=lambda f: (f.start, f.relation, f.subject.iri, str(f.object)))
+    entities = {e.iri: e for e in (swap(x) for x in result.entities.values())}
+    return replace(result, facts=facts, entities=entities)
