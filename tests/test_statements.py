@@ -121,3 +121,21 @@ def test_one_query_reads_document_signatures_with_linked_memberships(tmp_path):
     assert all(str(r["date"]) == "2021-11-19" for r in rows)
     # Uzbekistan's CSTO membership of 2006-2012 had ended by 2021, and suspension is not membership
     assert ("UZ", "CSTO", "2006-08-16") not in got
+
+
+@pytest.mark.parametrize("text, lang, value", [
+    ("The Budapest Convention entered into force on 1 July 2004.", "en", "2004-07-01"),
+    ("Соглашение о сотрудничестве в области обеспечения международной информационной безопасности вступило в силу "
+     "2 июня 2011 года.", "ru", "2011-06-02"),
+    ("ودخلت اتفاقية بودابست حيز التنفيذ في 1 يوليو 2004.", "ar", "2004-07-01"),
+])
+def test_entry_into_force_is_a_dated_statement(gazetteer, text, lang, value):
+    found, _ = statements(gazetteer, text, lang)
+    entries = {k: v for k, v in found.items() if k[0] == "EntryIntoForce"}
+    assert [str(v) for v in entries.values()] == [value]
+
+
+def test_a_date_of_another_clause_does_not_date_an_entry_into_force(gazetteer):
+    found, _ = statements(gazetteer, "Japan and Singapore signed a memorandum of cooperation on 18 September 2017; "
+                          "it will enter into force later.", "en")
+    assert not [k for k in found if k[0] == "EntryIntoForce"]
