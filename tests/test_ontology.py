@@ -68,6 +68,25 @@ def test_every_term_has_real_labels_in_en_ar_ru_and_a_definition(ontology):
         assert CYRILLIC.search(labels["ru"]), f"cdo:{name}: Russian label not in Cyrillic: {labels['ru']}"
         definitions = [d for d in ontology.objects(term, SKOS.definition) if d.language == "en"]
         assert definitions and len(str(definitions[0])) > 20, f"cdo:{name} has no English definition"
+        by_lang = {d.language: str(d) for d in ontology.objects(term, SKOS.definition)}
+        assert ARABIC.search(by_lang.get("ar", "")), f"cdo:{name} has no Arabic definition"
+        assert CYRILLIC.search(by_lang.get("ru", "")), f"cdo:{name} has no Russian definition"
+
+
+@pytest.mark.parametrize("term, wikidata", [
+    ("pointInTime", "P585"), ("startTime", "P580"), ("endTime", "P582"), ("place", "P276"), ("memberOf", "P463"),
+    ("holdsPost", "P39"), ("cites", "P2860"), ("Membership", "P463"), ("State", "Q3624078"), ("HeadOfStatePost", "Q48352"),
+])
+def test_new_records_are_aligned_to_wikidata(ontology, term, wikidata):
+    assert (CDO[term], SKOS.closeMatch, rdflib.URIRef("http://www.wikidata.org/entity/" + wikidata)) in ontology
+
+
+@pytest.mark.parametrize("sub, sup", [
+    (CDO.Membership, ORG.Membership), (CDO.Post, ORG.Post), (CDO.holdsPost, ORG.holds), (CDO.postIn, ORG.postIn),
+    (CDO.DatedStatement, PROV.Entity),
+])
+def test_statements_and_posts_specialise_org_and_prov(ontology, sub, sup):
+    assert (sub, RDFS.subClassOf, sup) in ontology or (sub, RDFS.subPropertyOf, sup) in ontology
 
 
 def test_header_has_version_license_and_imports_nothing(ontology):
