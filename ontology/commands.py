@@ -142,17 +142,7 @@ def register(subparsers) -> None:
     )
     check.set_defaults(func=_check)
 
-    profile = commands.add_parser(
-        "profile",
-        help="OWL 2 DL profile check of ontology/cdo.owl with the OWL API (needs a JDK)",
-        description="Compile ontology/ProfileCheck.java against the OWL API jar bundled with owlready2 and "
-        "check the ontology against the OWL 2 DL profile (and the OWL 2 datatype map). Exit 0 no violation, "
-        "1 violations (listed), 2 error.",
-    )
-    profile.add_argument("--ontology", type=Path, default=None,
-                         help="ontology file (RDF/XML or Turtle; default: ontology/cdo.owl)")
-    profile.set_defaults(func=_profile)
-
+    _register_profile(commands)
     docs = commands.add_parser(
         "docs",
         help="write the ontology's HTML documentation (pyLODE) to docs/ontology/index.html",
@@ -173,6 +163,19 @@ def register(subparsers) -> None:
     qc.add_argument("--ttl", type=Path, default=None, help="Turtle source (default: ontology/cdo.ttl)")
     qc.set_defaults(func=_qc)
     _register_validate(subparsers)
+
+
+def _register_profile(commands) -> None:
+    profile = commands.add_parser(
+        "profile",
+        help="OWL 2 DL profile check of ontology/cdo.owl with the OWL API (needs a JDK)",
+        description="Compile ontology/ProfileCheck.java against the OWL API jar bundled with owlready2 and "
+        "check the ontology against the OWL 2 DL profile (and the OWL 2 datatype map). Exit 0 no violation, "
+        "1 violations (listed), 2 error.",
+    )
+    profile.add_argument("--ontology", type=Path, default=None,
+                         help="ontology file (RDF/XML or Turtle; default: ontology/cdo.owl)")
+    profile.set_defaults(func=_profile)
 
 
 def _register_validate(subparsers) -> None:

@@ -127,7 +127,6 @@ def document_graph(result: DocumentFacts) -> Graph:
     Examples
     --------
     >>> from cdkg.graph.facts.extract import DocumentFacts, Fact
-from cdkg.graph.facts.identity import canonical_instruments
     >>> from cdkg.graph.facts.resolve import Entity
     >>> from cdkg.graph.text.documents import Document
     >>> doc = Document.from_text("Ruritania signed on 3 May 2024.", language="en")
@@ -144,6 +143,24 @@ from cdkg.graph.facts.identity import canonical_instruments
     for triple in document_triples(result):
         g.add(triple)
     return g
+
+
+def _document_metadata(g, doc, d: URIRef, lang: str) -> None:
+    """The document's own triples: types, title, language, file, date, publisher and source."""
+    g.add((d, RDF.type, CDO.Document))
+    g.add((d, RDF.type, PROV.Entity))
+    g.add((d, DCTERMS.title, Literal(doc.title, lang=lang)))
+    g.add((d, RDFS.label, Literal(doc.title, lang=lang)))
+    g.add((d, DCTERMS.language, Literal(lang)))
+    g.add((d, CDO.sourceFile, Literal(doc.name)))
+    published = doc.published
+    if published:
+        dtype = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(published), XSD.date)
+        g.add((d, DCTERMS.issued, Literal(published, datatype=dtype)))
+    for key, prop in (("publisher", DCTERMS.publisher), ("source", CDO.sourceAgency),
+                      ("source_url", DCTERMS.source)):
+        if doc.meta.get(key):
+            g.add((d, prop, Literal(str(doc.meta[key]))))
 
 
 class _Triples(list):
@@ -172,7 +189,6 @@ def document_triples(result: DocumentFacts) -> list[tuple]:
     Examples
     --------
     >>> from cdkg.graph.facts.extract import DocumentFacts, Fact
-from cdkg.graph.facts.identity import canonical_instruments
     >>> from cdkg.graph.facts.resolve import Entity
     >>> from cdkg.graph.text.documents import Document
     >>> doc = Document.from_text("Ruritania signed on 3 May 2024.", language="en")
@@ -189,20 +205,7 @@ from cdkg.graph.facts.identity import canonical_instruments
     g = _Triples()
     d = document_iri(doc.sha)
     lang = doc.language
-    g.add((d, RDF.type, CDO.Document))
-    g.add((d, RDF.type, PROV.Entity))
-    g.add((d, DCTERMS.title, Literal(doc.title, lang=lang)))
-    g.add((d, RDFS.label, Literal(doc.title, lang=lang)))
-    g.add((d, DCTERMS.language, Literal(lang)))
-    g.add((d, CDO.sourceFile, Literal(doc.name)))
-    published = doc.published
-    if published:
-        dtype = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(published), XSD.date)
-        g.add((d, DCTERMS.issued, Literal(published, datatype=dtype)))
-    for key, prop in (("publisher", DCTERMS.publisher), ("source", CDO.sourceAgency),
-                      ("source_url", DCTERMS.source)):
-        if doc.meta.get(key):
-            g.add((d, prop, Literal(str(doc.meta[key]))))
+    _document_metadata(g, doc, d, lang)
     used = {f.subject.iri for f in result.facts} | {f.object.iri for f in result.facts if isinstance(f.object, Entity)}
     for entity in result.entities.values():
         if entity.minted and entity.iri in used:
@@ -271,6 +274,36 @@ def _sentence_date(result: DocumentFacts, fact: Fact):
     return dm.value, dm.datatype
 
 
+def _qualifiers(facts):
+    """What qualifies a document's statements: instrument dates, the events instruments were
+    adopted at, the places of events, who heads what, and the persons who signed each instrument."""
+    dates, events, places, heads, signers = {}, {}, {}, {}, {}
+    for f in facts:
+        o = f.object
+        if f.relation == "date" and not isinstance(o, Entity):
+            dates.setdefault(f.subject.iri, o)
+        elif f.relation == "adoptedAt" and isinstance(o, Entity):
+            events.setdefault(f.subject.iri, o.iri)
+        elif f.relation == "heldIn" and isinstance(o, Entity):
+            places.setdefault(f.subject.iri, o.iri)
+        elif f.relation == "headOf" and isinstance(o, Entity):
+            heads.setdefault(o.iri, []).append(f.subject.iri)
+        elif f.relation == "signed" and isinstance(o, Entity) and f.subject.type == "Person":
+            signers.setdefault(o.iri, []).append(f.subject.iri)
+    return dates, events, places, heads, signers
+
+
+def _simple_statement(out, seen: set, node: URIRef, doc: URIRef, kind: URIRef, pairs) -> None:
+    """A statement node of ``kind`` with ``pairs`` of (property, value), once per node."""
+    if node in seen:
+        return
+    seen.add(node)
+    out.add((node, RDF.type, kind))
+    for prop, value in pairs:
+        out.add((node, prop, value))
+    out.add((node, PROV.wasDerivedFrom, doc))
+
+
 def statement_triples(result: DocumentFacts) -> list[tuple]:
     """Dated statements of one document, Wikidata-shaped, derived from its facts.
 
@@ -294,7 +327,6 @@ def statement_triples(result: DocumentFacts) -> list[tuple]:
     Examples
     --------
     >>> from cdkg.graph.facts.extract import DocumentFacts, Fact
-from cdkg.graph.facts.identity import canonical_instruments
     >>> from cdkg.graph.facts.resolve import Entity
     >>> from cdkg.graph.text.documents import Document
     >>> doc = Document.from_text("Ruritania signed the treaty on 3 May 2024.", language="en")
@@ -310,44 +342,21 @@ from cdkg.graph.facts.identity import canonical_instruments
     """
     doc = result.doc
     d = document_iri(doc.sha)
-    facts = result.facts
-    dates, events, places, heads, signers = {}, {}, {}, {}, {}
-    for f in facts:
-        o = f.object
-        if f.relation == "date" and not isinstance(o, Entity):
-            dates.setdefault(f.subject.iri, o)
-        elif f.relation == "adoptedAt" and isinstance(o, Entity):
-            events.setdefault(f.subject.iri, o.iri)
-        elif f.relation == "heldIn" and isinstance(o, Entity):
-            places.setdefault(f.subject.iri, o.iri)
-        elif f.relation == "headOf" and isinstance(o, Entity):
-            heads.setdefault(o.iri, []).append(f.subject.iri)
-        elif f.relation == "signed" and isinstance(o, Entity) and f.subject.type == "Person":
-            signers.setdefault(o.iri, []).append(f.subject.iri)
+    dates, events, places, heads, signers = _qualifiers(result.facts)
     out = _Triples()
     seen = set()
-    for f in facts:
+    for f in result.facts:
         o = f.object
         if f.relation == "enteredIntoForce" and not isinstance(o, Entity):
-            node = _statement_iri(doc.sha, "EntryIntoForce", f.subject.iri, o[0])
-            if node in seen:
-                continue
-            seen.add(node)
-            out.add((node, RDF.type, CDO.EntryIntoForce))
-            out.add((node, CDO.instrument, URIRef(f.subject.iri)))
-            out.add((node, CDO.pointInTime, _object_term(o)))
-            out.add((node, PROV.wasDerivedFrom, d))
+            _simple_statement(out, seen, _statement_iri(doc.sha, "EntryIntoForce", f.subject.iri, o[0]), d,
+                              CDO.EntryIntoForce, ((CDO.instrument, URIRef(f.subject.iri)),
+                                                   (CDO.pointInTime, _object_term(o))))
             continue
         if not isinstance(o, Entity):
             continue
         if f.relation == "memberOf":
-            node = _statement_iri(doc.sha, "Membership", f.subject.iri, o.iri)
-            if node not in seen:
-                seen.add(node)
-                out.add((node, RDF.type, CDO.Membership))
-                out.add((node, ORG.member, URIRef(f.subject.iri)))
-                out.add((node, ORG.organization, URIRef(o.iri)))
-                out.add((node, PROV.wasDerivedFrom, d))
+            _simple_statement(out, seen, _statement_iri(doc.sha, "Membership", f.subject.iri, o.iri), d,
+                              CDO.Membership, ((ORG.member, URIRef(f.subject.iri)), (ORG.organization, URIRef(o.iri))))
             continue
         if f.relation == "signed" or f.relation == "partyTo" and f.rule in _SIGNING_RULES:
             kind, when = CDO.Signature, dates.get(o.iri) or _sentence_date(result, f)
@@ -358,21 +367,14 @@ from cdkg.graph.facts.identity import canonical_instruments
         else:
             continue
         node = _statement_iri(doc.sha, str(kind).rsplit("#", 1)[-1], f.subject.iri, o.iri)
-        if node in seen:
-            continue
-        seen.add(node)
-        out.add((node, RDF.type, kind))
-        out.add((node, CDO.actor, URIRef(f.subject.iri)))
-        out.add((node, CDO.instrument, URIRef(o.iri)))
-        out.add((node, PROV.wasDerivedFrom, d))
+        pairs = [(CDO.actor, URIRef(f.subject.iri)), (CDO.instrument, URIRef(o.iri))]
         if when is not None:
-            out.add((node, CDO.pointInTime, _object_term(when)))
+            pairs.append((CDO.pointInTime, _object_term(when)))
         event = events.get(o.iri)
         if event is not None:
-            out.add((node, CDO.atEvent, URIRef(event)))
-            if event in places:
-                out.add((node, CDO.place, URIRef(places[event])))
+            pairs += [(CDO.atEvent, URIRef(event))] + ([(CDO.place, URIRef(places[event]))] if event in places else [])
         if kind == CDO.Signature and f.subject.type != "Person":
-            for person in sorted(set(signers.get(o.iri, ())) & set(heads.get(f.subject.iri, ()))):
-                out.add((node, CDO.representative, URIRef(person)))
+            pairs += [(CDO.representative, URIRef(p))
+                      for p in sorted(set(signers.get(o.iri, ())) & set(heads.get(f.subject.iri, ())))]
+        _simple_statement(out, seen, node, d, kind, pairs)
     return out
