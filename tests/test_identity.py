@@ -77,3 +77,23 @@ def test_query_output_names_the_language_of_a_fallback_label(capsys):
     assert "Kazakhstan [" not in out
     assert cli.main(["query", "signatures-and-ratifications", "--trig", str(sample), "--lang", "ar"]) == 0
     assert "كازاخستان" in capsys.readouterr().out
+
+
+def test_an_unknown_agreement_is_one_node_in_three_languages_by_parties_date_and_topic(gazetteer):
+    texts = [("Russia and Uzbekistan signed an intergovernmental agreement on cooperation in the field of "
+              "international information security on 19 November 2021.", "en"),
+             ("وقعت روسيا وأوزبكستان في 19 نوفمبر 2021 اتفاقية حكومية دولية حول التعاون في مجال أمن المعلومات الدولي.",
+              "ar"),
+             ("Россия и Узбекистан 19 ноября 2021 года подписали межправительственное соглашение о сотрудничестве "
+              "в области обеспечения международной информационной безопасности.", "ru")]
+    found = [instruments(gazetteer, text, lang) for text, lang in texts]
+    assert found[0] == found[1] == found[2] and len(found[0]) == 1
+    assert str(next(iter(found[0]))).startswith(str(ID["instrument/key/"]))
+    # another date, or no topic or period in the title: not the same node
+    other = instruments(gazetteer, texts[0][0].replace("19 November", "20 November"), "en")
+    assert other != found[0]
+    plain = instruments(gazetteer, "Russia and Uzbekistan signed an agreement on 19 November 2021.", "en")
+    assert plain and not str(next(iter(plain))).startswith(str(ID["instrument/key/"]))
+    g = document_graph(extract_facts(Document.from_text(texts[1][0], language="ar"), gazetteer))
+    node = next(iter(found[0]))
+    assert not list(g.objects(node, SKOS.prefLabel)) and list(g.objects(node, SKOS.altLabel))

@@ -14,13 +14,20 @@ is mapped to one of them when
 - its title is cut short ("اتفاقية", "إتفاقية مجلس أوروبا المتعلقة") and, with the few words
   right after it in the text, names the instrument ("اتفاقية بودابست").
 
-Everything else keeps its minted IRI. The facts are rewritten before they become triples
+An instrument the lexicon does not know gets, when the document names at least two states as its
+parties, its full date, and the topics its title names (or its period of validity), an IRI keyed by
+type, parties, date, topics and period (``id:instrument/key/...``): the same intergovernmental
+agreement reported in Arabic, English and Russian is one node, while two plans the same two
+states signed the same day for different periods stay two. Its labels are then written as
+``skos:altLabel`` (one title per document and language). Everything else keeps its minted IRI.
+The facts are rewritten before they become triples
 (`cdkg.graph.facts.provenance.document_triples`), so every document's facts about the
 instrument meet on one node, whose labels in all three languages are in the lexicon graph.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -33,9 +40,13 @@ from cdkg.graph.facts.resolve import Entity
 from cdkg.graph.text.lexicon import load_lexicon
 from cdkg.graph.text.normalize import tokenize
 from cdkg.graph.text.phrases import patterns
-from cdkg.namespaces import CDO, RDFS
+from cdkg.namespaces import CDO, ID, RDFS
 
-__all__ = ["KnownInstrument", "known_instruments", "match_instrument", "canonical_instruments"]
+__all__ = ["KnownInstrument", "known_instruments", "match_instrument", "instrument_key", "canonical_instruments",
+           "KEYED"]
+
+#: Where instruments keyed by type, parties, date and topics live.
+KEYED = str(ID["instrument/key/"])
 
 INSTRUMENT_TYPES = ("Instrument", "Agreement", "BilateralAgreement", "MultilateralAgreement", "JointStatement",
                     "Declaration", "Plan", "Convention", "Resolution")
@@ -150,6 +161,40 @@ def match_instrument(title: str, after: str = "") -> KnownInstrument | None:
     return None
 
 
+def instrument_key(result: DocumentFacts, e: Entity) -> str | None:
+    """The cross-language key of a minted instrument: type, state parties, full date, topics of
+    its title and period, when the document gives two parties, the date and a topic or period.
+
+    Parameters
+    ----------
+    result : DocumentFacts
+        The document's facts (and analysis, for the topics inside the title).
+    e : Entity
+        The instrument.
+
+    Returns
+    -------
+    str or None
+        A hex digest, or None when the document does not say enough.
+    """
+    parties = sorted({f.subject.iri for f in result.facts if f.relation in ("partyTo", "signed")
+                      and isinstance(f.object, Entity) and f.object.iri == e.iri and f.subject.type == "State"})
+    dates = sorted(f.object[0] for f in result.facts if f.relation == "date" and f.subject.iri == e.iri
+                   and not isinstance(f.object, Entity) and f.object[1] == "xsd:date")
+    period = sorted(f"{f.relation}={f.object[0]}" for f in result.facts if f.subject.iri == e.iri
+                    and f.relation in ("validFrom", "validTo") and not isinstance(f.object, Entity))
+    topics = set()
+    a = result.analysis
+    for m in (a.mentions if a is not None else []):
+        if m.kind == "instrument" and m.text == e.label:
+            topics |= {o.entry.iri for o in a.mentions if o.kind == "entity" and o.type == "Topic"
+                       and m.first <= o.first and o.last <= m.last}
+    if len(parties) < 2 or not dates or not (topics or period):
+        return None
+    key = "\x1f".join([e.type, " ".join(parties), dates[0], " ".join(sorted(topics)), " ".join(period)])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
 def canonical_instruments(result: DocumentFacts) -> DocumentFacts:
     """The document's facts with every known instrument under its one lexicon IRI.
 
@@ -174,6 +219,10 @@ def canonical_instruments(result: DocumentFacts) -> DocumentFacts:
             if k is not None:
                 lang = result.doc.language if result.doc.language in k.labels else "en"
                 mapped[e.iri] = Entity(k.iri, e.type, k.labels.get(lang, e.label), lang, k.wikidata)
+                continue
+            key = instrument_key(result, e)
+            if key is not None:
+                mapped[e.iri] = Entity(KEYED + key, e.type, e.label, e.lang, minted=True)
     if not mapped:
         return result
     swap = lambda e: mapped.get(e.iri, e) if isinstance(e, Entity) else e  # noqa: E731

@@ -23,7 +23,7 @@ from rdflib import Graph, Literal, URIRef
 
 from cdkg import __version__
 from cdkg.graph.facts.extract import DocumentFacts, Fact
-from cdkg.graph.facts.identity import canonical_instruments
+from cdkg.graph.facts.identity import KEYED, canonical_instruments
 from cdkg.graph.facts.resolve import Entity
 from cdkg.namespaces import CDO, DCTERMS, ID, OA, ORG, PROV, RDF, RDFS, SKOS, XSD
 
@@ -212,7 +212,9 @@ def document_triples(result: DocumentFacts) -> list[tuple]:
             e = URIRef(entity.iri)
             g.add((e, RDF.type, CDO[entity.type]))
             g.add((e, RDFS.label, Literal(entity.label, lang=entity.lang)))
-            g.add((e, SKOS.prefLabel, Literal(entity.label, lang=entity.lang)))
+            # an instrument keyed across documents has one title per document: none is preferred
+            label_kind = SKOS.altLabel if entity.iri.startswith(KEYED) else SKOS.prefLabel
+            g.add((e, label_kind, Literal(entity.label, lang=entity.lang)))
     g += run_graph()
     run = run_iri()
     for fact in result.facts:
