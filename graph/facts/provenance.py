@@ -286,8 +286,8 @@ def _qualifiers(facts):
             dates.setdefault(f.subject.iri, o)
         elif f.relation == "adoptedAt" and isinstance(o, Entity):
             events.setdefault(f.subject.iri, o.iri)
-        elif f.relation == "heldIn" and isinstance(o, Entity):
-            places.setdefault(f.subject.iri, o.iri)
+        elif f.relation == "heldIn" and isinstance(o, Entity) and o.type == "Place":
+            places.setdefault(f.subject.iri, o.iri)  # a state as venue stays out of cdo:place (range cdo:Place)
         elif f.relation == "headOf" and isinstance(o, Entity):
             heads.setdefault(o.iri, []).append(f.subject.iri)
         elif f.relation == "signed" and isinstance(o, Entity) and f.subject.type == "Person":
