@@ -48,7 +48,8 @@ def test_library_has_the_questions_of_the_issue():
                  "qc/claims-without-offsets",
                  # issue 11: dated statements, offices, stances, identity, corroboration
                  "signatures-and-ratifications", "members-when-signed", "offices-held", "stances",
-                 "state-instruments-timeline", "proposals", "instrument-relations", "corroborated-facts"):
+                 "state-instruments-timeline", "proposals", "instrument-relations", "corroborated-facts",
+                 "principles-over-time"):
         assert name in LIBRARY, name
     for query in LIBRARY.values():
         assert query.summary, f"{query.name} has no summary"
