@@ -116,6 +116,7 @@ class CDO(DefinedNamespace):
     rejected: URIRef
     objectedTo: URIRef
     attributed: URIRef
+    expressedConcern: URIRef
     # offices
     holdsPost: URIRef
     postIn: URIRef

@@ -66,3 +66,21 @@ def test_no_stance_in_texts_that_take_none(gazetteer):
             "United Nations Convention against Cybercrime for signature.")
     got = facts_of(gazetteer, Document.from_text(text, language="en"))
     assert not {r for _, r, _ in got} & STANCES
+
+
+def test_concern_in_real_arabic_and_russian_texts(gazetteer):
+    shared = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ru-uz-joint-statement-2021-11-19.ar.txt"
+    if not shared.is_file():
+        pytest.fail(f"missing {shared}")
+    got = extract_facts(read_document(shared), gazetteer).facts
+    concerned = {(f.subject.iri.rsplit("/", 1)[-1], f.object.label) for f in got if f.relation == "expressedConcern"}
+    assert {s for s, _ in concerned} == {"RU", "UZ"}
+    assert all(label.startswith("الإمكانية المتزايدة لاستخدام تكنولوجيا المعلومات") for _, label in concerned)
+    got = extract_facts(tune("t3_01_russia_india_ict_security_consultations_new_delhi.ru.txt"), gazetteer).facts
+    assert {f.subject.iri.rsplit("/", 1)[-1] for f in got if f.relation == "expressedConcern"} == {"RU", "IN"}
+
+
+def test_not_yet_signed_is_declined(gazetteer):
+    got = facts_of(gazetteer, Document.from_text("Brazil has not yet signed the Budapest Convention.", language="en"))
+    declined = [o for s, r, o in got if s == "BR" and r == "declined"]
+    assert len(declined) == 1 and ("BR", "partyTo", declined[0]) not in got

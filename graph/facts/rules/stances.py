@@ -1,5 +1,6 @@
-"""Stances: an actor declined to sign or join, opposed, rejected or objected to something, or
-attributed an incident to another actor; and a negated signing yields no positive fact.
+"""Stances: an actor declined to sign or join, opposed, rejected or objected to something,
+expressed concern about it, or attributed an incident to another actor; and a negated signing
+yields no positive fact.
 
 "Kyiv blames Russia for repeated attacks" -> Ukraine ``attributed`` Russia; "ШОС категорически
 против превращения ИКТ в арену военного противоборства" -> SCO ``opposed`` that; "India
@@ -15,14 +16,15 @@ from functools import lru_cache
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
 from cdkg.graph.facts.rules.common import agents, free_objects
-from cdkg.graph.text.phrases import Phrases, patterns
+from cdkg.graph.text.phrases import Phrases, norms, patterns
 
 #: stance -> relation, in the order they are looked for (a refusal to sign is not a rejection)
 STANCES = {"declined": "declined", "objected": "objectedTo", "attributed": "attributed",
-           "opposed": "opposed", "rejected": "rejected"}
+           "opposed": "opposed", "rejected": "rejected", "concerned": "expressedConcern"}
 _ACTOR_TYPES = ("State", "InternationalOrganization", "Forum", "Organization", "Person")
 _BODY_TYPES = ("InternationalOrganization", "Forum", "Organization")
 _POSITIVE = ("signed", "partyTo", "memberOf")
+_LEADING = norms("about", "over", "at", "by", "with", "بشأن", "إزاء", "حول", "من", "تجاه")
 
 
 @lru_cache(maxsize=1)
@@ -91,8 +93,11 @@ def stance(ctx: Context, sent: Sentence) -> None:
             for we in ctx.actor_entities(w):
                 for o in objects:
                     ctx.add(we, relation, ctx.entity(o), ctx.span(w, pos, o), 0.7, "stance-" + name)
-                if not objects and name in ("opposed", "rejected", "objected"):
-                    for o0, o1 in free_objects(ctx, sent, pos[1] + 1)[:1]:
+                if not objects and name in ("opposed", "rejected", "objected", "concerned"):
+                    start = pos[1] + 1
+                    if start < sent.last and ctx.a.tokens[start].norm in _LEADING:
+                        start += 1  # "concerned about X", "قلقان بشأن X": X
+                    for o0, o1 in free_objects(ctx, sent, start)[:1]:
                         ctx.add(we, relation, ctx.concept(ctx.a.span_text(o0, o1)), ctx.span(w, pos, (o0, o1)),
                                 0.6, "stance-" + name + "-free")
 
