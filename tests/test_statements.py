@@ -139,3 +139,18 @@ def test_a_date_of_another_clause_does_not_date_an_entry_into_force(gazetteer):
     found, _ = statements(gazetteer, "Japan and Singapore signed a memorandum of cooperation on 18 September 2017; "
                           "it will enter into force later.", "en")
     assert not [k for k in found if k[0] == "EntryIntoForce"]
+
+
+def test_the_minister_who_signed_for_a_state_is_its_representative(gazetteer):
+    doc = Document.from_text("The memorandum was signed by Russian Foreign Minister Sergey Lavrov and Egyptian Foreign "
+                             "Minister Sameh Shoukry on 12 April 2021.", language="en")
+    g = Graph()
+    for t in statement_triples(extract_facts(doc, gazetteer)):
+        g.add(t)
+    reps = {}
+    for node in g.subjects(RDF.type, CDO.Signature):
+        actor = str(g.value(node, CDO.actor)).rsplit("/", 1)[-1]
+        rep = g.value(node, CDO.representative)
+        if rep is not None:
+            reps[actor] = str(rep)
+    assert set(reps) == {"RU", "EG"} and reps["RU"].endswith("/sergey-lavrov") and reps["RU"] != reps["EG"]

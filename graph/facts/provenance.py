@@ -278,7 +278,8 @@ def _sentence_date(result: DocumentFacts, fact: Fact):
 
 def _qualifiers(facts):
     """What qualifies a document's statements: instrument dates, the events instruments were
-    adopted at, the places of events, who heads what, and the persons who signed each instrument."""
+    adopted at, the places of events, who heads (or holds a post in) what, and the persons who
+    signed each instrument."""
     dates, events, places, heads, signers = {}, {}, {}, {}, {}
     for f in facts:
         o = f.object
@@ -292,6 +293,10 @@ def _qualifiers(facts):
             heads.setdefault(o.iri, []).append(f.subject.iri)
         elif f.relation == "signed" and isinstance(o, Entity) and f.subject.type == "Person":
             signers.setdefault(o.iri, []).append(f.subject.iri)
+    posts = {f.subject.iri: f.object.iri for f in facts if f.relation == "postIn" and isinstance(f.object, Entity)}
+    for f in facts:  # a minister or ambassador of the state also signs for it
+        if f.relation == "holdsPost" and isinstance(f.object, Entity) and f.object.iri in posts:
+            heads.setdefault(posts[f.object.iri], []).append(f.subject.iri)
     return dates, events, places, heads, signers
 
 
