@@ -40,3 +40,21 @@ def test_the_same_post_in_two_languages_is_one_node_and_a_deputy_holds_none(gaze
     assert ru and ru == en
     got, _ = posts(gazetteer, "Russian Deputy Foreign Minister Sergei Ryabkov spoke at the meeting.", "en")
     assert got == set()
+
+
+def test_a_post_without_its_body_is_reported_by_the_shapes(gazetteer):
+    from rdflib import Graph
+
+    from cdkg.graph.facts.provenance import document_graph
+    from cdkg.namespaces import CDO
+    from cdkg.ontology.shacl import failing_shapes
+
+    doc = Document.from_text("UN Secretary-General Antonio Guterres welcomed the report.", language="en")
+    g = document_graph(extract_facts(doc, gazetteer))
+    assert "cdosh:PostShape" not in failing_shapes(g)
+    post = next(g.subjects(CDO.postIn, None))
+    broken = Graph()
+    for t in g:
+        if t[0] != post or t[1] != CDO.postIn:
+            broken.add(t)
+    assert "cdosh:PostShape" in failing_shapes(broken)
