@@ -97,3 +97,15 @@ def test_an_unknown_agreement_is_one_node_in_three_languages_by_parties_date_and
     g = document_graph(extract_facts(Document.from_text(texts[1][0], language="ar"), gazetteer))
     node = next(iter(found[0]))
     assert not list(g.objects(node, SKOS.prefLabel)) and list(g.objects(node, SKOS.altLabel))
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    ("The OEWG called for the strengthening of confidence-building measures.", "2020-02-14", "UN_OEWG_ICT_2019"),
+    ("The OEWG called for the strengthening of confidence-building measures.", "2023-03-10", "UN_OEWG_ICT"),
+    ("The UN GGE called for the strengthening of confidence-building measures.", "2013-07-01", "UN_GGE_ICT_2012"),
+    ("The UN GGE called for the strengthening of confidence-building measures.", "2024-07-01", "UN_GGE_ICT"),
+])
+def test_a_forum_mention_means_the_round_of_the_documents_year(gazetteer, text, published, expected):
+    doc = Document.from_text(text, language="en", published=published)
+    g = document_graph(extract_facts(doc, gazetteer))
+    assert {str(s).rsplit("/", 1)[-1] for s in g.subjects(CDO.calledFor, None)} == {expected}

@@ -20,7 +20,9 @@ type, parties, date, topics and period (``id:instrument/key/...``): the same int
 agreement reported in Arabic, English and Russian is one node, while two plans the same two
 states signed the same day for different periods stay two. Its labels are then written as
 ``skos:altLabel`` (one title per document and language). Everything else keeps its minted IRI.
-The facts are rewritten before they become triples
+A mention of a forum series (the GGE) or of a group with a fixed mandate (the 2021-2025 OEWG)
+means the round active in the document's year (``data/lexicon/forum-rounds.ttl``: the GGE of
+2012-2013 in a 2013 report, the 2019-2021 OEWG in a 2020 one). The facts are rewritten before they become triples
 (`cdkg.graph.facts.provenance.document_triples`), so every document's facts about the
 instrument meet on one node, whose labels in all three languages are in the lexicon graph.
 """
@@ -40,10 +42,10 @@ from cdkg.graph.facts.resolve import Entity
 from cdkg.graph.text.lexicon import load_lexicon
 from cdkg.graph.text.normalize import tokenize
 from cdkg.graph.text.phrases import patterns
-from cdkg.namespaces import CDO, ID, RDFS
+from cdkg.namespaces import CDO, ID, RDFS, SCHEMA
 
 __all__ = ["KnownInstrument", "known_instruments", "match_instrument", "instrument_key", "canonical_instruments",
-           "KEYED"]
+           "forum_round", "KEYED"]
 
 #: Where instruments keyed by type, parties, date and topics live.
 KEYED = str(ID["instrument/key/"])
@@ -161,6 +163,55 @@ def match_instrument(title: str, after: str = "") -> KnownInstrument | None:
     return None
 
 
+def _year(g, subject, prop) -> int | None:
+    value = g.value(subject, prop)
+    return int(str(value)[:4]) if value is not None and str(value)[:4].isdigit() else None
+
+
+@lru_cache(maxsize=1)
+def _rounds() -> dict:
+    """Forum IRI -> the rounds its mentions may mean: (first year, last year, IRI, labels)."""
+    g = load_lexicon().graph
+    out: dict = {}
+
+    def add(key, forum):
+        first, last = _year(g, forum, SCHEMA.foundingDate), _year(g, forum, SCHEMA.dissolutionDate)
+        if first is not None and last is not None:
+            labels = {lit.language: str(lit) for lit in g.objects(forum, SKOS.prefLabel) if lit.language}
+            out.setdefault(str(key), []).append((first, last, str(forum), labels))
+
+    for forum, series in g.subject_objects(CDO.roundOf):
+        add(series, forum)
+    for later, earlier in g.subject_objects(CDO.follows):
+        if g.value(later, SCHEMA.dissolutionDate) is not None and g.value(later, CDO.roundOf) is None:
+            add(later, later)
+            add(later, earlier)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def forum_round(iri: str, year: int | None) -> tuple[str, dict] | None:
+    """The round of a forum series (or the predecessor of a fixed-mandate group) active in ``year``.
+
+    Examples
+    --------
+    >>> forum_round("https://w3id.org/cdkg/id/org/UN_GGE_ICT", 2013)[0].rsplit("/", 1)[-1]
+    'UN_GGE_ICT_2012'
+    >>> forum_round("https://w3id.org/cdkg/id/org/UN_OEWG_ICT", 2020)[0].rsplit("/", 1)[-1]
+    'UN_OEWG_ICT_2019'
+    >>> forum_round("https://w3id.org/cdkg/id/org/UN_OEWG_ICT", 2023)[0].rsplit("/", 1)[-1]
+    'UN_OEWG_ICT'
+    >>> forum_round("https://w3id.org/cdkg/id/org/UN_GGE_ICT", 2024) is None
+    True
+    """
+    if year is None:
+        return None
+    active = [(first, r, labels) for first, last, r, labels in _rounds().get(iri, ()) if first <= year <= last]
+    if not active:
+        return None
+    _, r, labels = max(active)  # the latest one begun (2021: the new OEWG, not the one ending)
+    return r, labels
+
+
 def instrument_key(result: DocumentFacts, e: Entity) -> str | None:
     """The cross-language key of a minted instrument: type, state parties, full date, topics of
     its title and period, when the document gives two parties, the date and a topic or period.
@@ -223,6 +274,13 @@ def canonical_instruments(result: DocumentFacts) -> DocumentFacts:
             key = instrument_key(result, e)
             if key is not None:
                 mapped[e.iri] = Entity(KEYED + key, e.type, e.label, e.lang, minted=True)
+    published = result.doc.published
+    year = int(published[:4]) if published and published[:4].isdigit() else None
+    for e in [x for f in result.facts for x in (f.subject, f.object) if isinstance(x, Entity)]:
+        found = forum_round(e.iri, year) if e.type == "Forum" and e.iri not in mapped else None
+        if found is not None and found[0] != e.iri:
+            lang = result.doc.language if result.doc.language in found[1] else "en"
+            mapped[e.iri] = Entity(found[0], "Forum", found[1].get(lang, e.label), lang)
     if not mapped:
         return result
     swap = lambda e: mapped.get(e.iri, e) if isinstance(e, Entity) else e  # noqa: E731
