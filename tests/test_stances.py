@@ -84,3 +84,9 @@ def test_not_yet_signed_is_declined(gazetteer):
     got = facts_of(gazetteer, Document.from_text("Brazil has not yet signed the Budapest Convention.", language="en"))
     declined = [o for s, r, o in got if s == "BR" and r == "declined"]
     assert len(declined) == 1 and ("BR", "partyTo", declined[0]) not in got
+
+
+def test_as_opposed_to_is_no_stance(gazetteer):
+    got = facts_of(gazetteer, Document.from_text("Russia favours a binding convention, as opposed to voluntary norms.",
+                                                 language="en"))
+    assert not {r for _, r, _ in got} & STANCES

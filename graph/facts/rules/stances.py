@@ -41,6 +41,8 @@ def _stance_triggers(ctx: Context, sent: Sentence) -> list[tuple[str, tuple[int,
         for i, j, _ in _tables()[name].find(ctx.a.tokens, sent.first, sent.last):
             if any(i <= y and x <= j for x, y in taken):
                 continue
+            if i > sent.first and ctx.a.tokens[i - 1].norm == "as" and name == "opposed":
+                continue  # "as opposed to": a contrast, not a stance
             taken.append((i, j))
             found.append((name, (i, j)))
     return found
