@@ -32,8 +32,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -qq -e '.[test,docs]'
 	@touch $(STAMP)
 
-# Debian packages the tests use: a JRE for the HermiT reasoner, a JDK (javac) for the OWL API profile check, chromium for the views,
-# Virtuoso as a second real SPARQL server. Installed only when missing.
+# Debian packages the tests use: a JRE for the HermiT reasoner, chromium for the views,
+# Virtuoso as a second real SPARQL server, a JDK (javac) for the OWL API profile check. Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
