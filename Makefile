@@ -45,10 +45,11 @@ $(YASGUI)/yasgui.min.js:
 	rm -rf $(YASGUI).tmp
 
 # Debian packages the tests use: a JRE for the HermiT reasoner, chromium for the views,
-# Virtuoso as a second real SPARQL server. Installed only when missing.
+# Virtuoso as a second real SPARQL server, a JDK (javac) for the OWL API profile check. Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v javac >/dev/null || missing="$$missing default-jdk-headless"; \
 	command -v chromium >/dev/null || missing="$$missing chromium fonts-dejavu-core"; \
 	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
 	if [ -n "$$missing" ]; then \

@@ -45,11 +45,28 @@ class CDO(DefinedNamespace):
     Declaration: URIRef
     Plan: URIRef
     Convention: URIRef
+    Resolution: URIRef
     Principle: URIRef
     Topic: URIRef
     Event: URIRef
     Document: URIRef
     Claim: URIRef
+    # dated statements (Wikidata-shaped)
+    DatedStatement: URIRef
+    Signature: URIRef
+    Ratification: URIRef
+    Accession: URIRef
+    EntryIntoForce: URIRef
+    Membership: URIRef
+    # offices (W3C ORG posts)
+    Post: URIRef
+    HeadOfStatePost: URIRef
+    HeadOfGovernmentPost: URIRef
+    MinisterPost: URIRef
+    ForeignMinisterPost: URIRef
+    SecretaryGeneralPost: URIRef
+    ChairPost: URIRef
+    AmbassadorPost: URIRef
 
     # relations read from documents (the relations of the reference facts)
     signed: URIRef
@@ -74,6 +91,35 @@ class CDO(DefinedNamespace):
     date: URIRef
     validFrom: URIRef
     validTo: URIRef
+    enteredIntoForce: URIRef
+    # qualifiers of dated statements
+    actor: URIRef
+    instrument: URIRef
+    pointInTime: URIRef
+    startTime: URIRef
+    endTime: URIRef
+    place: URIRef
+    atEvent: URIRef
+    representative: URIRef
+    # instruments and forums
+    unSymbol: URIRef
+    cites: URIRef
+    implements: URIRef
+    amends: URIRef
+    supersedes: URIRef
+    protocolOf: URIRef
+    roundOf: URIRef
+    follows: URIRef
+    # stances
+    declined: URIRef
+    opposed: URIRef
+    rejected: URIRef
+    objectedTo: URIRef
+    attributed: URIRef
+    expressedConcern: URIRef
+    # offices
+    holdsPost: URIRef
+    postIn: URIRef
     # derived
     cooperatesWith: URIRef
     # reference data

@@ -1,4 +1,4 @@
-"""Subcommands of the ontology area: ``cdkg ontology build|check|docs|qc`` and ``cdkg validate``.
+"""Subcommands of the ontology area: ``cdkg ontology build|check|profile|docs|qc`` and ``cdkg validate``.
 
 Exit codes follow the CLI: 0 ok, 1 findings (inconsistent, shapes violated, QC rows), 2 error.
 """
@@ -41,6 +41,17 @@ def _check(args: argparse.Namespace) -> int:
     report = check(args.file, args.ontology)
     subject = f"{_relative(args.file)} with the ontology" if args.file else "ontology"
     print(f"{subject}: {report.text()}")
+    return 0 if report.ok else 1
+
+
+def _profile(args: argparse.Namespace) -> int:
+    from cdkg.ontology.generate import owl_is_current
+    from cdkg.ontology.profile import check_profile
+
+    if args.ontology is None and not owl_is_current():
+        print(f"note: {_relative(paths.ONTOLOGY_OWL)} is stale (run `cdkg ontology build`)", file=sys.stderr)
+    report = check_profile(args.ontology)
+    print(f"{_relative(args.ontology or paths.ONTOLOGY_OWL)}: {report.text()}")
     return 0 if report.ok else 1
 
 
@@ -131,6 +142,7 @@ def register(subparsers) -> None:
     )
     check.set_defaults(func=_check)
 
+    _register_profile(commands)
     docs = commands.add_parser(
         "docs",
         help="write the ontology's HTML documentation (pyLODE) to docs/ontology/index.html",
@@ -151,6 +163,19 @@ def register(subparsers) -> None:
     qc.add_argument("--ttl", type=Path, default=None, help="Turtle source (default: ontology/cdo.ttl)")
     qc.set_defaults(func=_qc)
     _register_validate(subparsers)
+
+
+def _register_profile(commands) -> None:
+    profile = commands.add_parser(
+        "profile",
+        help="OWL 2 DL profile check of ontology/cdo.owl with the OWL API (needs a JDK)",
+        description="Compile ontology/ProfileCheck.java against the OWL API jar bundled with owlready2 and "
+        "check the ontology against the OWL 2 DL profile (and the OWL 2 datatype map). Exit 0 no violation, "
+        "1 violations (listed), 2 error.",
+    )
+    profile.add_argument("--ontology", type=Path, default=None,
+                         help="ontology file (RDF/XML or Turtle; default: ontology/cdo.owl)")
+    profile.set_defaults(func=_profile)
 
 
 def _register_validate(subparsers) -> None:

@@ -258,7 +258,7 @@ def compact(term) -> str:
     return str(term)
 
 
-def labels_for(source, iris: set, lang: str) -> dict:
+def labels_for(source, iris: set, lang: str, mark_fallback: bool = False) -> dict:
     """One label per IRI: in *lang*, else English, Arabic, Russian, then any (skos:prefLabel first).
 
     Parameters
@@ -269,6 +269,8 @@ def labels_for(source, iris: set, lang: str) -> dict:
         The IRIs to label (other terms are ignored).
     lang : str
         The language wanted first.
+    mark_fallback : bool
+        Append the label's language, as `` [ar]``, when it is not *lang* (what `cdkg query` shows).
 
     Returns
     -------
@@ -299,8 +301,11 @@ def labels_for(source, iris: set, lang: str) -> dict:
             rank = (order.index(language) if language in order else len(order),
                     ("prefLabel", "#label", "title").index(next(k for k in ("prefLabel", "#label", "title")
                                                                  if str(p).endswith(k))), str(label))
+            text = str(label)
+            if mark_fallback and language and language != lang:
+                text = f"{text} [{language}]"
             if x not in best or rank < best[x][0]:
-                best[x] = (rank, str(label))
+                best[x] = (rank, text)
     return {x: text for x, (_, text) in best.items()}
 
 
@@ -316,7 +321,7 @@ def _print_result(result: QueryResult, source, args) -> None:
     lang = args.lang or "en"
     iri_columns = [i for i, _ in enumerate(result.vars) if any(isinstance(r[i], URIRef) for r in result.rows)]
     iris = {r[i] for r in result.rows for i in iri_columns}
-    labels = labels_for(source, iris, lang) if iris else {}
+    labels = labels_for(source, iris, lang, mark_fallback=True) if iris else {}
     if args.format in ("table", "md"):
         header = list(result.vars)
         rows = [[labels.get(t) or compact(t) if isinstance(t, URIRef) else compact(t) for t in row]

@@ -68,6 +68,25 @@ def test_every_term_has_real_labels_in_en_ar_ru_and_a_definition(ontology):
         assert CYRILLIC.search(labels["ru"]), f"cdo:{name}: Russian label not in Cyrillic: {labels['ru']}"
         definitions = [d for d in ontology.objects(term, SKOS.definition) if d.language == "en"]
         assert definitions and len(str(definitions[0])) > 20, f"cdo:{name} has no English definition"
+        by_lang = {d.language: str(d) for d in ontology.objects(term, SKOS.definition)}
+        assert ARABIC.search(by_lang.get("ar", "")), f"cdo:{name} has no Arabic definition"
+        assert CYRILLIC.search(by_lang.get("ru", "")), f"cdo:{name} has no Russian definition"
+
+
+@pytest.mark.parametrize("term, wikidata", [
+    ("pointInTime", "P585"), ("startTime", "P580"), ("endTime", "P582"), ("place", "P276"), ("memberOf", "P463"),
+    ("holdsPost", "P39"), ("cites", "P2860"), ("Membership", "P463"), ("State", "Q3624078"), ("HeadOfStatePost", "Q48352"),
+])
+def test_new_records_are_aligned_to_wikidata(ontology, term, wikidata):
+    assert (CDO[term], SKOS.closeMatch, rdflib.URIRef("http://www.wikidata.org/entity/" + wikidata)) in ontology
+
+
+@pytest.mark.parametrize("sub, sup", [
+    (CDO.Membership, ORG.Membership), (CDO.Post, ORG.Post), (CDO.holdsPost, ORG.holds), (CDO.postIn, ORG.postIn),
+    (CDO.DatedStatement, PROV.Entity),
+])
+def test_statements_and_posts_specialise_org_and_prov(ontology, sub, sup):
+    assert (sub, RDFS.subClassOf, sup) in ontology or (sub, RDFS.subPropertyOf, sup) in ontology
 
 
 def test_header_has_version_license_and_imports_nothing(ontology):
@@ -307,3 +326,39 @@ def test_build_command_writes_where_told(tmp_path, capsys):
     assert main(["ontology", "build", "--out", str(out)]) == 0
     assert out.is_file() and "triples written" in capsys.readouterr().out
     assert main(["ontology", "build", "--ttl", str(tmp_path / "none.ttl"), "--out", str(out)]) == 2
+
+
+# --- OWL 2 DL profile: the OWL API (bundled with owlready2) through ontology/ProfileCheck.java ---
+
+needs_jdk = pytest.mark.skipif(
+    shutil.which("javac") is None or shutil.which("java") is None,
+    reason="the OWL API profile check compiles a Java program: `make system-deps` installs default-jdk-headless",
+)
+
+
+@needs_jdk
+def test_committed_owl_is_owl2_dl_by_the_owl_api():
+    from cdkg.ontology.profile import check_profile
+
+    report = check_profile(paths.ONTOLOGY_OWL)
+    assert report.ok, report.text()
+
+
+@needs_jdk
+def test_profile_check_reports_planted_violations(tmp_path):
+    from cdkg.ontology.profile import check_profile
+
+    text = paths.ONTOLOGY_OWL.read_text(encoding="utf-8")
+    literal = 'rdf:resource="http://www.w3.org/2000/01/rdf-schema#Literal"'
+    assert literal in text
+    text = text.replace(literal, 'rdf:resource="http://www.w3.org/2001/XMLSchema#gYear"', 1)
+    anchor = text.index("<rdfs:subClassOf rdf:resource=")
+    text = text[:anchor] + '<rdfs:subClassOf rdf:resource="https://example.org/Undeclared"/>\n    ' + text[anchor:]
+    bad = tmp_path / "bad.owl"
+    bad.write_text(text, encoding="utf-8")
+    report = check_profile(bad)
+    assert not report.ok
+    joined = "\n".join(report.violations)
+    assert "XMLSchema#gYear" in joined and "https://example.org/Undeclared" in joined, joined
+    status = main(["ontology", "profile", "--ontology", str(bad)])
+    assert status == 1

@@ -45,7 +45,11 @@ def test_library_has_the_questions_of_the_issue():
                  "principles-by-state", "instruments-by-event", "document-claims", "timeline",
                  "heads-of-state", "instruments-by-topic", "labels", "entity-facts",
                  "qc/facts-without-claim", "qc/states-without-qid", "qc/instruments-without-parties",
-                 "qc/claims-without-offsets"):
+                 "qc/claims-without-offsets",
+                 # issue 11: dated statements, offices, stances, identity, corroboration
+                 "signatures-and-ratifications", "members-when-signed", "offices-held", "stances",
+                 "state-instruments-timeline", "proposals", "instrument-relations", "corroborated-facts",
+                 "principles-over-time"):
         assert name in LIBRARY, name
     for query in LIBRARY.values():
         assert query.summary, f"{query.name} has no summary"
@@ -211,7 +215,7 @@ def test_cli_export_keeps_named_graphs(capsys, tmp_path):
     status, _, err = run_cli(capsys, "export", "--format", "nq", "--trig", str(SAMPLE), "--out", str(out_file))
     assert status == 0, err
     graphs = {line.rsplit(" ", 2)[-2] for line in out_file.read_text(encoding="utf-8").splitlines() if line}
-    assert "<https://w3id.org/cdkg/id/graph/lexicon>" in graphs and len(graphs) == 3
+    assert "<https://w3id.org/cdkg/id/graph/lexicon>" in graphs and len(graphs) == 4  # lexicon + 3 documents
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -27,6 +27,7 @@ from cdkg.graph.text.documents import DOCUMENT_SUFFIXES, Document, read_document
 from cdkg.graph.store.inference import materialize
 from cdkg.graph.pipeline import Pipeline
 from cdkg.graph.facts.extract import why_no_facts
+from cdkg.graph.facts.identity import canonical_instruments
 from cdkg.graph.facts.provenance import document_iri, document_triples
 from cdkg.files import date_problem, file_problem, write_atomic
 from cdkg.graph.store.store import Store
@@ -162,7 +163,7 @@ def _extract(store: Store, todo: dict, total: int, pipeline: Pipeline, facts_by_
         if bar is not None:
             bar.update()
         fault(f"extract:{n}")
-        result = pipeline.extract_document(doc)
+        result = canonical_instruments(pipeline.extract_document(doc))  # what the graph holds, counted
         if not result.facts:
             report.warnings.append(f"{doc.path}: {why_no_facts(result)}")
         store.replace_graphs({iri: document_triples(result)})

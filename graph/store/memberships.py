@@ -34,6 +34,8 @@ PREFIXES = f"""\
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix role: <{ID}role/> .
+@prefix cdo: <https://w3id.org/cdkg/ontology#> .
+@prefix org: <http://www.w3.org/ns/org#> .
 """
 SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|^`\\]+$")
 
@@ -70,7 +72,9 @@ def memberships_turtle(memberships: Path, countries: Path, organizations: Path) 
     """The memberships table as Turtle in Wikidata's shape (statements with dated qualifiers).
 
     Each row is one ``p:P463`` statement: ``ps:P463`` the organization, ``pq:P580``/``pq:P582``
-    start and end, ``pq:P2868`` the role for observers, dialogue partners, associates and
+    start and end (the same node is also a ``cdo:Membership`` with ``org:member``,
+    ``org:organization``, ``cdo:startTime``, ``cdo:endTime`` and ``cdo:role``, the shape document
+    facts are written in), ``pq:P2868`` the role for observers, dialogue partners, associates and
     suspensions, ``pq:P1534`` (end cause) for withdrawals, a ``pr:P854`` reference per source.
     Membership rows also give the truthy ``wdt:P463``. States carry ``wdt:P297``/``wdt:P298``.
 
@@ -125,7 +129,7 @@ def memberships_turtle(memberships: Path, countries: Path, organizations: Path) 
         if truthy:
             lines.append("    wdt:P463 " + ", ".join(truthy) + " ;")
         ordered = sorted(by_state[iso2], key=lambda r: (_sort_key(org_iri[r["org_key"]]), r["start"], r["status"]))
-        lines.append("    p:P463 " + " ,\n        ".join(_statement(r, org_iri[r["org_key"]]) for r in ordered) + " .\n")
+        lines.append("    p:P463 " + " ,\n        ".join(_statement(r, org_iri[r["org_key"]], subjects[iso2]) for r in ordered) + " .\n")
         out.append("\n".join(lines))
     return "\n".join(out)
 
@@ -160,14 +164,19 @@ def _slug(status: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", status.lower()).strip("-")
 
 
-def _statement(row: dict[str, str], org: str) -> str:
-    """One ``p:P463`` statement node in Turtle (``org`` already in Turtle syntax)."""
-    parts = [f"ps:P463 {org}"]
+def _statement(row: dict[str, str], org: str, member: str) -> str:
+    """One ``p:P463`` statement node in Turtle (``org`` and ``member`` already in Turtle syntax),
+    also a ``cdo:Membership`` in the shape of the document facts."""
+    parts = [f"a cdo:Membership ;\n          org:member {member} ;\n          org:organization {org}",
+             f"ps:P463 {org}"]
     start, end = _date_literal(row["start"]), _date_literal(row["end"])
     if start:
         parts.append(f"pq:P580 {start}")
+        parts.append(f"cdo:startTime {start}")
     if end:
         parts.append(f"pq:P582 {end}")
+        parts.append(f"cdo:endTime {end}")
+    parts.append(f"cdo:role {_literal(row['status'])}")
     if row["status"] not in MEMBER_STATUSES:
         parts.append(f"pq:P2868 role:{_slug(row['status'])}")
     if row["status"] == "withdrawn":

@@ -5,7 +5,8 @@ the document context ``ctx``, :class:`~cdkg.graph.facts.context.Context`) and re
 with ``ctx.add``. The :func:`rule` decorator registers it under a name, which every fact it
 states carries (``cdo:rule`` in the graph), as pySHACL registers its constraint components.
 Families run in the order of :data:`FAMILIES`: actors and roles first (later rules use the
-heads they find), then instruments, events, statements and memberships.
+heads they find), then instruments, events, statements and memberships, then entries into force, offices and stances (which may withdraw a
+positive fact that a refusal negates).
 
 Trigger words and patterns live in ``data/patterns/relations.json`` and ``mentions.json``.
 """
@@ -18,7 +19,7 @@ from typing import Callable
 
 __all__ = ["Rule", "rule", "registry", "FAMILIES"]
 
-FAMILIES = ("actors", "instruments", "events", "statements", "membership")
+FAMILIES = ("actors", "instruments", "events", "statements", "membership", "treaty_acts", "offices", "stances")
 
 
 @dataclass(frozen=True)
