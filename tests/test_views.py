@@ -311,7 +311,7 @@ def test_injection_stays_inert_when_tooltips_are_shown(browser, written, views, 
     page, report = _check_page(browser, written / "principles-en.html", views["principles"], tmp_path / "p.png")
     # put every tooltip into the document, as hovering would, and let any handler fire
     texts = page.evaluate("""() => {
-        const tips = nodes.get().map(n => n.title).concat(edges.get().map(e => e.title));
+        const tips = nodes.get().map(n => window.cdkg.tipOf(n.id)).concat(edges.get().map(e => window.cdkg.tipOf(e.id)));
         const holder = document.createElement('div');
         tips.forEach(t => holder.appendChild(t));
         document.body.appendChild(holder);
@@ -404,7 +404,7 @@ def _tip_in_page(page, node: str) -> None:
         const holder = document.createElement('div');
         holder.id = 'tip-holder';
         holder.style.cssText = 'position:fixed;top:0;left:320px;width:700px;background:#fff;z-index:99';
-        holder.appendChild(nodes.get(id).title);
+        holder.appendChild(window.cdkg.tipOf(id));
         document.body.appendChild(holder);
     }""", node)
 
@@ -552,3 +552,34 @@ def test_labels_of_1000_documents_do_not_overlap_at_first_load(browser, thousand
         if kind == "cooperation" and lang == "ar":
             page.screenshot(path=str(tmp_path / "first-load.png"))
         page.close()
+
+
+# ---- issue 14: positions computed in Python, physics off ---------------------------------------
+
+def test_layout_keeps_communities_in_discs_that_do_not_overlap():
+    import numpy as np
+
+    from cdkg.visualize.layout import SPACING, positions
+
+    g = nx.relaxed_caveman_graph(16, 25, 0.05, seed=5)
+    for node in g:
+        g.nodes[node]["community"] = node // 25
+    pos = positions(g)
+    assert set(pos) == set(g) and len(set(pos.values())) == g.number_of_nodes()
+    members: dict = {}
+    for node, community in g.nodes(data="community"):
+        members.setdefault(community, []).append(np.array(pos[node]))
+    discs = []
+    for points in members.values():
+        points = np.array(points)
+        centre = points.mean(axis=0)
+        discs.append((centre, np.sqrt(((points - centre) ** 2).sum(axis=1)).max()))
+    for i, (a, ra) in enumerate(discs):
+        for b, rb in discs[i + 1:]:
+            assert np.sqrt(((a - b) ** 2).sum()) > ra + rb, "two communities' discs overlap"
+    # nearest neighbours about SPACING apart: neither a dot nor a sprawl
+    points = np.array(list(pos.values()))
+    distance = np.sqrt(((points[:, None] - points[None]) ** 2).sum(axis=-1))
+    np.fill_diagonal(distance, np.inf)
+    assert 0.5 * SPACING < np.median(distance.min(axis=1)) < 1.5 * SPACING
+    assert positions(g) == pos

@@ -20,6 +20,7 @@ from pyvis.network import Network
 
 from cdkg import __version__
 from cdkg.files import write_atomic
+from cdkg.visualize.layout import positions
 from cdkg.visualize.metrics import METRICS
 from cdkg.visualize.styles import CLASS_STYLES, RELATION_NAMES, VIEW_TITLES, style_of
 
@@ -84,8 +85,9 @@ def _canvas_label(data: dict, node: str, lang: str) -> str:
 
 
 def _vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
-    """vis-network node records: label in ``lang``, colour and shape by class, size by a metric."""
+    """vis-network node records: label in ``lang``, colour and shape by class, size by a metric, position."""
     nodes = []
+    placed = positions(graph)
     for node, data in graph.nodes(data=True):
         colour, shape, _, _ = style_of(data.get("type", "Other"))
         metrics = {name: data.get(name, 0) for name in (*METRICS, "community")}
@@ -105,13 +107,45 @@ def _vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
             "nsources": data.get("source_count", 0),
             "dmin": dmin,
             "dmax": dmax,
+            "title": "\u2026",
+            "x": placed[node][0],
+            "y": placed[node][1],
         })
     return nodes
 
 
+#: Edge colours, one per relation present (in sorted order), when a view has more than one.
+EDGE_COLOURS = ("#7f7f7f", "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
+
+
+def relation_colours(graph: nx.Graph) -> dict[str, str]:
+    """The colour of each relation of ``graph``'s edges (all grey when there is only one).
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+
+    Returns
+    -------
+    dict of str to str
+
+    Examples
+    --------
+    >>> g = nx.Graph(); g.add_edge("a", "b", relations=["partyTo"]); g.add_edge("b", "c", relations=["adoptedAt"])
+    >>> relation_colours(g)
+    {'adoptedAt': '#7f7f7f', 'partyTo': '#d62728'}
+    """
+    names = sorted({r for *_, rs in graph.edges(data="relations", default=None) for r in (rs or ["related"])})
+    if len(names) == 1:
+        return {names[0]: "#9a9a9a"}
+    return {name: EDGE_COLOURS[i % len(EDGE_COLOURS)] for i, name in enumerate(names)}
+
+
 def _vis_edges(graph: nx.Graph, directed: bool) -> list[dict]:
-    """vis-network edge records: width by weight, relation names, shared instruments and sources."""
+    """vis-network edge records: width and colour by weight and relation, shared instruments, sources."""
     edges = []
+    colours = relation_colours(graph)
+    several = len(colours) > 1
     for number, (u, v, data) in enumerate(graph.edges(data=True)):
         tail = data.get("tail", u)
         head = v if tail == u else u
@@ -128,7 +162,11 @@ def _vis_edges(graph: nx.Graph, directed: bool) -> list[dict]:
             "nsources": data.get("source_count", 0),
             "dmin": dmin,
             "dmax": dmax,
+            "title": "\u2026",
         }
+        if several:
+            edge["color"] = {"color": colours[(data.get("relations") or ["related"])[0]], "highlight": "#333333",
+                             "hover": "#333333"}
         if directed:
             edge["arrows"] = "to"
         edges.append(edge)
@@ -136,12 +174,11 @@ def _vis_edges(graph: nx.Graph, directed: bool) -> list[dict]:
 
 
 def _vis_options(node_count: int, edge_count: int) -> dict:
-    """Layout and physics that settle, then stop: fewer stabilization iterations as views grow."""
+    """Drawing options: positions come from `cdkg.visualize.layout`, so physics stays off."""
     big = node_count > 1000 or edge_count > 5000
-    iterations = 400 if node_count <= 300 else 250 if node_count <= 1500 else 150
     return {
         "autoResize": True,
-        "layout": {"randomSeed": 42, "improvedLayout": node_count <= 300},
+        "layout": {"randomSeed": 42, "improvedLayout": False},
         "nodes": {
             "scaling": {"min": 8, "max": 42, "label": {"enabled": False}},
             "font": {"size": 15, "face": "DejaVu Sans, Noto Sans Arabic, Arial, sans-serif", "strokeWidth": 3,
@@ -151,23 +188,12 @@ def _vis_options(node_count: int, edge_count: int) -> dict:
         "edges": {
             "scaling": {"min": 1, "max": 10},
             "color": {"color": "#9a9a9a", "highlight": "#333333", "hover": "#333333", "opacity": 0.6 if big else 0.85},
-            "smooth": False if big else {"enabled": True, "type": "continuous", "roundness": 0.3},
+            "smooth": False,
             "arrows": {"to": {"scaleFactor": 0.5}},
         },
-        "interaction": {"hover": not big, "tooltipDelay": 150, "hideEdgesOnDrag": big, "navigationButtons": False,
-                        "multiselect": True},
-        "physics": {
-            "enabled": True,
-            "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -4000 if big else -9000, "centralGravity": 0.25,
-                          "springLength": 130 if big else 190,
-                          "springConstant": 0.04, "damping": 0.5, "avoidOverlap": 0.1},
-            "maxVelocity": 60,
-            "minVelocity": 1.5,
-            "timestep": 0.5,
-            "adaptiveTimestep": True,
-            "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 25, "fit": True},
-        },
+        "interaction": {"hover": not big, "tooltipDelay": 150, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
+                        "navigationButtons": False, "multiselect": True},
+        "physics": {"enabled": False, "stabilization": {"enabled": False}},
     }
 
 
@@ -188,6 +214,7 @@ def _page_config(graph: nx.Graph, view: str, lang: str, size_by: str, title: str
         "reduced": graph.graph.get("reduced", ""),
         "classes": classes,
         "relations": {key: {"en": en, "ar": ar} for key, (en, ar) in RELATION_NAMES.items()},
+        "relationColours": relation_colours(graph),
         "version": __version__,
     }
 

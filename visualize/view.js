@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   var config = CDKG_CONFIG;
+  var times = window.cdkgTimes = {start: performance.now()};
   var TEXT = {
     en: {
       language: "Language", size: "Node size", types: "Types", dates: "Date range", from: "From", to: "To",
@@ -29,13 +30,13 @@
   config.classes.forEach(function (c) { classInfo[c.key] = c; });
   var allNodes = nodes.get();
   var allEdges = edges.get();
-  var nodeById = {};
+  var nodeById = {}, edgeById = {};
   allNodes.forEach(function (n) { nodeById[n.id] = n; });
+  allEdges.forEach(function (e) { edgeById[e.id] = e; });
   var typeOn = {};
   config.classes.forEach(function (c) { typeOn[c.key] = true; });
   var hiddenNode = {}, hiddenEdge = {};
   // Edge relations present, each with a colour and an on/off switch in the legend.
-  var EDGE_COLOURS = ["#7f7f7f", "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"];
   var relationOn = {}, relationColour = {}, relationCount = {}, relationOrder = [];
   allEdges.forEach(function (e) {
     (e.relations.length ? e.relations : ["related"]).forEach(function (r) {
@@ -44,14 +45,9 @@
     });
   });
   relationOrder.sort();
-  relationOrder.forEach(function (r, i) { relationOn[r] = true; relationColour[r] = EDGE_COLOURS[i % EDGE_COLOURS.length]; });
+  // The edge colours are written into the page (pyvis_html.relation_colours): the same here.
+  relationOrder.forEach(function (r) { relationOn[r] = true; relationColour[r] = config.relationColours[r] || "#9a9a9a"; });
   function edgeRelations(e) { return e.relations.length ? e.relations : ["related"]; }
-  if (relationOrder.length > 1) {
-    edges.update(allEdges.map(function (e) {
-      var c = relationColour[edgeRelations(e)[0]];
-      return {id: e.id, color: {color: c, highlight: "#333333", hover: "#333333"}};
-    }));
-  }
 
   function el(tag, text, attrs) {
     var node = document.createElement(tag);
@@ -134,10 +130,22 @@
     box.appendChild(sourceList(e));
     return box;
   }
-  function rebuildTooltips() {
-    nodes.update(allNodes.map(function (n) { return {id: n.id, title: nodeTip(n)}; }));
-    edges.update(allEdges.map(function (e) { return {id: e.id, title: edgeTip(e)}; }));
+  // Tooltips are built when shown (building thousands up front costs seconds): every item
+  // carries a placeholder title, so vis opens its popup, whose content is then replaced.
+  function tipOf(id) {
+    if (Object.prototype.hasOwnProperty.call(nodeById, id)) { return nodeTip(nodeById[id]); }
+    var e = edgeById[id];
+    return e ? edgeTip(e) : null;
   }
+  network.on("showPopup", function (id) {
+    var popup = document.querySelector("div.vis-tooltip"), tip = tipOf(id);
+    if (!popup || !tip) { return; }
+    popup.textContent = "";
+    popup.appendChild(tip);
+    var box = popup.getBoundingClientRect(), frame = document.getElementById("mynetwork").getBoundingClientRect();
+    if (box.right > frame.right) { popup.style.left = Math.max(0, parseFloat(popup.style.left) - (box.right - frame.right) - 8) + "px"; }
+    if (box.bottom > frame.bottom) { popup.style.top = Math.max(0, parseFloat(popup.style.top) - (box.bottom - frame.bottom) - 8) + "px"; }
+  });
 
   // ---- panel ------------------------------------------------------------------------------
   var panel = el("div", null, {id: "cdkg-panel"});
@@ -263,11 +271,10 @@
     var canvas = document.querySelector("#mynetwork canvas");
     if (canvas) { canvas.setAttribute("dir", next === "ar" ? "rtl" : "ltr"); }
     buildPanel();
-    rebuildTooltips();
+    times.panel = performance.now();
     applyFilters();
-    if (window.cdkgSettled) { placeLabels(); } else {
-      nodes.update(allNodes.map(function (n) { return {id: n.id, label: labelIn(n, next)}; }));
-    }
+    times.filters = performance.now();
+    if (window.cdkgSettled) { placeLabels(); }
     window.cdkgLang = next;
   }
 
@@ -321,15 +328,21 @@
   network.on("zoom", scheduleLabels);
   network.on("dragEnd", scheduleLabels);
 
+  // Positions come with the nodes (computed when the page was written) and physics is off:
+  // the view is settled once it has been drawn, fitted and labelled.
   window.cdkgSettled = false;
-  network.once("stabilizationIterationsDone", function () {
-    network.setOptions({physics: {enabled: false}});
-    network.fit();
+  function settle() {
+    if (window.cdkgSettled) { return; }
+    times.drawn = performance.now();
+    network.fit({animation: false, maxZoomLevel: 1.5});
     placeLabels();
+    times.labelled = performance.now();
     window.cdkgSettled = true;
-  });
+  }
+  network.once("afterDrawing", function () { window.setTimeout(settle, 0); });
+  network.redraw();
   if (!allNodes.length) { window.cdkgSettled = true; }
-  window.cdkg = {setLanguage: setLanguage, placeLabels: placeLabels, labelOf: function (id) { return labelIn(nodeById[id], lang); }, applyFilters: applyFilters, setSize: setSize,
+  window.cdkg = {tipOf: tipOf, setLanguage: setLanguage, placeLabels: placeLabels, labelOf: function (id) { return labelIn(nodeById[id], lang); }, applyFilters: applyFilters, setSize: setSize,
                  nodeCount: allNodes.length, edgeCount: allEdges.length};
   setLanguage(lang);
 })();
