@@ -63,10 +63,61 @@ def script_json(value) -> str:
     return text
 
 
+#: Views with more nodes than this open coloured by community rather than by class.
+COMMUNITY_COLOURS_ABOVE = 200
+#: The edge-weight slider opens at the lightest weight that leaves at most this many edges.
+EDGE_BUDGET = 4000
+#: At most this many communities are listed in the page (largest first), each collapsible.
+LISTED_COMMUNITIES = 24
+
+
 def _sources(items: list[dict]) -> list[dict]:
-    """The source fields a tooltip shows (document title, date, evidence quote)."""
-    return [{"doc": str(s.get("document") or s["title"]), "title": s["title"], "date": s["date"], "quote": s["quote"]}
-            for s in items]
+    """The source fields a tooltip shows (document, title, date, source URL, evidence quote)."""
+    return [{"doc": str(s.get("document") or s["title"]), "title": s["title"], "date": s["date"],
+             "url": s.get("url", ""), "quote": s["quote"]} for s in items]
+
+
+def default_min_weight(graph: nx.Graph, budget: int = EDGE_BUDGET) -> float:
+    """The lightest edge weight that leaves at most ``budget`` edges (where the page's slider opens).
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+    budget : int
+
+    Returns
+    -------
+    float
+        A weight of the graph (the lightest one when all edges fit).
+
+    Examples
+    --------
+    >>> g = nx.Graph(); g.add_edge("a", "b", weight=1); g.add_edge("b", "c", weight=3)
+    >>> default_min_weight(g), default_min_weight(g, budget=1)
+    (1, 3)
+    """
+    weights = sorted((w for *_, w in graph.edges(data="weight", default=1)), reverse=True)
+    if not weights:
+        return 1
+    if len(weights) <= budget:
+        return weights[-1]
+    floor = weights[budget - 1]
+    heavier = [w for w in weights if w > floor]
+    return floor if len([w for w in weights if w >= floor]) <= budget or not heavier else min(heavier)
+
+
+def _communities(graph: nx.Graph) -> list[dict]:
+    """The largest communities, each with its size and its best connected member's labels."""
+    members: dict[int, list] = {}
+    for node, number in graph.nodes(data="community", default=0):
+        members.setdefault(number, []).append(node)
+    listed = []
+    for number in sorted(members, key=lambda c: (-len(members[c]), c))[:LISTED_COMMUNITIES]:
+        if len(members[number]) < 3:
+            break
+        hub = max(members[number], key=lambda n: (graph.nodes[n].get("degree", 0), str(n)))
+        listed.append({"id": number, "size": len(members[number]), "hub": hub})
+    return listed
 
 
 def _canvas_label(data: dict, node: str, lang: str) -> str:
@@ -90,7 +141,7 @@ def _vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
     placed = positions(graph)
     for node, data in graph.nodes(data=True):
         colour, shape, _, _ = style_of(data.get("type", "Other"))
-        metrics = {name: data.get(name, 0) for name in (*METRICS, "community")}
+        metrics = {name: data.get(name, 0) for name in (*METRICS, "weighted_degree", "community")}
         dmin, dmax = data.get("dates", ("", ""))
         nodes.append({
             "id": node,
@@ -103,6 +154,9 @@ def _vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
             "shape": shape,
             "value": metrics.get(size_by, 0),
             "metrics": metrics,
+            "community": metrics["community"],
+            "names": list(data.get("names", ())),
+            "qid": data.get("qid", ""),
             "sources": _sources(data.get("sources", [])),
             "nsources": data.get("source_count", 0),
             "dmin": dmin,
@@ -197,7 +251,8 @@ def _vis_options(node_count: int, edge_count: int) -> dict:
     }
 
 
-def _page_config(graph: nx.Graph, view: str, lang: str, size_by: str, title: str) -> dict:
+def _page_config(graph: nx.Graph, view: str, lang: str, size_by: str, title: str,
+                 evidence_base: str | None = None) -> dict:
     """What the page script needs besides nodes and edges: names of classes and relations, etc."""
     present = sorted({d.get("type", "Other") for _, d in graph.nodes(data=True)},
                      key=lambda c: (list(CLASS_STYLES).index(c) if c in CLASS_STYLES else 99, c))
@@ -215,11 +270,16 @@ def _page_config(graph: nx.Graph, view: str, lang: str, size_by: str, title: str
         "classes": classes,
         "relations": {key: {"en": en, "ar": ar} for key, (en, ar) in RELATION_NAMES.items()},
         "relationColours": relation_colours(graph),
+        "colourBy": "community" if graph.number_of_nodes() > COMMUNITY_COLOURS_ABOVE else "class",
+        "communities": _communities(graph),
+        "minWeight": default_min_weight(graph),
+        "evidenceBase": evidence_base or "",
         "version": __version__,
     }
 
 
-def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "degree", title: str | None = None) -> str:
+def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "degree", title: str | None = None,
+                evidence_base: str | None = None) -> str:
     """The HTML text of a view of ``graph`` (nodes must carry metrics, see ``apply_metrics``).
 
     Parameters
@@ -234,6 +294,10 @@ def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "de
         The metric that sizes the nodes (one of `METRICS`).
     title : str, optional
         A title instead of the view's.
+    evidence_base : str, optional
+        Where documents' evidence pages are served (``/doc/`` under `cdkg serve`): a source then
+        links to the base followed by the document's local name. Without it, sources link to
+        the document's source URL, when it has one.
 
     Returns
     -------
@@ -277,7 +341,7 @@ def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "de
     position = page.rfind(marker)
     if position < 0:
         raise RuntimeError("pyvis template changed: drawGraph() call not found")
-    config = script_json(_page_config(graph, view, lang, size_by, title))
+    config = script_json(_page_config(graph, view, lang, size_by, title, evidence_base))
     injected = f"{marker}\n var CDKG_CONFIG = {config};\n{script}\n"
     page = page[:position] + injected + page[position + len(marker):]
     leak = REMOTE_REFERENCE.search(page)
@@ -287,7 +351,7 @@ def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "de
 
 
 def write_view(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", size_by: str = "degree",
-               title: str | None = None) -> Path:
+               title: str | None = None, evidence_base: str | None = None) -> Path:
     """Render a view and write it to ``path`` atomically.
 
     Parameters
@@ -296,7 +360,7 @@ def write_view(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", s
         A view with metrics on its nodes.
     path : str or Path
         The HTML file to write.
-    view, lang, size_by, title
+    view, lang, size_by, title, evidence_base
         As for `render_view`.
 
     Returns
@@ -316,4 +380,4 @@ def write_view(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", s
     >>> write_view(graph, Path(tempfile.mkdtemp()) / "v.html", "cooperation").suffix
     '.html'
     """
-    return write_atomic(path, render_view(graph, view, lang, size_by, title))
+    return write_atomic(path, render_view(graph, view, lang, size_by, title, evidence_base))
