@@ -719,7 +719,7 @@ def test_weight_slider_hides_light_edges_and_communities_collapse(browser, writt
     community = page.evaluate("CDKG_CONFIG.communities[0]")
     drawn = page.evaluate("network.body.nodeIndices.length")
     page.check(f"#cdkg-panel input[data-community='{community['id']}']")
-    assert page.evaluate(f"network.isCluster('cluster:{community['id']}')")
+    assert page.evaluate(f"nodes.get('cluster:{community['id']}').members") == community["size"]
     assert page.evaluate("network.body.nodeIndices.length") == drawn - community["size"] + 1
     page.click("#cdkg-expand-all")
     assert page.evaluate("network.body.nodeIndices.length") == drawn

@@ -69,12 +69,25 @@ COMMUNITY_COLOURS_ABOVE = 200
 EDGE_BUDGET = 4000
 #: At most this many communities are listed in the page (largest first), each collapsible.
 LISTED_COMMUNITIES = 24
+#: Colours of the listed communities, largest first (the others share `OTHER_COMMUNITY`).
+COMMUNITY_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                     "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
+                     "#e6550d", "#31a354", "#756bb1", "#636363", "#6baed6", "#fd8d3c", "#74c476", "#9e9ac8")
+OTHER_COMMUNITY = "#c7c7c7"
+#: A view opens with its largest communities collapsed into clusters until at most this many nodes are drawn.
+DRAWN_NODES = 2500
 
 
 def _sources(items: list[dict]) -> list[dict]:
     """The source fields a tooltip shows (document, title, date, source URL, evidence quote)."""
-    return [{"doc": str(s.get("document") or s["title"]), "title": s["title"], "date": s["date"],
-             "url": s.get("url", ""), "quote": s["quote"]} for s in items]
+    records = []
+    for s in items:
+        record = {"doc": str(s.get("document") or s["title"]), "title": s["title"], "date": s["date"],
+                  "quote": s["quote"]}
+        if s.get("url"):
+            record["url"] = s["url"]
+        records.append(record)
+    return records
 
 
 def default_min_weight(graph: nx.Graph, budget: int = EDGE_BUDGET) -> float:
@@ -106,6 +119,52 @@ def default_min_weight(graph: nx.Graph, budget: int = EDGE_BUDGET) -> float:
     return floor if len([w for w in weights if w >= floor]) <= budget or not heavier else min(heavier)
 
 
+def collapsed_at_first(communities: list[dict], nodes: int, cap: int = DRAWN_NODES) -> list[int]:
+    """The communities a page opens collapsed: the largest, until at most ``cap`` nodes are drawn.
+
+    Parameters
+    ----------
+    communities : list of dict
+        As the page lists them (``id``, ``size``; largest first).
+    nodes : int
+        The nodes of the view.
+    cap : int
+
+    Returns
+    -------
+    list of int
+
+    Examples
+    --------
+    >>> collapsed_at_first([{"id": 0, "size": 500}, {"id": 1, "size": 300}, {"id": 2, "size": 100}], 1000, 400)
+    [0, 1]
+    >>> collapsed_at_first([{"id": 0, "size": 5}], 10, 400)
+    []
+    """
+    collapsed, drawn = [], nodes
+    for community in communities:
+        if drawn <= cap:
+            break
+        collapsed.append(community["id"])
+        drawn -= community["size"] - 1
+    return collapsed
+
+
+def _hide_collapsed(nodes: list[dict], edges: list[dict], collapsed: list[int]) -> None:
+    """Write the members of the communities a page opens collapsed, and their edges, as hidden."""
+    if not collapsed:
+        return
+    gone = set(collapsed)
+    hidden = set()
+    for node in nodes:
+        if node["community"] in gone:
+            node["hidden"] = True
+            hidden.add(node["id"])
+    for edge in edges:
+        if edge["from"] in hidden or edge["to"] in hidden:
+            edge["hidden"] = True
+
+
 def _communities(graph: nx.Graph) -> list[dict]:
     """The largest communities, each with its size and its best connected member's labels."""
     members: dict[int, list] = {}
@@ -116,7 +175,8 @@ def _communities(graph: nx.Graph) -> list[dict]:
         if len(members[number]) < 3:
             break
         hub = max(members[number], key=lambda n: (graph.nodes[n].get("degree", 0), str(n)))
-        listed.append({"id": number, "size": len(members[number]), "hub": hub})
+        listed.append({"id": number, "size": len(members[number]), "hub": hub,
+                       "colour": COMMUNITY_COLOURS[len(listed) % len(COMMUNITY_COLOURS)]})
     return listed
 
 
@@ -135,12 +195,26 @@ def _canvas_label(data: dict, node: str, lang: str) -> str:
     return label
 
 
-def _vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
-    """vis-network node records: label in ``lang``, colour and shape by class, size by a metric, position."""
+def colour_by_community(graph: nx.Graph) -> bool:
+    """Whether a view opens coloured by community (more than `COMMUNITY_COLOURS_ABOVE` nodes) or by class.
+
+    Examples
+    --------
+    >>> colour_by_community(nx.path_graph(3))
+    False
+    """
+    return graph.number_of_nodes() > COMMUNITY_COLOURS_ABOVE
+
+
+def _vis_nodes(graph: nx.Graph, lang: str, size_by: str, communities: list[dict]) -> list[dict]:
+    """vis-network node records: label in ``lang``, colour (class or community) and shape, size, position."""
     nodes = []
     placed = positions(graph)
+    by_community = colour_by_community(graph)
+    community_colour = {c["id"]: c["colour"] for c in communities}
     for node, data in graph.nodes(data=True):
         colour, shape, _, _ = style_of(data.get("type", "Other"))
+        drawn = community_colour.get(data.get("community"), OTHER_COMMUNITY) if by_community else colour
         metrics = {name: data.get(name, 0) for name in (*METRICS, "weighted_degree", "community")}
         dmin, dmax = data.get("dates", ("", ""))
         nodes.append({
@@ -150,7 +224,8 @@ def _vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
             "label_en": data.get("label_en", ""),
             "label_langs": list(data.get("label_langs", ("ar", "en"))),
             "ctype": data.get("type", "Other"),
-            "color": colour,
+            "color": drawn,
+            "ccolor": colour,
             "shape": shape,
             "value": metrics.get(size_by, 0),
             "metrics": metrics,
@@ -203,7 +278,6 @@ def _vis_edges(graph: nx.Graph, directed: bool) -> list[dict]:
     for number, (u, v, data) in enumerate(graph.edges(data=True)):
         tail = data.get("tail", u)
         head = v if tail == u else u
-        dmin, dmax = data.get("dates", ("", ""))
         edge = {
             "id": number,
             "from": tail,
@@ -211,23 +285,20 @@ def _vis_edges(graph: nx.Graph, directed: bool) -> list[dict]:
             "value": data.get("weight", 1),
             "weight": data.get("weight", 1),
             "relations": data.get("relations", []),
-            "via": data.get("via_labels", []),
             "sources": _sources(data.get("sources", [])),
             "nsources": data.get("source_count", 0),
-            "dmin": dmin,
-            "dmax": dmax,
+            "dmin": data.get("dates", ("", ""))[0],
             "title": "\u2026",
         }
+        if data.get("via_labels"):
+            edge["via"] = data["via_labels"]
         if several:
-            edge["color"] = {"color": colours[(data.get("relations") or ["related"])[0]], "highlight": "#333333",
-                             "hover": "#333333"}
-        if directed:
-            edge["arrows"] = "to"
+            edge["color"] = {"color": colours[(data.get("relations") or ["related"])[0]]}
         edges.append(edge)
     return edges
 
 
-def _vis_options(node_count: int, edge_count: int) -> dict:
+def _vis_options(node_count: int, edge_count: int, directed: bool = False) -> dict:
     """Drawing options: positions come from `cdkg.visualize.layout`, so physics stays off."""
     big = node_count > 1000 or edge_count > 5000
     return {
@@ -243,7 +314,7 @@ def _vis_options(node_count: int, edge_count: int) -> dict:
             "scaling": {"min": 1, "max": 10},
             "color": {"color": "#9a9a9a", "highlight": "#333333", "hover": "#333333", "opacity": 0.6 if big else 0.85},
             "smooth": False,
-            "arrows": {"to": {"scaleFactor": 0.5}},
+            "arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}},
         },
         "interaction": {"hover": not big, "tooltipDelay": 150, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
                         "navigationButtons": False, "multiselect": True},
@@ -252,8 +323,9 @@ def _vis_options(node_count: int, edge_count: int) -> dict:
 
 
 def _page_config(graph: nx.Graph, view: str, lang: str, size_by: str, title: str,
-                 evidence_base: str | None = None) -> dict:
+                 evidence_base: str | None = None, communities: list[dict] | None = None) -> dict:
     """What the page script needs besides nodes and edges: names of classes and relations, etc."""
+    communities = _communities(graph) if communities is None else communities
     present = sorted({d.get("type", "Other") for _, d in graph.nodes(data=True)},
                      key=lambda c: (list(CLASS_STYLES).index(c) if c in CLASS_STYLES else 99, c))
     classes = []
@@ -270,8 +342,10 @@ def _page_config(graph: nx.Graph, view: str, lang: str, size_by: str, title: str
         "classes": classes,
         "relations": {key: {"en": en, "ar": ar} for key, (en, ar) in RELATION_NAMES.items()},
         "relationColours": relation_colours(graph),
-        "colourBy": "community" if graph.number_of_nodes() > COMMUNITY_COLOURS_ABOVE else "class",
-        "communities": _communities(graph),
+        "colourBy": "community" if colour_by_community(graph) else "class",
+        "otherCommunity": OTHER_COMMUNITY,
+        "communities": communities,
+        "collapse": collapsed_at_first(communities, graph.number_of_nodes()),
         "minWeight": default_min_weight(graph),
         "evidenceBase": evidence_base or "",
         "version": __version__,
@@ -319,9 +393,11 @@ def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "de
     if size_by not in METRICS:
         raise ValueError(f"size_by must be one of {METRICS}, not {size_by!r}")
     net = Network(height="100vh", width="100%", cdn_resources="in_line", directed=False, heading="")
-    net.nodes = _vis_nodes(graph, lang, size_by)
+    communities = _communities(graph)
+    net.nodes = _vis_nodes(graph, lang, size_by, communities)
     net.edges = _vis_edges(graph, directed=view in DIRECTED_VIEWS)
-    net.options = _vis_options(len(net.nodes), len(net.edges))
+    _hide_collapsed(net.nodes, net.edges, collapsed_at_first(communities, len(net.nodes)))
+    net.options = _vis_options(len(net.nodes), len(net.edges), directed=view in DIRECTED_VIEWS)
     page = net.generate_html(name="view.html")
     page = _CDN_LINK.sub("", page)
     page = _CDN_SCRIPT.sub("", page)
@@ -341,7 +417,7 @@ def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "de
     position = page.rfind(marker)
     if position < 0:
         raise RuntimeError("pyvis template changed: drawGraph() call not found")
-    config = script_json(_page_config(graph, view, lang, size_by, title, evidence_base))
+    config = script_json(_page_config(graph, view, lang, size_by, title, evidence_base, communities))
     injected = f"{marker}\n var CDKG_CONFIG = {config};\n{script}\n"
     page = page[:position] + injected + page[position + len(marker):]
     leak = REMOTE_REFERENCE.search(page)

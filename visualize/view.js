@@ -39,10 +39,7 @@
   };
   var SYMBOL = {dot: "\u25CF", square: "\u25A0", star: "\u2605", diamond: "\u25C6", triangle: "\u25B2",
                 triangleDown: "\u25BC", hexagon: "\u2B22"};
-  var COMMUNITY_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-    "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
-    "#756bb1", "#636363", "#6baed6", "#fd8d3c", "#74c476", "#9e9ac8"];
-  var OTHER_COMMUNITY = "#c7c7c7", DIM_NODE = "rgba(205,205,205,0.45)", DIM_EDGE = "rgba(200,200,200,0.18)";
+  var OTHER_COMMUNITY = config.otherCommunity, DIM_NODE = "rgba(205,205,205,0.45)", DIM_EDGE = "rgba(200,200,200,0.18)";
   var DEFAULT_EDGE = "#9a9a9a";
   var lang = config.lang;
   var classInfo = {};
@@ -56,7 +53,7 @@
     if (adjacency[e.from]) { adjacency[e.from].push(e); }
     if (adjacency[e.to]) { adjacency[e.to].push(e); }
   });
-  var hiddenNode = {}, hiddenEdge = {}, paintedNode = {}, paintedEdge = {};
+  var hiddenNode = {}, hiddenEdge = {}, collapsedEdge = {}, paintedNode = {}, paintedEdge = {};
   function edgeRelations(e) { return e.relations.length ? e.relations : ["related"]; }
   // Edge relations present, each with its colour (written into the page) and a switch in the legend.
   var relationColour = {}, relationCount = {}, relationOrder = [];
@@ -78,7 +75,7 @@
   });
   dates.sort();
   var communityInfo = {};
-  config.communities.forEach(function (c, i) { c.colour = COMMUNITY_COLOURS[i % COMMUNITY_COLOURS.length]; communityInfo[c.id] = c; });
+  config.communities.forEach(function (c) { communityInfo[c.id] = c; });
 
   // ---- state, kept in the URL hash -----------------------------------------------------------
   var state = {
@@ -94,7 +91,8 @@
     if (!state.undated) { p.set("undated", "0"); }
     if (keys(state.typesOff).length) { p.set("types", keys(state.typesOff).join(",")); }
     if (keys(state.relationsOff).length) { p.set("rel", keys(state.relationsOff).join(",")); }
-    if (keys(state.collapsed).length) { p.set("c", keys(state.collapsed).join(",")); }
+    var collapsed = keys(state.collapsed).sort().join(","), first = (config.collapse || []).map(String).sort().join(",");
+    if (collapsed !== first) { p.set("c", collapsed); }
     if (state.colour !== config.colourBy) { p.set("colour", state.colour); }
     if (state.size !== config.sizeBy) { p.set("size", state.size); }
     if (state.lang !== config.lang) { p.set("lang", state.lang); }
@@ -215,7 +213,7 @@
     box.appendChild(el("div", labelIn(a, lang) + " \u2014 " + labelIn(b, lang), {"class": "tip-label", dir: "auto"}));
     box.appendChild(el("div", t("relation") + ": " + e.relations.map(relationName).join(", ") + " \u00B7 " +
       t("weight") + " " + fmt(e.weight), {"class": "tip-meta"}));
-    if (e.via.length) {
+    if (e.via && e.via.length) {
       box.appendChild(el("div", t("instruments") + ":", {"class": "tip-meta"}));
       var list = el("ul");
       e.via.forEach(function (v) {
@@ -229,10 +227,10 @@
     box.appendChild(sourceList(e));
     return box;
   }
-  function clusterTip(c) {
+  function clusterTip(c, members) {
     var box = el("div", null, {"class": "cdkg-tip", dir: lang === "ar" ? "rtl" : "ltr"});
     box.appendChild(el("div", communityName(c), {"class": "tip-label", dir: "auto"}));
-    box.appendChild(el("div", c.size + " " + t("nodes") + " \u00B7 " + t("clickOpen"), {"class": "tip-meta"}));
+    box.appendChild(el("div", members + " " + t("nodes") + " \u00B7 " + t("clickOpen"), {"class": "tip-meta"}));
     return box;
   }
   // Tooltips are built when shown (building thousands up front costs seconds): every item
@@ -240,8 +238,8 @@
   function tipOf(id) {
     if (Object.prototype.hasOwnProperty.call(nodeById, id)) { return nodeTip(nodeById[id]); }
     if (typeof id === "string" && id.indexOf("cluster:") === 0) {
-      var c = communityInfo[id.slice(8)];
-      return c ? clusterTip(c) : null;
+      var c = clusterNodes[id] ? communityInfo[clusterNodes[id].community] : null;
+      return c ? clusterTip(c, clusterNodes[id].members) : null;
     }
     var e = edgeById[id];
     return e ? edgeTip(e) : null;
@@ -297,7 +295,7 @@
   function paint() {
     var nodeChanges = [], edgeChanges = [];
     allNodes.forEach(function (n) {
-      var colour = inFocus && !inFocus[n.id] ? DIM_NODE : state.colour === "community" ? communityColour(n) : n.color;
+      var colour = inFocus && !inFocus[n.id] ? DIM_NODE : state.colour === "community" ? communityColour(n) : n.ccolor;
       if (paintedNode[n.id] !== colour) {
         paintedNode[n.id] = colour;
         nodeChanges.push({id: n.id, color: colour});
@@ -314,13 +312,13 @@
     if (nodeChanges.length) { nodes.update(nodeChanges); }
     if (edgeChanges.length) { edges.update(edgeChanges); }
   }
-  allNodes.forEach(function (n) { paintedNode[n.id] = n.color; });
+  // what the page was written with: colours, and the members of communities collapsed at first hidden
+  allNodes.forEach(function (n) { paintedNode[n.id] = n.color; hiddenNode[n.id] = !!n.hidden; });
+  allEdges.forEach(function (e) { collapsedEdge[e.id] = !!e.hidden; });
   allEdges.forEach(function (e) {
     paintedEdge[e.id] = relationOrder.length > 1 ? relationColour[edgeRelations(e)[0]] : DEFAULT_EDGE;
   });
-  var clustersOpen = false;
   function applyFilters() {
-    var reopen = openClusters();
     var visible = {}, nodeChanges = [], edgeChanges = [], shownNodes = 0, shownEdges = 0;
     var lightest = weights.length ? weights[0] : 0, thresholded = state.minWeight > lightest;
     allNodes.forEach(function (n) { visible[n.id] = !state.typesOff[n.ctype] && timeOk(n); });
@@ -329,19 +327,26 @@
       var show = visible[e.from] && visible[e.to] && timeOk(e) && e.weight >= state.minWeight &&
         edgeRelations(e).some(function (r) { return !state.relationsOff[r]; });
       if (show) { shownEdges += 1; keepNode[e.from] = keepNode[e.to] = true; }
-      if (!!hiddenEdge[e.id] === show) { hiddenEdge[e.id] = !show; edgeChanges.push({id: e.id, hidden: !show}); }
+      hiddenEdge[e.id] = !show;
     });
+    var passing = {};
     allNodes.forEach(function (n) {
       // under a weight threshold, nodes left with none of their edges go too (as --min-weight does)
       var show = visible[n.id] && (!thresholded || keepNode[n.id] || !adjacency[n.id].length);
-      if (show) { shownNodes += 1; }
+      if (show) { shownNodes += 1; passing[n.id] = true; }
+      show = show && !collapsedHere(n);
       if (!!hiddenNode[n.id] === show) { hiddenNode[n.id] = !show; nodeChanges.push({id: n.id, hidden: !show}); }
+    });
+    allEdges.forEach(function (e) {
+      // edges into a collapsed community are drawn as the cluster's edges instead
+      var show = !hiddenEdge[e.id] && !hiddenNode[e.from] && !hiddenNode[e.to];
+      if (show === !!collapsedEdge[e.id]) { collapsedEdge[e.id] = !show; edgeChanges.push({id: e.id, hidden: !show}); }
     });
     if (nodeChanges.length) { nodes.update(nodeChanges); }
     if (edgeChanges.length) { edges.update(edgeChanges); }
+    drawClusters(passing);
     inFocus = neighbourhood();
     paint();
-    if (reopen) { applyClusters(); }
     window.cdkgShown = {nodes: shownNodes, edges: shownEdges};
     if (status) {
       status.textContent = shownNodes + " / " + allNodes.length + " " + t("nodes") + ", " + shownEdges + " / " +
@@ -353,8 +358,7 @@
   function setSize(metric) {
     state.size = config.sizeBy = metric;
     nodes.update(allNodes.map(function (n) { return {id: n.id, value: n.metrics[metric]}; }));
-    if (window.cdkgSettled) { scheduleLabels(); }
-    saveState();
+    applyFilters();
   }
   function setColour(mode) {
     state.colour = mode;
@@ -368,42 +372,71 @@
     var hub = nodeById[c.hub];
     return t("community") + " " + c.id + (hub ? " \u00B7 " + t("around") + " " + labelIn(hub, lang) : "");
   }
+  // A collapsed community is drawn as one node at its members' centre, with one edge to each
+  // node or cluster its members are linked to (members and their edges are hidden meanwhile).
   function clusterId(c) { return "cluster:" + c; }
-  function isCluster(id) { return network.body.nodes[id] !== undefined && network.isCluster(id); }
-  function openClusters() {
-    var any = false;
+  var clusterNodes = {}, clusterEdges = {};
+  function isCluster(id) { return Object.prototype.hasOwnProperty.call(clusterNodes, id); }
+  function collapsedHere(n) { return !!state.collapsed[n.community] && !!communityInfo[n.community]; }
+  function representative(n) { return collapsedHere(n) ? clusterId(n.community) : n.id; }
+  var centres = {};
+  allNodes.forEach(function (n) {
+    var c = centres[n.community] || (centres[n.community] = {x: 0, y: 0, count: 0});
+    c.x += n.x || 0; c.y += n.y || 0; c.count += 1;
+  });
+  function drawClusters(passing) {
+    var wantNodes = {}, wantEdges = {}, biggest = 0;
+    allNodes.forEach(function (n) { biggest = Math.max(biggest, n.metrics[state.size] || 0); });
     config.communities.forEach(function (c) {
-      if (isCluster(clusterId(c.id))) { network.openCluster(clusterId(c.id)); any = true; }
+      if (!state.collapsed[c.id]) { return; }
+      var members = 0;
+      allNodes.forEach(function (n) { if (n.community === c.id && passing[n.id]) { members += 1; } });
+      if (!members) { return; }
+      var centre = centres[c.id];
+      wantNodes[clusterId(c.id)] = {id: clusterId(c.id), label: "", shape: "dot", color: c.colour, value: biggest,
+        x: centre.x / centre.count, y: centre.y / centre.count, borderWidth: 3, title: "\u2026", community: c.id,
+        members: members};
     });
-    return any || keys(state.collapsed).length > 0;
-  }
-  function applyClusters() {
-    config.communities.forEach(function (c) {
-      var id = clusterId(c.id), want = !!state.collapsed[c.id];
-      if (want && !isCluster(id)) {
-        network.cluster({
-          joinCondition: function (o) { return o.community === c.id && !o.hidden; },
-          clusterNodeProperties: {
-            id: id, label: communityName(c), shape: "dot", color: c.colour, value: c.size, title: "\u2026",
-            borderWidth: 3, font: {size: SCREEN_FONT / Math.max(network.getScale(), 0.05)}
-          }
-        });
-      } else if (!want && isCluster(id)) {
-        network.openCluster(id);
-      }
+    allEdges.forEach(function (e) {
+      if (hiddenEdge[e.id]) { return; }
+      var a = nodeById[e.from], b = nodeById[e.to];
+      if (!(collapsedHere(a) || collapsedHere(b))) { return; }
+      var ra = representative(a), rb = representative(b);
+      if (ra === rb) { return; }
+      var key = ra < rb ? ra + "|" + rb : rb + "|" + ra;
+      var edge = wantEdges[key] || (wantEdges[key] = {id: "cl:" + key, from: ra, to: rb, value: 0, weight: 0,
+        color: {color: DEFAULT_EDGE}, title: "\u2026", arrows: {to: {enabled: false}}});
+      edge.value += 1; edge.weight += e.weight;
     });
+    var dropNodes = Object.keys(clusterNodes).filter(function (id) { return !wantNodes[id]; });
+    var dropEdges = Object.keys(clusterEdges).filter(function (k) { return !wantEdges[k]; }).map(function (k) {
+      return clusterEdges[k].id; });
+    if (dropEdges.length) { edges.remove(dropEdges); }
+    if (dropNodes.length) { nodes.remove(dropNodes); }
+    var addNodes = [], addEdges = [];
+    Object.keys(wantNodes).forEach(function (id) {
+      var old = clusterNodes[id], now = wantNodes[id];
+      if (!old || old.members !== now.members || old.value !== now.value) { addNodes.push(now); }
+    });
+    Object.keys(wantEdges).forEach(function (k) {
+      var old = clusterEdges[k], now = wantEdges[k];
+      if (!old || old.value !== now.value) { addEdges.push(now); }
+    });
+    if (addNodes.length) { nodes.update(addNodes); }
+    if (addEdges.length) { edges.update(addEdges); }
+    clusterNodes = wantNodes;
+    clusterEdges = wantEdges;
   }
   function setCollapsed(community, on) {
     if (on) { state.collapsed[community] = true; } else { delete state.collapsed[community]; }
-    applyClusters();
-    if (window.cdkgSettled) { scheduleLabels(); }
+    applyFilters();
     var box = panel.querySelector("input[data-community='" + community + "']");
     if (box) { box.checked = on; }
     saveState();
   }
   network.on("click", function (params) {
     if (params.nodes.length === 1 && isCluster(params.nodes[0])) {
-      setCollapsed(String(params.nodes[0]).slice(8), false);
+      setCollapsed(String(clusterNodes[params.nodes[0]].community), false);
       return;
     }
     showDetails(params.nodes.length ? params.nodes[0] : params.edges.length ? params.edges[0] : null);
@@ -638,11 +671,11 @@
     var row = el("div", null, {"class": "row"});
     row.appendChild(button(t("collapseAll"), {id: "cdkg-collapse-all"}, function () {
       config.communities.forEach(function (c) { state.collapsed[c.id] = true; });
-      buildPanel(); applyClusters(); scheduleLabels(); saveState();
+      buildPanel(); applyFilters();
     }));
     row.appendChild(button(t("expandAll"), {id: "cdkg-expand-all"}, function () {
       state.collapsed = {};
-      buildPanel(); applyClusters(); scheduleLabels(); saveState();
+      buildPanel(); applyFilters();
     }));
     panel.appendChild(row);
     config.communities.forEach(function (c) {
@@ -742,14 +775,7 @@
     times.panel = performance.now();
     applyFilters();
     times.filters = performance.now();
-    if (window.cdkgSettled) {
-      config.communities.forEach(function (c) {
-        if (isCluster(clusterId(c.id))) {
-          network.clustering.updateClusteredNode(clusterId(c.id), {label: communityName(c)});
-        }
-      });
-      placeLabels();
-    }
+    if (window.cdkgSettled) { placeLabels(); }
     window.cdkgLang = next;
   }
 
@@ -781,7 +807,7 @@
     ids.forEach(function (id) {
       var p = positions[id], body = network.body.nodes[id];
       if (!p || !body) { return; }
-      var text = nodeById[id] ? labelIn(nodeById[id], lang) : body.options.label || "";
+      var text = nodeById[id] ? labelIn(nodeById[id], lang) : isCluster(id) ? communityName(communityInfo[clusterNodes[id].community]) : "";
       var dom = network.canvasToDOM(p);
       var radius = (body.shape && body.shape.radius ? body.shape.radius : 10) * scale;
       var w = measure.measureText(text).width * SCREEN_FONT / FONT_SIZE + 2 * LABEL_PAD;
@@ -799,13 +825,15 @@
       else if (labelShown[n.id] !== false) { changes.push({id: n.id, label: ""}); }
       labelShown[n.id] = on;
     });
-    if (changes.length) { nodes.update(changes); }
-    config.communities.forEach(function (c) {
-      var id = clusterId(c.id);
-      if (isCluster(id)) {
-        network.clustering.updateClusteredNode(id, {label: want[id] ? communityName(c) : "", font: {size: size}});
+    Object.keys(clusterNodes).forEach(function (id) {
+      var c = communityInfo[clusterNodes[id].community];
+      var label = want[id] ? communityName(c) : "";
+      if (clusterNodes[id].label !== label || want[id]) {
+        clusterNodes[id].label = label;
+        changes.push({id: id, label: label, font: {size: size}});
       }
     });
+    if (changes.length) { nodes.update(changes); }
     window.cdkgLabelsPlaced = placed.length;
   }
   var labelFrame = null;
@@ -820,7 +848,6 @@
   function settle() {
     if (window.cdkgSettled) { return; }
     times.drawn = performance.now();
-    applyClusters();
     network.fit({animation: false, maxZoomLevel: 1.5});
     if (state.focus) { centreOnFocus(); } else { placeLabels(); }
     times.labelled = performance.now();
@@ -830,12 +857,13 @@
     stop();
     restoring = true;
     readState();
-    config.sizeBy = state.size;
-    nodes.update(allNodes.map(function (n) { return {id: n.id, value: n.metrics[state.size]}; }));
+    if (state.size !== config.sizeBy) {
+      config.sizeBy = state.size;
+      nodes.update(allNodes.map(function (n) { return {id: n.id, value: n.metrics[state.size]}; }));
+    }
     setLanguage(state.lang);
     restoring = false;
     if (window.cdkgSettled) {
-      applyClusters();
       if (state.focus) { centreOnFocus(); } else { network.fit({animation: false, maxZoomLevel: 1.5}); placeLabels(); }
     }
   }
