@@ -748,3 +748,22 @@ def test_tooltips_link_evidence_pages_source_urls_and_wikidata(browser, views, t
     page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
     assert page.locator("#cdkg-details a.tip-wikidata").count() == 1
     page.close()
+
+
+def test_search_in_a_1000_document_view_knows_the_lexicons_names(browser, thousand):
+    """The prefLabel is "Russian Federation"; the lexicon's other names find it too."""
+    from cdkg.visualize.screenshot import open_offline
+
+    page, report = open_offline(browser, thousand / "instruments-ar.html", timeout_ms=300_000)
+    assert report.errors == []
+    ru = f"{ID}state/RU"
+    for typed in ("Россия", "روسيا", "Russia"):
+        page.click("#cdkg-clear")
+        page.fill("#cdkg-search", typed)
+        page.press("#cdkg-search", "Enter")
+        assert page.evaluate("window.cdkg.state().focus") == ru, typed
+        assert ru in page.evaluate("nodes.get({filter: n => n.label}).map(n => n.id)")
+        dimmed = page.evaluate(f"nodes.get({{filter: n => n.color === '{DIM}'}}).length")
+        assert 0 < dimmed < page.evaluate("nodes.length")
+        assert page.evaluate("new URLSearchParams(location.hash.slice(1)).get('focus')") == ru
+    page.close()
