@@ -33,7 +33,7 @@ SEED = 42
 #: Iterations of the force layout inside a community.
 ITERATIONS = 60
 #: Pull towards the centre of a community (keeps its unconnected parts together).
-GRAVITY = 0.6
+GRAVITY = 0.4
 #: Up to this many nodes the whole view is laid out as one community.
 ONE_DISC = 150
 #: A community larger than this is laid out with fewer iterations (its cost is the square of its size).
@@ -66,7 +66,7 @@ def _force_layout(adjacency: np.ndarray, iterations: int, seed: int) -> np.ndarr
 
 
 def _disc(graph: nx.Graph, members: list, seed: int, spacing: float) -> tuple[dict, float]:
-    """Positions of ``members`` centred on 0, nearest neighbours about `SPACING` apart, and the disc's radius."""
+    """Positions of ``members`` centred on 0 and the disc's radius; 4 in 5 nodes have no neighbour nearer than ``spacing``."""
     count = len(members)
     if count == 1:
         return {members[0]: (0.0, 0.0)}, spacing * 0.5
@@ -79,7 +79,7 @@ def _disc(graph: nx.Graph, members: list, seed: int, spacing: float) -> tuple[di
     pos = _force_layout(adjacency, iterations, seed)
     distance = np.sqrt(((pos[:, None, :] - pos[None, :, :]) ** 2).sum(axis=-1))
     np.fill_diagonal(distance, np.inf)
-    nearest = float(np.median(distance.min(axis=1))) or 1.0
+    nearest = float(np.percentile(distance.min(axis=1), 20)) or 1.0
     pos *= spacing / nearest
     radius = float(np.sqrt((pos ** 2).sum(axis=1)).max()) + spacing * 0.5
     return {node: (float(pos[i, 0]), float(pos[i, 1])) for node, i in index.items()}, radius
