@@ -184,11 +184,13 @@ def _run_documents(counts: list[int]) -> int:
                     path = work / "views" / f"{kind}-{lang}.html"
                     page, report = open_offline(browser, path, timeout_ms=600_000)
                     shown = page.evaluate("[window.cdkg.nodeCount, window.cdkg.edgeCount, window.cdkgLabelsPlaced,"
-                                          " network.body.nodeIndices.length, CDKG_CONFIG.collapse.length]")
+                                          " network.body.nodeIndices.length, CDKG_CONFIG.collapse.length,"
+                                          " network.body.edgeIndices.length, CDKG_CONFIG.minWeight]")
                     page.close()
                     slowest = max(slowest, (report.settle_seconds, path.name))
-                    print(f"  {path.name}: {shown[0]} nodes, {shown[1]} edges, {shown[3]} drawn "
-                          f"({shown[4]} communities collapsed), {shown[2]} labels, "
+                    print(f"  {path.name}: {shown[0]} nodes, {shown[1]} edges; drawn at first {shown[3]} nodes "
+                          f"({shown[4]} communities collapsed), {shown[5]} edges (weight >= {shown[6]:g}), "
+                          f"{shown[2]} labels, "
                           f"{path.stat().st_size / 1e6:.1f} MB, open+settle {report.settle_seconds:.1f} s, "
                           f"{len(report.errors) + len(report.blocked)} errors")
             goal = 5.0 if count <= 1000 else 10.0
