@@ -16,8 +16,8 @@ Draw a projection of the graph as one self-contained HTML page (no network neede
 shapes by class, size by a metric, tooltips with the sources (document, date, evidence quote),
 an ar/en language switch, a search box, colours by type or community (collapsible), filters by
 type, edge type, edge weight and time (with play), PNG and CSV export; the state is kept in the
-URL. Sources link to --evidence-base + document name when given, else to their source URL. A metrics CSV (KIND.metrics.csv,
-the same name `view all` gives it) is written next to it.
+URL. Sources link to --evidence-base + document name when given, else to their source URL.
+A metrics CSV (KIND.metrics.csv, the same name `view all` gives it) is written next to it.
 KIND is a standard view, or 'all' (every standard view in both languages, with PNG pictures,
 into --out-dir). --query FILE.rq draws the rows of any SELECT giving ?source ?target (optional
 ?sourceLabel ?targetLabel ?sourceType ?targetType ?weight ?relation ?via)."""
