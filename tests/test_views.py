@@ -767,3 +767,34 @@ def test_search_in_a_1000_document_view_knows_the_lexicons_names(browser, thousa
         assert 0 < dimmed < page.evaluate("nodes.length")
         assert page.evaluate("new URLSearchParams(location.hash.slice(1)).get('focus')") == ru
     page.close()
+
+
+def test_a_big_view_opens_with_its_largest_communities_collapsed(browser, tmp_path):
+    """3,000 nodes in 30 communities: the page draws at most 2,500 at first; a click opens a cluster."""
+    from cdkg.visualize.pyvis_html import DRAWN_NODES, write_view
+
+    g = nx.random_partition_graph([100] * 30, 0.06, 0.0004, seed=3)
+    g = nx.relabel_nodes(g, {n: f"{ID}state/X{n}" for n in g})
+    for number, node in enumerate(g):
+        g.nodes[node].update(label_en=node[-5:], label_ar="دولة", type="State", degree=g.degree(node),
+                             community=number // 100)
+    from cdkg.visualize.screenshot import open_offline
+
+    page, report = open_offline(browser, write_view(g, tmp_path / "big.html", "cooperation", "en"))
+    assert report.errors == [] and report.blocked == []
+    assert page.evaluate("[window.cdkg.nodeCount, window.cdkg.edgeCount]") == [3000, g.number_of_edges()]
+    collapsed = page.evaluate("CDKG_CONFIG.collapse")
+    drawn = page.evaluate("network.body.nodeIndices.length")
+    assert collapsed and drawn <= DRAWN_NODES
+    assert drawn == g.number_of_nodes() - 100 * len(collapsed) + len(collapsed)
+    hidden = page.evaluate("nodes.get({filter: n => n.hidden && !String(n.id).startsWith('cluster:')}).length")
+    assert hidden == 100 * len(collapsed)
+    first = collapsed[0]
+    position = page.evaluate(f"network.canvasToDOM(network.getPositions(['cluster:{first}'])['cluster:{first}'])")
+    box = page.locator("#mynetwork").bounding_box()
+    page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
+    assert page.evaluate("network.body.nodeIndices.length") == drawn + 99
+    assert page.evaluate(f"nodes.get('cluster:{first}')") is None
+    assert page.evaluate("new URLSearchParams(location.hash.slice(1)).get('c')") == ",".join(
+        sorted(str(c) for c in collapsed[1:]))
+    page.close()
