@@ -798,3 +798,12 @@ def test_a_big_view_opens_with_its_largest_communities_collapsed(browser, tmp_pa
     assert page.evaluate("new URLSearchParams(location.hash.slice(1)).get('c')") == ",".join(
         sorted(str(c) for c in collapsed[1:]))
     page.close()
+    # a link focusing a node of a community collapsed at first opens with that community drawn
+    member = next(n for n, c in g.nodes(data="community") if c == collapsed[-1])
+    again, report = open_offline(browser, tmp_path / "big.html", fragment=f"focus={member}")
+    assert report.errors == []
+    assert again.evaluate("network.getSelectedNodes()") == [member]
+    assert again.evaluate(f"nodes.get('{member}').hidden") is False
+    assert str(collapsed[-1]) not in again.evaluate("window.cdkg.state().collapsed")
+    assert str(collapsed[0]) in again.evaluate("window.cdkg.state().collapsed")
+    again.close()

@@ -121,6 +121,7 @@
     state.colour = p.get("colour") === "class" || p.get("colour") === "community" ? p.get("colour") : config.colourBy;
     state.size = ["degree", "betweenness", "eigenvector"].indexOf(p.get("size")) >= 0 ? p.get("size") : config.sizeBy;
     state.lang = p.get("lang") === "ar" || p.get("lang") === "en" ? p.get("lang") : config.lang;
+    if (state.focus) { delete state.collapsed[nodeById[state.focus].community]; }  // the focus is drawn
   }
 
   // ---- small helpers -------------------------------------------------------------------------
