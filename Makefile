@@ -7,6 +7,8 @@ PY     := $(VENV)/bin/python
 CDKG   := $(VENV)/bin/cdkg
 STAMP  := $(VENV)/.installed
 BUILD  ?= build
+YASGUI := graph/web/vendor
+YASGUI_PKG := @zazuko/yasgui@4.6.2
 APT    := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 
 .PHONY: run test install system-deps build views ontology docs bench clean lexicon memberships evaluate
@@ -24,13 +26,23 @@ run: install
 test: install system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-install: $(STAMP)
+install: $(STAMP) $(YASGUI)/yasgui.min.js
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -qq --upgrade pip "setuptools>=77" wheel
 	$(PY) -m pip install -qq -e '.[test,docs]'
 	@touch $(STAMP)
+
+# YASGUI for the query page of `cdkg serve`, from the npm registry at install time into an
+# folder git ignores (all but its README; shipped in the wheel, never committed), served locally at /static/vendor/.
+$(YASGUI)/yasgui.min.js:
+	@command -v npm >/dev/null || { echo "npm is needed to fetch @zazuko/yasgui (apt-get install npm)"; exit 2; }
+	rm -rf $(YASGUI).tmp && mkdir -p $(YASGUI).tmp
+	cd $(YASGUI).tmp && npm pack --silent $(YASGUI_PKG) >/dev/null && tar xzf *.tgz
+	cp $(YASGUI).tmp/package/build/yasgui.min.js $(YASGUI).tmp/package/build/yasgui.min.css \
+	   $(YASGUI).tmp/package/package.json $(YASGUI)/
+	rm -rf $(YASGUI).tmp
 
 # Debian packages the tests use: a JRE for the HermiT reasoner, chromium for the views,
 # Virtuoso as a second real SPARQL server. Installed only when missing.
@@ -65,6 +77,7 @@ docs: install
 bench: install
 	$(CDKG) bench run
 	$(CDKG) bench views --documents 1000 10000
+	$(CDKG) bench serve
 
 clean:
 	rm -rf $(BUILD)

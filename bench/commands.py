@@ -1,4 +1,5 @@
-"""Subcommand ``cdkg bench``: the benchmarks (``run``), their synthetic inputs (``corpus``), view cost (``views``).
+"""Subcommand ``cdkg bench``: the benchmarks (``run``), their synthetic inputs (``corpus``), view cost
+(``views``), and a load test of ``cdkg serve`` (``serve``).
 
 Developer tasks: ``make bench`` runs ``cdkg bench run``. Each task's code is imported only when it runs.
 """
@@ -72,3 +73,13 @@ def register(subparsers) -> None:
     parser.add_argument("--documents", type=int, nargs="+",
                         help="instead: `view all` of this many synthetic documents, each page's settle time")
     parser.set_defaults(func=_lazy("cdkg.bench.views_bench"))
+
+    parser = tasks.add_parser("serve", help="loopback load test of cdkg serve: pages, entity pages and /sparql",
+                              description="A bounded load test of cdkg serve on loopback (16 and 64 clients, "
+                                          "then 16 clients with 4 runaway queries); latency percentiles.")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per scenario (default 2000)")
+    parser.add_argument("--clients", type=int, default=16, help="client threads (default 16)")
+    parser.add_argument("--timeout", type=float, default=5.0, help="the server's query timeout (default 5 s)")
+    parser.add_argument("--workers", type=int, default=6, help="the server's engine count (default 6)")
+    parser.add_argument("--store", type=Path, default=None, help="serve this store (default: build the fixtures)")
+    parser.set_defaults(func=_lazy("cdkg.bench.serve_bench"))

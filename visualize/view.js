@@ -844,7 +844,17 @@
   network.on("zoom", scheduleLabels);
   network.on("dragEnd", scheduleLabels);
 
-  // The view is settled once it has been drawn, clustered, fitted (or centred on the focus) and labelled.
+  // Served by `cdkg serve` (http, not file://): double-click a node to open its entity page there.
+  function entityPage(id) {
+    var m = typeof id === "string" && /^https:\/\/w3id\.org\/cdkg\/id\/(.+)$/.exec(id);
+    return m && /^https?:$/.test(location.protocol) ? "/id/" + m[1] : null;
+  }
+  network.on("doubleClick", function (params) {
+    var page = entityPage(params.nodes && params.nodes[0]);
+    if (page) { location.href = page; }
+  });
+
+  // The view is settled once it has been drawn, fitted (or centred on the focus) and labelled.
   window.cdkgSettled = false;
   function settle() {
     if (window.cdkgSettled) { return; }
@@ -875,6 +885,7 @@
     labelOf: function (id) { return labelIn(nodeById[id], lang); }, search: search, focus: focusOn,
     state: function () { return JSON.parse(JSON.stringify(state)); }, hash: stateHash, csv: nodesCsv,
     visibleNodes: function () { return visibleNodes().map(function (n) { return n.id; }); },
+    entityPage: entityPage, nodePosition: function (id) { return network.canvasToDOM(network.getPositions([id])[id]); },
     dates: dates, weights: weights, nodeCount: allNodes.length, edgeCount: allEdges.length
   };
   restore();

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from cdkg.graph.text.documents import Document
 from cdkg.graph.text.mentions import Analysis, Mention
+from cdkg.graph.text.normalize import tokenize
+from cdkg.graph.text.gazetteer import _ABBREVIATION
 from cdkg.graph.facts.resolve import Entity, mint, name_skeleton, title_key
 
 __all__ = ["Fact", "DocumentFacts", "Context", "Sentence"]
@@ -63,6 +65,33 @@ class Sentence:
         return [m for m in self.mentions if m.kind in ("entity", "org") and m.type in ACTOR_TYPES]
 
 
+def _names_as_written(a: Analysis) -> dict[str, str]:
+    """Each lexicon entry's name as the document writes it at its first full mention: the
+    preferred or alternative label in the document's language that the mention spells (in the
+    label's own form, so "России" gives "Россия"), never an abbreviation. An entry the text only
+    abbreviates or inflects into a hidden variant keeps its preferred label.
+
+    >>> from cdkg.graph.text.documents import Document
+    >>> from cdkg.graph.text.gazetteer import Gazetteer
+    >>> from cdkg.graph.text.lexicon import load_lexicon
+    >>> from cdkg.graph.text.mentions import analyze
+    >>> a = analyze(Document.from_text("Interpol and the United States met.", language="en"), Gazetteer(load_lexicon()))
+    >>> sorted(_names_as_written(a).values())
+    ['Interpol', 'United States']
+    """
+    out: dict[str, str] = {}
+    for m in a.mentions:
+        e = m.entry
+        if m.kind != "entity" or e is None or e.iri in out or e.type in ("Person", "Principle", "Topic"):
+            continue
+        key = [t.key for t in a.tokens[m.first:m.last + 1]]
+        for label, lang in e.names:
+            if lang == a.lang and not _ABBREVIATION.match(label) and [t.key for t in tokenize(label)] == key:
+                out[e.iri] = label
+                break
+    return out
+
+
 class Context:
     """Coreference, the document's two sides, and the facts collected so far."""
 
@@ -76,16 +105,20 @@ class Context:
         self._persons: dict[str, Entity] = {}
         ms = analysis.mentions
         self.capitals = capitals or {}
+        self._written = _names_as_written(analysis)
         for m in ms:
             if m.kind == "instrument" and _hypothetical(analysis, m):
                 m.attrs["hypothetical"] = True  # "called for a convention": not (yet) anyone's
         self.instruments = [m for m in ms if m.kind == "instrument"]
         self.events = [m for m in ms if m.kind == "event" and not _hypothetical(analysis, m)]
         self.orgs = [m for m in ms if m.kind == "org"]
-        states = Counter(m.entry.iri for m in ms if m.kind == "entity" and m.type == "State")
+        # the sides of a report: states, and an organization that deals with a state as one
+        # ("the EU and Ukraine ... the two sides")
+        side_types = ("State", "InternationalOrganization")
+        states = Counter(m.entry.iri for m in ms if m.kind == "entity" and m.type in side_types)
         firsts = {}
         for m in ms:
-            if m.kind == "entity" and m.type == "State":
+            if m.kind == "entity" and m.type in side_types:
                 firsts.setdefault(m.entry.iri, m)
         top = states.most_common(3)
         # the document's two sides: two states it names most, clearly more than any third
@@ -104,7 +137,7 @@ class Context:
         e = m.entry
         # persons and principles as this document words them; other entities by their lexicon label
         surface = e.type in ("Person", "Principle")
-        label = m.text if surface else e.label(self.lang)
+        label = m.text if surface else self._written.get(e.iri) or e.label(self.lang)
         if e.type == "Principle" and m.first > 0 and self.a.at("negations", m.first - 1) is not None:
             label = self.a.span_text(m.first - 1, m.last)  # "عدم التدخل": the negation is the principle's
             if self.a.tokens[m.first - 1].norm.startswith("و") and self.a.tokens[m.first - 1].norm != "و":
@@ -330,9 +363,18 @@ def _representative(a: Analysis, cluster: list[Mention]) -> Mention:
 def _hypothetical(a: Analysis, m: Mention) -> bool:
     """An event that is only called for or envisaged ("envisages establishing direct dialogue",
     "призвали провести саммит") has not taken place: it is not an event of the report."""
-    from cdkg.graph.text.phrases import tables
+    from cdkg.graph.text.phrases import norms, tables
     t = tables()
     first, _ = a.sentence_of(m.first)
+    for k in range(max(first, m.first - 4), m.first - 1):
+        # "намерены проводить консультации", "agreed to hold the next round", "اتفقا على عقد الاجتماع": intended only
+        if t["intentions"].at(a.tokens, k) is None or a.breaks_between(k, m.first):
+            continue
+        between = [a.tokens[j].norm for j in range(k + 1, m.first)]
+        if a.lang == "en" and between[:1] == ["to"] or a.lang == "ru" and any(
+                w.endswith(("ть", "ти")) for w in between) or a.lang == "ar" and any(
+                w in norms("عقد", "إقامة", "تنظيم", "على") for w in between):
+            return True
     for k in range(first, m.first):
         if not (t["rel:called"].at(a.tokens, k) or t["rel:instrument_says"].at(a.tokens, k)):
             continue
@@ -340,8 +382,11 @@ def _hypothetical(a: Analysis, m: Mention) -> bool:
             return True
         # "..., as well as holding full-scale consultations": an action called for
         before = [a.tokens[j].norm for j in range(max(first, m.first - 3), m.first)]
-        if any(w.endswith("ing") or w.startswith(("проведени", "создани", "организаци")) or w in (
-                "عقد", "إقامة", "اقامة", "تنظيم", "إنشاء", "انشاء") for w in before):
+        if any(w.endswith("ing") or w.startswith(("проведени", "создани", "организаци", "принят", "разработк",
+                                                    "заключени", "выработк")) or w in (
+                "عقد", "إقامة", "اقامة", "تنظيم", "إنشاء", "انشاء", "اعتماد", "صياغة", "صياغه", "إبرام", "ابرام",
+                "establishment", "creation", "adoption", "conclusion", "development", "elaboration", "launch")
+               for w in before):
             return True
     return False
 

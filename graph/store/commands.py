@@ -26,6 +26,50 @@ def default_store() -> Path:
     return paths.build_dir() / "store"
 
 
+def _add_serve_and_review(subparsers) -> None:
+    """Add ``serve`` and ``review export`` (the workbench's two commands) to ``cdkg``."""
+    serve = subparsers.add_parser(
+        "serve", help="serve the graph over the SPARQL 1.1 Protocol on loopback",
+        description="Serve the store over the SPARQL 1.1 Protocol (query at /query or /sparql, update "
+                    "at /update) and the research workbench (/, /id/..., /doc/...). Read-only unless "
+                    "--allow-update; read-only serving uses a snapshot of the store taken at start, "
+                    "so builds and links can go on meanwhile.")
+    serve.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
+    serve.add_argument("--allow-update", action="store_true",
+                       help="accept SPARQL Update (writes go to the store itself)")
+    serve.add_argument("--timeout", type=float, default=30.0, help="query timeout in seconds (default 30)")
+    serve.add_argument("--limit", type=int, default=10000,
+                       help="most result rows (or triples) one answer returns (default 10000)")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="queries run at once, each in its own engine process (default: cores, 4 to 8)")
+    serve.add_argument("--queue", type=int, default=64,
+                       help="requests that may wait for an engine; past that 503 + Retry-After (default 64)")
+    serve.add_argument("--documents", type=Path, default=None,
+                       help="folder of the documents' text files, for the evidence pages (default: data/documents)")
+    serve.add_argument("--base-iri", default=None,
+                       help="namespace of the graph's IRIs, served at /id/ (default https://w3id.org/cdkg/id/)")
+    serve.add_argument("--review", action="store_true",
+                       help="let reviewers accept, reject or correct facts on the evidence pages "
+                            "(token printed at start, or CDKG_REVIEW_TOKEN)")
+    serve.add_argument("--reviews", type=Path, default=None,
+                       help="the reviews file (default: reviews.trig beside the store)")
+    serve.set_defaults(func=_serve)
+
+    review = subparsers.add_parser("review", help="reviews of extracted facts (made with cdkg serve --review)")
+    review_commands = review.add_subparsers(dest="review_command", required=True)
+    export = review_commands.add_parser(
+        "export", help="write accepted and corrected facts as reference-facts files (for cdkg evaluate)",
+        description="Write the facts whose latest review accepted or corrected them, one "
+                    "<document>.gold.json per document, in the reference-facts format of the corpus.")
+    export.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
+    export.add_argument("--reviews", type=Path, default=None,
+                        help="the reviews file (default: reviews.trig beside the store)")
+    export.add_argument("--out", type=Path, required=True, help="folder to write the .gold.json files into")
+    export.set_defaults(func=_review_export)
+
+
 def register(subparsers) -> None:
     """Add ``serve``, ``push``, ``link``, ``memberships-import`` and ``lexicon-import`` to ``cdkg``.
 
@@ -45,20 +89,7 @@ def register(subparsers) -> None:
     >>> build_parser().parse_args(["push", "--endpoint", "http://127.0.0.1:7878/update"]).batch
     500
     """
-    serve = subparsers.add_parser(
-        "serve", help="serve the graph over the SPARQL 1.1 Protocol on loopback",
-        description="Serve the store over the SPARQL 1.1 Protocol (query at /query, update at "
-                    "/update). Read-only unless --allow-update; read-only serving uses a snapshot "
-                    "of the store taken at start, so builds and links can go on meanwhile.")
-    serve.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
-    serve.add_argument("--allow-update", action="store_true",
-                       help="accept SPARQL Update (writes go to the store itself)")
-    serve.add_argument("--timeout", type=float, default=30.0, help="query timeout in seconds (default 30)")
-    serve.add_argument("--limit", type=int, default=10000,
-                       help="most result rows (or triples) one answer returns (default 10000)")
-    serve.set_defaults(func=_serve)
+    _add_serve_and_review(subparsers)
 
     push = subparsers.add_parser(
         "push", help="send the graph, named graphs included, to a remote SPARQL store",
@@ -118,10 +149,25 @@ def _register_generators(subparsers) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     """``cdkg serve``: run until interrupted."""
-    from cdkg.graph.store.serve import serve_forever
+    from cdkg.graph.store.serve import DEFAULT_WORKERS, serve_forever
+    from cdkg.paths import documents_dir
 
     serve_forever(args.store or default_store(), host=args.host, port=args.port,
-                  allow_update=args.allow_update, timeout=args.timeout, limit=args.limit)
+                  allow_update=args.allow_update, timeout=args.timeout, limit=args.limit,
+                  workers=DEFAULT_WORKERS if args.workers is None else args.workers, queue=args.queue, base_iri=args.base_iri,
+                  documents=args.documents or documents_dir(), review=args.review, reviews=args.reviews)
+    return 0
+
+
+def _review_export(args: argparse.Namespace) -> int:
+    """``cdkg review export``: one line per file written."""
+    from cdkg.graph.web.review import export
+
+    store = args.store or default_store()
+    written = export(store, args.reviews or Path(store).parent / "reviews.trig", args.out)
+    for path in written:
+        print(path)
+    print(f"cdkg review export: {len(written)} reference-facts file(s) in {args.out}", flush=True)
     return 0
 
 

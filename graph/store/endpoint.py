@@ -1,13 +1,19 @@
-"""The protocol front of ``cdkg serve``: the SPARQL 1.1 Protocol over the Oxigraph engine (`cdkg.graph.store.serve`).
+"""The protocol front of ``cdkg serve``: the SPARQL 1.1 Protocol over the engine workers (`cdkg.graph.store.engine`).
 
-Two parts. The query engine is the Oxigraph server (``oxigraph serve-read-only``, or ``serve``
-with ``--allow-update``) on a private loopback port, started with ``--timeout-s``. In front of
-it a small HTTP server speaks the protocol to clients: it answers ``GET``/``POST`` queries at
-``/query`` (and ``/sparql``), negotiates JSON, XML, CSV or TSV results (N-Triples, Turtle,
-RDF/XML or JSON-LD for CONSTRUCT/DESCRIBE), cuts answers at ``limit`` rows, turns a timed-out
-query into HTTP 503 (Oxigraph alone would send a truncated 200), and refuses updates with
-HTTP 403 unless ``--allow-update``.
+A threading HTTP server speaks the protocol to clients: it answers ``GET``/``POST`` queries at
+``/query`` (and ``/sparql``), with CORS (``OPTIONS`` preflight, ``Access-Control-Allow-Origin:
+*``) so pages elsewhere can query it. Each query goes to a worker process of the engine
+`Pool <cdkg.graph.store.engine.Pool>`, which negotiates JSON, XML, CSV or TSV results
+(N-Triples, Turtle, RDF/XML or JSON-LD for CONSTRUCT/DESCRIBE) and cuts answers at ``limit``
+rows. A query past the timeout gets HTTP 503 and its worker is killed; when every worker is busy
+and the queue is full the answer is 503 with ``Retry-After``. Updates are refused with HTTP 403
+unless ``--allow-update``.
 
+Default graph: without ``default-graph-uri`` the default graph is the union of all named graphs,
+as for ``cdkg sparql`` and ``cdkg query``, so ``SELECT (COUNT(*) AS ?n) { ?s ?p ?o }`` counts the
+same triples on both.
+
+Other paths (the workbench pages of `cdkg.graph.web`) go to the ``pages`` handler when one is given.
 Starting the engine and the snapshot it serves are in `cdkg.graph.store.serve`.
 """
 
@@ -16,17 +22,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import urllib.error
+import sys
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-__all__ = ["Front"]
+__all__ = ["Front", "Busy"]
+
+
+class Busy(Exception):
+    """All engine workers are busy and the waiting queue is full (the answer is 503)."""
 
 #: Result formats for SELECT/ASK, by media type.
 RESULT_TYPES = {
@@ -167,6 +175,13 @@ def _serialize_ask(value: bool, fmt: str) -> bytes:
     return str(value).lower().encode()
 
 
+def not_acceptable_results() -> tuple[int, str, dict, bytes]:
+    """The 406 answer for a SELECT/ASK asked in a format we do not write."""
+    return (406, "text/plain; charset=utf-8", {},
+            b"results available as application/sparql-results+json, application/sparql-results+xml, "
+            b"text/csv, text/tab-separated-values\n")
+
+
 # --- the HTTP front ---------------------------------------------------------------------
 
 @dataclass
@@ -183,87 +198,75 @@ class _Answer:
         return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
 
 
+#: CORS headers of the protocol paths (reading only: no credentials are ever involved).
+CORS = {"Access-Control-Allow-Origin": "*",
+        "Access-Control-Expose-Headers": "X-Cdkg-Limit, X-Cdkg-Truncated, Retry-After"}
+PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+             "Access-Control-Allow-Headers": "Accept, Content-Type", "Access-Control-Max-Age": "86400",
+             "Access-Control-Allow-Private-Network": "true"}
+
+
 class Front(ThreadingHTTPServer):
-    """The protocol server clients talk to; it forwards to the Oxigraph server at ``backend``."""
+    """The protocol server clients talk to; queries and updates go to the engine ``pool``.
+
+    Parameters
+    ----------
+    address : tuple
+        (host, port) to listen on.
+    pool : cdkg.graph.store.engine.Pool
+        The engine workers.
+    allow_update : bool
+        Accept SPARQL Update.
+    timeout : float
+        Seconds a query may run (for messages).
+    limit : int
+        The row limit (for messages).
+    pages : callable, optional
+        ``pages(handler, method, url) -> bool``: answers other paths (the workbench); False for 404.
+    """
 
     daemon_threads = True
+    request_queue_size = 256
 
-    def __init__(self, address, backend: str, allow_update: bool, timeout: float, limit: int):
-        self.backend = backend
+    def __init__(self, address, pool, allow_update: bool, timeout: float, limit: int, pages=None):
+        self.pool = pool
         self.allow_update = allow_update
         self.timeout = timeout
         self.limit = limit
+        self.pages = pages
         super().__init__(address, _Handler)
 
-    # queries -----------------------------------------------------------------------------
-    def _run_query(self, form: list[tuple[str, str]], accept: str | None) -> _Answer:
-        """Forward a query; cut the answer at ``limit``; re-serialize in the format asked for."""
-        data = urllib.parse.urlencode(form).encode("utf-8")
-        request = urllib.request.Request(
-            f"{self.backend}/query", data=data, method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded",
-                     "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away mid-answer is not an error worth a traceback on the terminal."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+    def engine(self, request: dict) -> _Answer:
+        """One request to the engine pool, as an HTTP answer (503 + Retry-After when it is full)."""
         try:
-            response = urllib.request.urlopen(request, timeout=self.timeout + 10)
-        except urllib.error.HTTPError as exc:
-            return _Answer.text(exc.code, exc.read().decode("utf-8", "replace"))
-        except (urllib.error.URLError, OSError) as exc:
-            return _Answer.text(503, f"query engine unavailable or too slow: {getattr(exc, 'reason', exc)}")
-        with response:
-            kind = response.headers.get_content_type()
-            try:
-                if kind == "application/n-triples":
-                    return self._graph_answer(response, accept)
-                return self._results_answer(response, accept)
-            except (SyntaxError, ValueError, OSError) as exc:
-                return _Answer.text(503, f"query stopped: timeout of {self.timeout:g} s reached "
-                                        f"or the engine failed ({' '.join(str(exc).split())[:200]})")
+            status, kind, headers, body = self.pool.run(request)
+        except Busy:
+            return _Answer(503, "text/plain; charset=utf-8",
+                           b"server busy: every engine is working and the queue is full; retry later\n",
+                           {"Retry-After": "2"})
+        return _Answer(status, kind, body, headers)
 
-    def _results_answer(self, response, accept: str | None) -> _Answer:
-        fmt = _choose(accept, RESULT_TYPES, "json")
-        if fmt is None:
-            return _Answer.text(406, "results available as application/sparql-results+json, "
-                                    "application/sparql-results+xml, text/csv, text/tab-separated-values")
-        parsed = ox.parse_query_results(response, ox.QueryResultsFormat.JSON)
-        if isinstance(parsed, ox.QueryBoolean):
-            return _Answer(200, RESULT_MEDIA[fmt], _serialize_ask(bool(parsed), fmt))
-        variables = [v.value for v in parsed.variables]
-        rows = [[solution[v] for v in variables] for solution in islice(parsed, self.limit + 1)]
-        return self._cut(rows, lambda kept: _serialize_select(variables, kept, fmt), RESULT_MEDIA[fmt])
+    def _run_query(self, form: list[tuple[str, str]], accept: str | None) -> _Answer:
+        """Send a query to the engine; ``form`` holds ``query`` and the protocol's graph parameters."""
+        request = {"op": "query", "text": next(v for k, v in form if k == "query"), "accept": accept,
+                   "default_graph": [v for k, v in form if k == "default-graph-uri"],
+                   "named_graphs": [v for k, v in form if k == "named-graph-uri"]}
+        return self.engine(request)
 
-    def _graph_answer(self, response, accept: str | None) -> _Answer:
-        fmt = _choose(accept, GRAPH_TYPES, ox.RdfFormat.N_TRIPLES)
-        if fmt is None:
-            return _Answer.text(406, "graphs available as " + ", ".join(GRAPH_TYPES))
-        lines = list(islice((line for line in response if line.strip()), self.limit + 1))
-        triples = list(ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES))
-        media = fmt.media_type + ("; charset=utf-8" if fmt != ox.RdfFormat.RDF_XML else "")
-        return self._cut(triples, lambda kept: ox.serialize(kept, format=fmt) or b"", media)
-
-    def _cut(self, items: list, render, media: str) -> _Answer:
-        """Keep at most ``limit`` items; say in a header when some were cut."""
-        truncated = len(items) > self.limit
-        headers = {"X-Cdkg-Limit": str(self.limit)}
-        if truncated:
-            headers["X-Cdkg-Truncated"] = "true"
-        return _Answer(200, media, render(items[: self.limit]), headers)
-
-    # updates -----------------------------------------------------------------------------
     def _run_update(self, form: list[tuple[str, str]]) -> _Answer:
-        """Forward an update when allowed; 403 otherwise."""
+        """Send an update to the engine when allowed; 403 otherwise."""
         if not self.allow_update:
             return _Answer.text(403, "this endpoint is read-only (start `cdkg serve --allow-update` "
                                     "to accept SPARQL Update)")
-        data = urllib.parse.urlencode(form).encode("utf-8")
-        request = urllib.request.Request(f"{self.backend}/update", data=data, method="POST",
-                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout + 10) as response:
-                return _Answer(response.status, "text/plain", response.read())
-        except urllib.error.HTTPError as exc:
-            return _Answer.text(exc.code, exc.read().decode("utf-8", "replace"))
-        except (urllib.error.URLError, OSError) as exc:
-            return _Answer.text(503, f"update engine unavailable: {getattr(exc, 'reason', exc)}")
+        if any(k != "update" for k, _ in form):
+            return _Answer.text(400, "using-graph-uri and using-named-graph-uri are not supported")
+        return self.engine({"op": "update", "text": next(v for k, v in form if k == "update")})
 
 
 QUERY_PATHS = {"/", "/query", "/sparql"}
@@ -281,22 +284,43 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         """Keep the terminal quiet; errors are in the answers."""
 
-    def send(self, answer: _Answer) -> None:
+    def send(self, answer: _Answer, cors: bool = True) -> None:
         self.send_response(answer.status)
         self.send_header("Content-Type", answer.content_type)
         self.send_header("Content-Length", str(len(answer.body)))
-        for name, value in (answer.headers or {}).items():
+        headers = {**(CORS if cors else {}), **(answer.headers or {})}
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(answer.body)
 
+    def _pages(self, url) -> bool:
+        """Hand a non-protocol request to the workbench pages; True when they answered."""
+        return self.server.pages is not None and self.server.pages(self, self.command, url)
+
+    def do_OPTIONS(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        if url.path in QUERY_PATHS | UPDATE_PATHS:
+            self.send_response(204)
+            for name, value in PREFLIGHT.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if not self._pages(url):
+            self.send(_Answer.text(404, "not found"), cors=False)
+
     def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         params = urllib.parse.parse_qsl(url.query, keep_blank_values=True)
         query = [value for key, value in params if key == "query"]
+        if url.path == "/" and not query and self._pages(url):
+            return None
         if url.path not in QUERY_PATHS:
-            return self.send(_Answer.text(404, "SPARQL endpoint at /query (update at /update)"))
+            if self._pages(url):
+                return None
+            return self.send(_Answer.text(404, "SPARQL endpoint at /query (update at /update)"), cors=False)
         if "update" in dict(params):
             return self.send(_Answer.text(405, "SPARQL Update needs POST"))
         if len(query) != 1:
@@ -310,6 +334,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         url = urllib.parse.urlsplit(self.path)
+        if url.path not in QUERY_PATHS | UPDATE_PATHS:
+            if self._pages(url):
+                return None
+            return self.send(_Answer.text(404, "SPARQL endpoint at /query (update at /update)"), cors=False)
         params = [(k, v) for k, v in urllib.parse.parse_qsl(url.query) if k in GRAPH_PARAMS]
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""

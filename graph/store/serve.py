@@ -1,42 +1,35 @@
 """``cdkg serve``: the store over the SPARQL 1.1 Protocol, on loopback, with a timeout and a row limit.
 
-`Server` starts the query engine, the Oxigraph server (``oxigraph serve-read-only``, or ``serve``
-with ``--allow-update``), on a private loopback port with ``--timeout-s``, and puts the protocol
-front (`cdkg.graph.store.endpoint.Front`) before it. Read-only serving works on a snapshot of the
+`Server` starts the query engine, a pool of worker processes that hold the store
+(`cdkg.graph.store.engine.Pool`: no port of their own, killed at the timeout, ended with the front
+end even on ``kill -9``), and puts the protocol front (`cdkg.graph.store.endpoint.Front`) before it. Read-only serving works on a snapshot of the
 store (`Store.backup <cdkg.graph.store.store.Store.backup>`: hard links, so cheap), taken at
 start and deleted at exit, so ``cdkg build`` or ``cdkg link`` may write the store while it is
-served; restart ``cdkg serve`` to see their changes. With ``--allow-update`` the engine opens the
-store itself, so nothing else may open it meanwhile.
+served; restart ``cdkg serve`` to see their changes. With ``--allow-update`` one worker opens the
+store itself, writable, so nothing else may open it meanwhile (and requests run one at a time).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 from cdkg.errors import CdkgError
 from cdkg.graph.store.endpoint import Front
-from cdkg.graph.store.remote import Endpoint
+from cdkg.graph.store.engine import Pool
 from cdkg.graph.store.store import Store
+from cdkg.namespaces import ID
 
-__all__ = ["OXIGRAPH", "Server", "serve_forever"]
+__all__ = ["Server", "serve_forever", "DEFAULT_WORKERS"]
 
-#: The Oxigraph server binary (the ``oxigraph`` package installs it beside this Python).
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-
-
-def _free_loopback_port() -> int:
-    """A port nothing listens on at 127.0.0.1 (for the private engine)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+#: Queries run at once by default: one per core, at least 4 (so a few runaway queries, until their
+#: timeout, do not hold every engine), at most 8.
+DEFAULT_WORKERS = max(4, min(8, os.cpu_count() or 4))
 
 
 def _snapshot(store: Path, into: Path) -> Path:
@@ -51,28 +44,48 @@ def _snapshot(store: Path, into: Path) -> Path:
     return target
 
 
+def _remove_leftovers(folder: Path) -> None:
+    """Delete snapshot folders of servers that died without cleaning up (``kill -9``)."""
+    for leftover in folder.glob(".cdkg-serve-*"):
+        pid = leftover.name.split("-")[2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
 class Server:
     """The engine process plus the protocol front; use as a context manager or call ``close``."""
 
     def __init__(self, store: Path, host: str = "127.0.0.1", port: int = 7878,
-                 allow_update: bool = False, timeout: float = 30.0, limit: int = 10000):
+                 allow_update: bool = False, timeout: float = 30.0, limit: int = 10000,
+                 workers: int = DEFAULT_WORKERS, queue: int = 64, base_iri: str | None = None,
+                 documents: Path | None = None, review=None):
         store = Path(store)
         if not (store / "CURRENT").exists():
             raise CdkgError(f"{store}: not an Oxigraph store folder (run `cdkg build` first)")
-        if timeout <= 0 or limit < 1:
-            raise CdkgError(f"{store}: --timeout must be positive and --limit at least 1")
-        if not OXIGRAPH.exists():
-            raise CdkgError(f"{OXIGRAPH}: the oxigraph server binary is missing (pip install oxigraph)")
+        if timeout <= 0 or limit < 1 or workers < 1 or queue < 0:
+            raise CdkgError(f"{store}: --timeout must be positive, --limit and --workers at least 1, "
+                            f"--queue at least 0")
         self.store, self.allow_update, self.timeout, self.limit = store, allow_update, timeout, limit
-        self.workdir = Path(tempfile.mkdtemp(prefix=".cdkg-serve-", dir=store.parent))
-        self.engine: subprocess.Popen | None = None
+        _remove_leftovers(store.parent)
+        self.workdir = Path(tempfile.mkdtemp(prefix=f".cdkg-serve-{os.getpid()}-", dir=store.parent))
+        self.pool: Pool | None = None
         self.front: Front | None = None
         self._thread: threading.Thread | None = None
         try:
             location = store if allow_update else _snapshot(store, self.workdir)
-            self.engine_url = self.start_engine(location)
+            if review is not None and review.path.exists():
+                with Store.open(location) as opened:  # the reviews so far, into the served snapshot
+                    opened.load_file(review.path, format="trig")
             try:
-                self.front = Front((host, port), self.engine_url, allow_update, timeout, limit)
+                self.pool = Pool(location, workers=workers, queue=queue, timeout=timeout, limit=limit,
+                                 read_write=allow_update or review is not None)
+            except RuntimeError as exc:
+                raise CdkgError(f"{store}: the query engine did not start ({str(exc)[:200]})") from None
+            from cdkg.graph.web.pages import Workbench
+
+            self.workbench = Workbench(self.pool, base_iri or str(ID), documents, review, views=store.parent / "views")
+            try:
+                self.front = Front((host, port), self.pool, allow_update, timeout, limit, pages=self.workbench)
             except OSError as exc:
                 raise CdkgError(f"{host}:{port}: cannot listen there ({exc.strerror or exc})") from None
         except BaseException:
@@ -81,44 +94,6 @@ class Server:
         bound_host, bound_port = self.front.server_address[:2]
         self.url = f"http://{bound_host}:{bound_port}/query"
         self.update_url = f"http://{bound_host}:{bound_port}/update"
-
-    def start_engine(self, location: Path) -> str:
-        """Start ``oxigraph serve[-read-only]`` on a private port; wait until it answers.
-
-        Parameters
-        ----------
-        location : Path
-            The store folder (or its snapshot) the engine serves.
-
-        Returns
-        -------
-        str
-            The engine's base URL on loopback.
-
-        Examples
-        --------
-        The example of `serve_in_thread` starts the engine (on a snapshot of the store) and stops it.
-        """
-        port = _free_loopback_port()
-        command = [str(OXIGRAPH), "serve" if self.allow_update else "serve-read-only",
-                   "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                   "--timeout-s", f"{max(1, round(self.timeout))}"]
-        log = open(self.workdir / "engine.log", "w+b")
-        self.engine = subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.engine.poll() is not None:
-                log.seek(0)
-                lines = [ln for ln in log.read().decode("utf-8", "replace").splitlines() if ln.strip()]
-                raise CdkgError(f"{self.store}: the query engine did not start "
-                                f"({lines[0].strip()[:200] if lines else 'no message'})")
-            try:
-                Endpoint(f"{url}/query", timeout=2).query("ASK {}", name="engine-ready")
-                return url
-            except CdkgError:
-                time.sleep(0.1)
-        raise CdkgError(f"{self.store}: the query engine did not answer within 30 s")
 
     def serve_in_thread(self) -> "Server":
         """Answer requests from a background thread (for notebooks and tests); ``close`` stops it.
@@ -156,13 +131,8 @@ class Server:
             self._thread = None
         if self.front is not None:
             self.front.server_close()
-        if self.engine is not None and self.engine.poll() is None:
-            self.engine.terminate()
-            try:
-                self.engine.wait(10)
-            except subprocess.TimeoutExpired:
-                self.engine.kill()
-                self.engine.wait()
+        if self.pool is not None:
+            self.pool.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self) -> "Server":
@@ -173,7 +143,9 @@ class Server:
 
 
 def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False,
-                  timeout: float = 30.0, limit: int = 10000) -> None:
+                  timeout: float = 30.0, limit: int = 10000, workers: int = DEFAULT_WORKERS,
+                  queue: int = 64, base_iri: str | None = None, documents: Path | None = None,
+                  review: bool = False, reviews: Path | None = None) -> None:
     """Serve until Ctrl-C or SIGTERM, printing the endpoint URL first.
 
     Parameters
@@ -190,6 +162,18 @@ def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_
         Seconds a query may run.
     limit : int
         The most rows (or triples) one answer returns.
+    workers : int
+        Queries run at once (engine worker processes; default one per core, 4 to 8).
+    queue : int
+        Requests that may wait for a worker; past that the answer is 503 with Retry-After.
+    base_iri : str, optional
+        The namespace of the graph's IRIs, served at ``/id/`` (default ``https://w3id.org/cdkg/id/``).
+    documents : Path, optional
+        The documents folder the evidence pages read the texts from.
+    review : bool
+        Let reviewers accept, reject or correct facts on the evidence pages (one engine then).
+    reviews : Path, optional
+        The reviews file (default ``reviews.trig`` beside the store).
 
     Examples
     --------
@@ -200,15 +184,26 @@ def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_
     """
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"cdkg serve: warning: listening on {host}, not only on this machine", file=sys.stderr)
-    server = Server(store, host, port, allow_update, timeout, limit)
+    reviewer = None
+    if review:
+        from cdkg.graph.web.review import Reviews, token_from_env
+
+        token, from_env = token_from_env()
+        reviewer = Reviews(Path(reviews) if reviews else Path(store).parent / "reviews.trig", token)
+    server = Server(store, host, port, allow_update, timeout, limit, workers, queue, base_iri, documents,
+                    reviewer)
 
     def stop(signum, frame):
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)
     mode = "read-write" if allow_update else "read-only snapshot"
+    root = server.url.rsplit("/", 1)[0]
     print(f"cdkg serve: {store} at {server.url} (update: {server.update_url}; {mode}, "
-          f"timeout {timeout:g} s, limit {limit} rows); Ctrl-C stops", flush=True)
+          f"timeout {timeout:g} s, limit {limit} rows, {server.pool.size} engine(s)); workbench at {root}/; Ctrl-C stops", flush=True)
+    if reviewer is not None:
+        shown = "from CDKG_REVIEW_TOKEN" if from_env else reviewer.token
+        print(f"cdkg serve: review on; reviews in {reviewer.path}; token {shown}", flush=True)
     try:
         server.front.serve_forever()
     except KeyboardInterrupt:

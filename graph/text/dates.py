@@ -92,6 +92,9 @@ def _patterns() -> dict:
                           + r"\s*,?\s+(?P<year>(?:1[6-9]|20)\d\d)(?!\d)"),
         "y_y": re.compile(r"(?<!\d)(?P<y1>(?:1[6-9]|20)\d\d)\s*(?:-|–|—|/|to|until|الى|حتى|по|-?до)\s*"
                           r"(?P<y2>(?:1[6-9]|20)\d\d)(?!\d)"),
+        # 6-12-2017, 08/03/2024, 19.11.2021 (day first, as Arabic and Russian agencies write); 2021-11-19
+        "num": re.compile(r"(?<![\d.,/\-])(?P<a>[0-3]?\d)(?P<s>[./\-])(?P<b>[01]?\d)(?P=s)(?P<year>(?:19|20)\d\d)(?![\d])"),
+        "iso": re.compile(r"(?<![\d.,/\-])(?P<year>(?:19|20)\d\d)-(?P<b>[01]\d)-(?P<a>[0-3]\d)(?![\d])"),
         "y": re.compile(r"(?<![\d.,/])(?P<year>(?:1[6-9]|20)\d\d)(?![\d.,/]\d)"),
     }
     rel_alt = "|".join(re.escape(r).replace(r"\ ", r"\s+") for r in sorted(relative, key=len, reverse=True))
@@ -195,6 +198,7 @@ def find_dates(text: str, published: str | None = None) -> list[DateMention]:
     for m in rx["y_y"].finditer(norm):
         if int(m.group("y1")) <= int(m.group("y2")):
             add(m.start(), m.end(), m.group("y1"), m.group("y2"))
+    _numeric(norm, rx, pub, add)
     for m in rx["y"].finditer(norm):
         add(m.start(), m.end(), m.group("year"))
     _relative(norm, pat, pub, found, add)
@@ -210,6 +214,22 @@ def find_dates(text: str, published: str | None = None) -> list[DateMention]:
         start, end = offsets[s], offsets[e - 1] + 1
         mentions.append(DateMention(start, end, value, end_value, relative_))
     return mentions
+
+
+def _numeric(norm: str, rx: dict, pub: dt.date | None, add) -> None:
+    """Dates written in digits: ISO (2021-11-19) and day first (6-12-2017, 08/03/2024, 19.11.2021),
+    month first only where the first number cannot be a month (11/19/2021).
+
+    >>> [d.value for d in find_dates("الخرطوم 6-12-2017 (سونا)؛ 08/03/2024")]
+    ['2017-12-06', '2024-03-08']
+    """
+    for name in ("iso", "num"):
+        for m in rx[name].finditer(norm):
+            d, mo = int(m.group("a")), int(m.group("b"))
+            if name == "num" and mo > 12 and d <= 12:
+                d, mo = mo, d
+            if 1 <= mo <= 12:
+                add(m.start(), m.end(), _day(pub, m.group("year"), mo, d))
 
 
 def _years_and_months(norm: str, pat: dict, pub: dt.date, add) -> None:

@@ -34,6 +34,8 @@ class Entry:
     type: str
     labels: dict[str, str] = field(default_factory=dict)
     match_labels: list[tuple[str, str]] = field(default_factory=list)
+    #: the names in use (preferred and alternative labels, not the hidden spelling variants)
+    names: list[tuple[str, str]] = field(default_factory=list)
     wikidata: str | None = None
     iso2: str | None = None
     container: str | None = None
@@ -161,6 +163,8 @@ def _load_cached(folder: Path) -> Lexicon:
                     pair = (str(lit), lang)
                     if pair not in entry.match_labels:
                         entry.match_labels.append(pair)
+                    if prop != SKOS.hiddenLabel and pair not in entry.names:
+                        entry.names.append(pair)
             for same in graph.objects(subject, OWL.sameAs):
                 if str(same).startswith(_WD):
                     entry.wikidata = str(same)[len(_WD):]

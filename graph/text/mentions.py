@@ -30,6 +30,7 @@ from cdkg.graph.text.analysis import Analysis, Mention, make_mention
 from cdkg.graph.text.dates import DateMention, find_dates
 from cdkg.graph.text.documents import Document
 from cdkg.graph.text.gazetteer import Gazetteer
+from cdkg.graph.text import morph
 from cdkg.graph.text.normalize import Token, tokenize
 
 __all__ = ["Mention", "Analysis", "analyze"]
@@ -188,6 +189,10 @@ def _proper(a: Analysis, match) -> bool:
         # "القطاع المالي" is the financial sector, not Mali: words listed as ordinary are no names
         return not (match.first == match.last and a.at("ordinary_words", match.first) is not None)
     surface = a.word(match.first)
+    if a.lang == "ru" and match.first == match.last and match.entry.type == "Place" \
+            and match.last + 1 < len(a.tokens) and a.word(match.last + 1)[:1].isupper() \
+            and morph.is_given_name(surface) and not any(label == surface for label, _ in match.entry.match_labels):
+        return False  # "Виктор Махмудов": a given name before a surname, not Victoria
     if not surface[:1].islower():
         return True
     keys = [t.key for t in a.tokens[match.first:match.last + 1]]

@@ -74,6 +74,15 @@ def is_name_word(word: str) -> bool:
     return any({"Name", "Surn", "Patr"} & set(str(p.tag).replace(" ", ",").split(",")) for p in _parse(word.lower())[:3])
 
 
+def is_given_name(word: str) -> bool:
+    """A given name the dictionary knows ("Виктор", "Сергея").
+
+    >>> is_given_name("Виктор"), is_given_name("Виктория"), is_given_name("Москва")
+    (True, True, False)
+    """
+    return any("Name" in str(p.tag).replace(" ", ",").split(",") for p in _parse(word.lower())[:2])
+
+
 def _nomn(word: str, want_name: bool = False) -> str:
     parses = _parse(word.lower())
     if want_name:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from cdkg.graph.text import morph
+from cdkg.graph.text.normalize import tokenize
 from cdkg.graph.text.analysis import make_mention
 from cdkg.graph.text.phrases import norms
 
@@ -49,8 +50,17 @@ def find_people(a) -> None:
     people += _surnames(a, people, lex)
     people.sort(key=lambda m: m.first)
     roles = [r for r in roles if not any(p.first <= r.first <= p.last for p in people)]
+    # a family name read as a demonym inside a name ("الكويتي") is the name's, not a state
+    inside = [m for m in a.mentions if m.kind == "entity" and m.type == "State"
+              and any(p.first < m.first and m.last <= p.last for p in people)]
+    for m in inside:
+        a.mentions.remove(m)
+    # a role takes the name after it first ("الرئيس الأمريكي باراك أوباما بقادة ..."), then, where none
+    # follows, the name before it ("المالكي رئيس الوكالة")
     for r in sorted(roles, key=lambda r: -r.first):
-        _attach(a, r, people, lex)
+        _attach(a, r, people, lex, before_too=False)
+    for r in sorted(roles, key=lambda r: -r.first):
+        _attach(a, r, people, lex, before_too=True)
     a.mentions.extend(roles + [p for p in people if p.entry is None])
 
 
@@ -119,10 +129,38 @@ def _capitalized_names(a, roles, lex):
         if ok:
             m = make_mention(a, "person", "Person", i, j)
             words = [a.word(k) for k in range(i, j + 1)]
-            m.attrs["label"] = morph.nominative_name(words) if a.lang == "ru" else m.text
+            m.attrs["label"] = _ru_label(a, words) if a.lang == "ru" else m.text
             out.append(m)
         i = j + 1
     return out
+
+
+def _ru_label(a, words: list[str]) -> str:
+    """A Russian name in the nominative, each word inflected on its own, unless the document says
+    otherwise: a foreign name whose dictionary "nominative" never occurs in the text while the
+    written form recurs is already the nominative ("Готабая Раджапакса" twice, "Раджапакс" never).
+
+    >>> from cdkg.graph.text.documents import Document
+    >>> from cdkg.graph.text.gazetteer import Gazetteer
+    >>> from cdkg.graph.text.lexicon import load_lexicon
+    >>> from cdkg.graph.text.mentions import analyze
+    >>> text = "Гостя принял Готабая Раджапакса. Позднее Раджапакса написал об этом. Встреча с Николаем Патрушевым."
+    >>> a = analyze(Document.from_text(text, language="ru"), Gazetteer(load_lexicon()))
+    >>> _ru_label(a, ["Готабая", "Раджапакса"]), _ru_label(a, ["Николаем", "Патрушевым"])
+    ('Готабая Раджапакса', 'Николай Патрушев')
+    """
+    counts = getattr(a, "_word_counts", None)
+    if counts is None:
+        counts = {}
+        for i in range(len(a.tokens)):
+            w = a.word(i)
+            counts[w] = counts.get(w, 0) + 1
+        a._word_counts = counts
+    last = words[-1]
+    nom = morph.nominative_name([last])
+    if nom != last and not morph.is_name_word(last) and counts.get(nom, 0) == 0 and counts.get(last, 0) >= 2:
+        return " ".join(words)  # the surname is written in the nominative: so is the whole name
+    return morph.nominative_name(words)
 
 
 def _complement_end(a, r, lex) -> int:
@@ -252,7 +290,7 @@ def _arabic_name_word(a, k: int, lex: dict, first_word: bool) -> bool:
     n = a.tokens[k].norm
     if a.date_at(k) is not None or not n or not n[0].isalpha():
         return False
-    if k in lex and lex[k].type != "Person":
+    if k in lex and lex[k].type != "Person" and not _nisba(a, k, lex, first_word):
         return False
     for table in ("stops:ar", "locatives", "roles", "instruments", "events", "orgs", "speech", "rel:signed",
                   "rel:participated", "rel:called", "rel:welcomed"):
@@ -267,6 +305,19 @@ def _arabic_name_word(a, k: int, lex: dict, first_word: bool) -> bool:
     if not first_word and n.startswith(("و", "ب", "ل")) and a.at("given_names", k) is None:
         return a.at("particles", k) is not None  # "وزير", "بالمنظمة": a prefix, unless a given name ("وليد")
     return True
+
+
+def _nisba(a, k: int, lex: dict, first_word: bool) -> bool:
+    """A family name that reads as a demonym ("محمد حمد الكويتي رئيس مجلس ..."): one word of a
+    state's adjective, after the first word of a name and right before a role or a comma."""
+    m = lex[k]
+    if first_word or m.type != "State" or m.first != k or m.last != k:
+        return False
+    n = a.tokens[k].norm
+    if not (n.startswith("ال") and n.endswith("ي")):
+        return False
+    nxt = k + 1
+    return nxt >= len(a.tokens) or a.clause_break(nxt) or a.at("roles", nxt) is not None
 
 
 def _surnames(a, people, lex):
@@ -291,21 +342,57 @@ def _surnames(a, people, lex):
     return out
 
 
-def _attach(a, r, people, lex) -> None:
+def _attach(a, r, people, lex, before_too: bool = True) -> None:
     """Tie a role to the person it names (after it, or before it across a comma) and to the
     state or organization it belongs to."""
-    after = [p for p in people if 0 < p.first - r.last <= 9 and (not a.breaks_between(r.last, p.first) or (
+    if r.attrs.get("person") is not None:
+        return
+    # "секретарь Совета безопасности при президенте Узбекистана Виктор Махмудов": a role after a
+    # preposition is a complement, not the title of the name that follows
+    complement = a.lang == "ru" and r.first > 0 and a.tokens[r.first - 1].norm in ("при", "у")
+    after = [p for p in people if not complement and 0 < p.first - r.last <= 9 and (not a.breaks_between(r.last, p.first) or (
         # "رئيس جمهورية أوزبكستان، فخامة شوكت ميرضيائيف": a comma, then an honorific and the name
         a.at("honorifics", p.first - 1) is not None and not a.breaks_between(r.last, p.first - 1)
         and not a.breaks_between(p.first - 1, p.first)))
         or p.first - r.last <= 9 and _honorific_after_comma(a, r.last, p.first)]
     before = [p for p in people if 0 < r.first - p.last <= 2 and any(c in a.gaps[p.last + 1] for c in ",،")
-              or 0 < r.first - p.last <= 1 and (a.lang != "ar" or not a.breaks_between(p.last, r.first))]
+              or 0 < r.first - p.last <= 1 and (a.lang != "ar" or not a.breaks_between(p.last, r.first))
+              and not any(c in a.gaps[r.first] for c in ".!?")]  # not across the end of a sentence
+    after = [p for p in after if p.attrs.get("role") is None]
+    before = [p for p in before if p.attrs.get("role") is None] if before_too else []
     person = after[0] if after else (before[-1] if before else None)
-    if person is not None and person.attrs.get("role") is None:
+    if not before_too and person is None:
+        return
+    if person is not None:
         person.attrs["role"] = r
         r.attrs["person"] = person
-    r.attrs["target"] = _target(a, r, person, lex)
+    r.attrs["target"] = _state_of_cabinet(a, _target(a, r, person, lex))
+
+
+def _body_by_noun(a, r, actors):
+    """A role followed by a body's bare head noun ("الأمين العام للمنظمة", "Secretary-General of
+    the Organization", "генеральный секретарь Организации") belongs to the body of that noun the
+    text names nearest before (else after).
+
+    "منظمة التعاون الإسلامي ... الأمين العام للمنظمة الدكتور يوسف بن أحمد العثيمين" -> the OIC.
+    """
+    k = r.last + 1
+    if a.lang == "en":
+        while k < len(a.tokens) and a.tokens[k].norm in ("of", "the") and k - r.last <= 2:
+            k += 1
+    if k >= len(a.tokens) or a.breaks_between(r.last, k) or a.at("body_nouns", k) is None:
+        return None
+    if a.lang == "ar" and not a.tokens[k].norm.startswith(("لل", "ال")):
+        return None  # a definite noun: "للمنظمة", not "لمنظمة التعاون الرقمي"
+    if k + 1 < len(a.tokens) and not a.clause_break(k + 1) and a.at("body_nouns", k) is not None \
+            and any(m.first == k + 1 or m.first == k for m in actors):
+        return None  # the body is named right there
+    noun = a.tokens[k].key
+    same = [m for m in actors if m.type in ("InternationalOrganization", "Forum", "Organization")
+            and any(t.key == noun for t in a.tokens[m.first:m.last + 1]) and not m.first <= k <= m.last]
+    before = [m for m in same if m.last < r.first]
+    after = [m for m in same if m.first > k]
+    return before[-1] if before else (after[0] if after else None)
 
 
 def _honorific_after_comma(a, end: int, first: int) -> bool:
@@ -314,6 +401,22 @@ def _honorific_after_comma(a, end: int, first: int) -> bool:
         return False
     k = breaks[0]
     return a.at("honorifics", k) is not None and k + a.at("honorifics", k)[0] == first
+
+
+_CABINETS = ("مجلس الوزراء", "الحكومة", "حكومة", "правительство", "правительства", "government", "cabinet")
+
+
+def _state_of_cabinet(a, t):
+    """The head of a cabinet heads its state: "رئيس مجلس الوزراء السعودي" -> Saudi Arabia;
+    a cabinet with no state named is no target of its own."""
+    if t is None or t.kind != "org":
+        return t
+    words = " ".join(a.tokens[k].norm for k in range(t.first, min(t.last, t.first + 1) + 1))
+    if not words.startswith(tuple(" ".join(tt.norm for tt in tokenize(c)) for c in _CABINETS)):
+        return t
+    state = next((m for m in a.mentions if m.kind == "entity" and m.type == "State"
+                  and t.first <= m.first and m.last <= t.last + 1), None)
+    return state
 
 
 def _target(a, r, person, lex):
@@ -337,6 +440,10 @@ def _target(a, r, person, lex):
                 acronym.attrs.update(acronym=True, label=acronym.text)
                 a.mentions.append(acronym)
                 return acronym
+    if not left and not right:
+        named = _body_by_noun(a, r, actors)
+        if named is not None:
+            return named
     if a.lang == "ar":
         return right[0] if right else None
     if a.lang == "ru":

@@ -24,6 +24,8 @@ _PLACE_TYPES = ("Place", "State")
 _OPEN_QUOTES = "«\"“„'"
 _CLOSE_QUOTES = "»\"”'"
 _DEFINITE = ("ال", "لل", "بال", "كال", "وال", "فال")
+#: Arabic adjectives that take their complement with ب ("الاتفاقية المتعلقة بالجريمة الإلكترونية")
+_RELATED = ("المتعلقه", "المتعلق", "الخاصه", "الخاص", "المعنيه", "المعني")
 
 
 def find_titles(a) -> None:
@@ -44,13 +46,20 @@ def find_titles(a) -> None:
                         a.tokens[h0 - 1].norm.isdigit() and len(a.tokens[h0 - 1].norm) <= 3
                         and not a.clause_break(h0))):
                     continue  # "18 وثيقة", "the documents": a count, not an instrument
+                if kind == "instrument" and a.lang == "en" and h1 < last and not a.gaps[h1 + 1].strip() \
+                        and (a.at("events", h1 + 1) is not None or a.at("orgs", h1 + 1) is not None):
+                    continue  # "the treaty ceremony", "the Convention Committee": a word of another name
                 inside = lex.get(h0)
                 span = _grow(a, kind, h0, h1, first, last, lex)
                 if span is None:
                     continue
                 t0, t1, generic = span
-                if inside is not None and (kind == "org" or inside.type in ("InternationalOrganization", "Forum")
-                                           and inside.first < h0):
+                # "the 13th Internet Governance Forum", "XIX заседание Форума ШОС": a numbered meeting of a forum
+                numbered = kind == "event" and inside is not None and t0 < inside.first and any(
+                    a.at("ordinals", k) is not None or re.match(r"^\d+(st|nd|rd|th)?$|^[ivxlc]+$", a.tokens[k].norm)
+                    for k in range(t0, inside.first))
+                if inside is not None and not numbered and (kind == "org" or inside.type in (
+                        "InternationalOrganization", "Forum") and inside.first < h0):
                     # a known entity ("مجلس التعاون") unless the title runs well past it
                     # ("مجلس الأمن السيبراني لحكومة دولة الإمارات" is not the lexicon's "مجلس الأمن")
                     if kind != "org" or t1 <= inside.last + 1 or inside.first < t0:
@@ -157,7 +166,8 @@ def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
         else:
             ok = (a.at("premodifiers", j) is not None or _ORDINAL.match(n) or a.hyphen_before(t0) or a.hyphen_before(j)
                   or (a.capitalized(j) or w.isupper()) and a.at("stops:en", j) is None and not a.titlecase(j)
-                  and (a.at("name_stops", j) is None or kind == "org") or j in lex)
+                  and (a.at("name_stops", j) is None or kind == "org" or kind == "instrument" and len(n) > 4)
+                  or j in lex)  # "the ASEAN Cybersecurity Cooperation Strategy"
             possessive = w.islower() and w.endswith("s") and a.gaps[t0].strip() in ("'", "\u2019")
             ok = ok or possessive  # "the Quad leaders' summit", "BRICS foreign ministers' meeting"
             if not ok and w.islower() and j - 1 >= first and not a.clause_break(j) and (
@@ -215,33 +225,51 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
             elif kind == "org" and not (a.capitalized(j) or a.at("links", j) is not None and j + 1 <= last
                                         and a.capitalized(j + 1)):
                 break
-            elif n.endswith("ed") and a.at("premodifiers", j) is None and j not in lex:
-                break
+            elif n.endswith("ed") and a.at("premodifiers", j) is None and j not in lex \
+                    and not (a.at("links", j - 1) is not None and j + 1 <= last and not a.clause_break(j + 1)
+                             and a.tokens[j + 1].norm not in ("by", "in", "at", "on", "to", "with")):
+                break  # "... held in", but "conference on enhanced cooperation": an adjective after a link
             elif n.endswith("ing") and len(n) > 5 and a.at("links", j - 1) is None and not a.capitalized(j) \
                     and a.at("premodifiers", j) is None:
                 break  # "the report affirming that ...": a participle, not part of the title
         if lang == "ar" and j > h1 + 1 and any(a.at("rel:" + r, j) is not None for r in ("called", "welcomed")):
             break  # a verb of the clause ("... حول أمن البيانات دعا فيه ...")
-        if lang == "ar":
-            if ("\u064b" in a.word(j) or "\u064c" in a.word(j)) and a.tokens[h0].norm.startswith("ال"):
-                break  # tanween after a definite head ("المبادرة زخمًا"): a word of the clause, not of the title
-            if j == h1 + 1 and a.tokens[h0].norm.startswith("ال") and not _ar_continues(a, j, lex):
-                break  # a definite head takes no indefinite genitive: "الخطة مجالات محددة" is a new clause
-            if n.startswith("و") and not between and a.at("waw", j) is None:
-                break
-            if n.startswith("بال") and not between:
-                break  # "في بيان مشترك بالتقدم": the object of a verb, not the title
-            definite = n.startswith(_DEFINITE) or j in lex or n[:1].isdigit()
-            if not definite and j > h1 + 1 and not between and not _leads_to_definite(a, j, last, lex):
-                break
+        if lang == "ar" and _ar_stop(a, kind, j, h0, h1, last, between, lex):
+            break
         if n in ("between", "между", "بين"):
             between = True
         t1 = j
         j += 1
+    # a title that opens with a quote ends at the closing one: «مبادرة ... أمن البيانات» وأعلنا نصها
+    if any(q in a.gaps[h0] for q in _OPEN_QUOTES) and len(a.gaps[h0].strip()) <= 2:
+        close = next((k for k in range(h1 + 1, t1 + 1) if any(q in a.gaps[k] for q in _CLOSE_QUOTES)), None)
+        if close is not None:
+            t1 = close - 1
     while t1 > h1 and (a.at("links", t1) is not None or a.at("determiners", t1) is not None
                        or a.tokens[t1].norm in ("и", "в", "по", "о", "في", "من", "بين", "و")):
         t1 -= 1
     return t1
+
+
+def _ar_stop(a, kind: str, j: int, h0: int, h1: int, last: int, between: bool, lex: dict) -> bool:
+    """Where an Arabic title stops at token ``j``."""
+    n = a.tokens[j].norm
+    if ("\u064b" in a.word(j) or "\u064c" in a.word(j)) and a.tokens[h0].norm.startswith("ال"):
+        return True  # tanween after a definite head ("المبادرة زخمًا"): a word of the clause, not of the title
+    if j == h1 + 1 and (a.tokens[h0].norm.startswith(_DEFINITE) or h1 > h0 and a.tokens[h1].norm.startswith("ال")) \
+            and not _ar_continues(a, j, lex):
+        return True  # a definite head takes no indefinite genitive: "الخطة مجالات محددة", "مذكرة التفاهم يمكن"
+    if j > h1 + 1 and a.at("given_names", j) is not None and kind in ("org", "event") and not between \
+            and a.tokens[j - 1].norm.startswith(_DEFINITE):
+        return True  # "الأمين العام لمجلس التعاون ... محمد البديوي": the name of the person who heads it
+    if n.startswith("و") and not between and a.at("waw", j) is None:
+        return True
+    if n.startswith("وو") and not between and j > h1 + 1:
+        return True  # "مجلس الأمن السيبراني ... ووزارة الخزانة": a second name joined by و
+    if n.startswith("بال") and not between and a.tokens[j - 1].norm not in _RELATED:
+        return True  # "في بيان مشترك بالتقدم": the object of a verb, not the title (but "المتعلقة بالجريمة")
+    definite = n.startswith(_DEFINITE) or j in lex or n[:1].isdigit()
+    return not definite and j > h1 + 1 and not between and not _leads_to_definite(a, j, last, lex)
 
 
 def _quoted(a, j: int, last: int):

@@ -56,7 +56,9 @@ def agents(ctx: Context, sent: Sentence, pos: tuple[int, int]) -> list[Mention]:
         stop = next((k for k in range(pos[1] + 1, min(sent.last, pos[1] + 12) + 1)
                      if a.tokens[k].norm in norms("إلى", "الى", "على") or a.tokens[k].norm.startswith("بال")), pos[1] + 13)
         after = [m for m in cands if 0 <= m.first - pos[1] <= 10 and m.last < stop
-                 and not a.breaks_between(pos[1], m.first)]
+                 and not a.breaks_between(pos[1], m.first)
+                 # "ودعا الجانبين إلى ...": the sides in the accusative are called on, they do not call
+                 and not (m.kind == "sides" and m.first == pos[1] + 1 and a.tokens[m.last].norm.endswith("ين"))]
         people = [m for m in after if m.kind in ("person", "role")]
         if after:
             return coordinated(a, (people or after)[0], [c for c in cands if c.last < stop], forward=True)
@@ -139,6 +141,8 @@ def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = N
             cur = None if particle else [j, j]
             j += 1
             continue
+        if cur is not None and _new_clause(ctx, j):
+            break
         if ctx.lang == "ru" and cur is not None and n == "и" and "," in a.gaps[j]:
             spans.append(cur)  # "..., и оказание технической помощи"
             cur = None
@@ -178,6 +182,18 @@ def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = N
         if s1 >= s0 and a.date_at(s0) is None and not single:
             out.append((s0, s1))
     return out
+
+
+def _new_clause(ctx: Context, j: int) -> bool:
+    """A clause of its own begins at ``j``: "укреплять взаимодействие, а регулярные встречи ...";
+    "...، مذكّراً بأن" (a participle of the speaker, not the thing called for)."""
+    a = ctx.a
+    n = a.tokens[j].norm
+    if ctx.lang == "ru":
+        return n in ("а", "но") and "," in a.gaps[j]
+    if ctx.lang == "ar":
+        return "،" in a.gaps[j] and ("\u064b" in a.word(j) or n.startswith(("مذكر", "مشير", "مؤكد", "مشدد", "لافت")))
+    return False
 
 
 def _object_stop(a, j: int) -> bool:
@@ -232,3 +248,24 @@ def places(ctx: Context, sent: Sentence) -> list[Mention]:
         if attached or held_in:
             out.append(m)
     return out
+
+
+def body_by_noun(ctx: Context, k: int):
+    """The body a bare head noun at token ``k`` refers to ("the organization", "the initiative",
+    "организации", "المنظمة"): the organization or forum of the text whose name has that noun,
+    named nearest before ``k``, else after it; None when ``k`` is no such noun.
+
+    "the International Counter Ransomware Initiative ... new members of the initiative" -> the CRI.
+    """
+    a = ctx.a
+    while k < len(a.tokens) and a.tokens[k].norm in ("the", "this", "of", "в", "во", "في", "إلى", "الى"):
+        k += 1
+    if k >= len(a.tokens) or a.at("body_nouns", k) is None:
+        return None
+    if any(m.first <= k <= m.last for m in a.mentions if m.kind in ("entity", "org")):
+        return None  # the noun begins a name of its own
+    noun = a.tokens[k].key
+    same = [m for m in a.mentions if m.kind == "entity" and m.type in ("InternationalOrganization", "Forum")
+            and any(t.key == noun for t in a.tokens[m.first:m.last + 1])]
+    before = [m for m in same if m.last < k]
+    return before[-1] if before else (next((m for m in same if m.first > k), None))

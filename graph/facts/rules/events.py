@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import coordinated, agents, date_near, places, triggers
+from cdkg.graph.facts.rules.common import body_by_noun, coordinated, agents, date_near, places, triggers
 
 _PARTICIPANT_TYPES = ("State", "InternationalOrganization", "Organization", "Forum")
 
@@ -87,6 +87,10 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
                 for f in list(ctx.facts.values()):
                     if f.relation == "headOf" and f.object == side:
                         ctx.add(f.subject, "participatedIn", e, ctx.span(ev), 0.6, "sides-at-event")
+        # "the 32nd ASEAN Summit", "17th Plenary of the Cybercrime Convention Committee": the body
+        # whose own meeting it is convenes it; it is not one of its participants
+        own = {o.entry.iri for o in a.mentions if o.kind == "entity" and o.entry is not None
+               and o.type in ("InternationalOrganization", "Forum") and ev.first <= o.first and o.last <= ev.last}
         located = {id(p) for p in places(ctx, sent)}
         hosts = {id(m) for pos in triggers(ctx, sent, "hosted_by") + triggers(ctx, sent, "hosts")
                  for m in sent.mentions if 0 <= m.first - pos[1] <= 3}
@@ -94,7 +98,8 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
             # "Top cyber officials from Australia, India and Japan ended talks": states named with the event
             for m in sent.of("entity"):
                 if m.type in ("State", "InternationalOrganization") and id(m) not in located and id(m) not in hosts and not _in_title(m, sent) \
-                        and not _located(a, m) and m.last < ev.first and ev.first - m.last <= 14:
+                        and not _located(a, m) and m.last < ev.first and ev.first - m.last <= 14 \
+                        and not (m.entry is not None and m.entry.iri in own):
                     ctx.add(ctx.entity(m), "participatedIn", e, ctx.span(m, ev), 0.55, "state-with-event")
         for pos in triggers(ctx, sent, "participated_by"):
             # "attended by Montenegro", "с участием делегаций России и Китая", "بمشاركة وفود من تونس والمغرب"
@@ -109,7 +114,8 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
         for pos in trig:
             for m in agents(ctx, sent, pos):
                 if m.kind in ("entity", "org", "sides") and (m.type in _PARTICIPANT_TYPES or m.kind == "sides") \
-                        and id(m) not in located and not (ev.first <= m.first <= ev.last):
+                        and id(m) not in located and not (ev.first <= m.first <= ev.last) and id(m) not in hosts \
+                        and not (m.entry is not None and m.entry.iri in own):
                     for me in ctx.actor_entities(m):
                         ctx.add(me, "participatedIn", e, ctx.span(m, ev), 0.6, "actor-at-event")
 
@@ -147,6 +153,13 @@ def event_host(ctx: Context, sent: Sentence) -> None:
     evs = _events(sent) or ([ctx.main_event] if ctx.main_event is not None else [])
     if not evs:
         return
+    for pos in triggers(ctx, sent, "hosted_by"):
+        # "الذي احتضنته العاصمة القطرية", "وتستضيفه مدينة الرياض": a city hosts -> the event is held there
+        city = next((m for m in sent.mentions if m.kind == "entity" and m.type == "Place"
+                     and 0 <= m.first - pos[1] <= 2 and not ctx.a.breaks_between(pos[1], m.first)), None)
+        if city is not None:
+            ev = min(evs, key=lambda m: abs(m.first - pos[0]) if m.first >= sent.first else 999)
+            ctx.add(ctx.entity(ev), "heldIn", ctx.entity(city), ctx.span(pos, city), 0.7, "event-host")
     for rel, after in (("hosted_by", True), ("hosts", False)):
         for pos in triggers(ctx, sent, rel):
             right = [m for m in sent.mentions if m.kind in ("entity", "org") and m.type in _PARTICIPANT_TYPES
@@ -186,8 +199,13 @@ def chaired_by(ctx: Context, sent: Sentence) -> None:
                 things = [m for m in sent.of("event") if m.last < p0] or (
                     [ctx.main_event] if ctx.main_event is not None else [])
             else:
+                # "Ambassador Ana Novak, who has chaired the OEWG", "Buky Carmeli, who heads the National Cyber
+                # Security Authority", "Houlin Zhao, who has run the union"
                 things = [m for m in sent.mentions if m.kind in ("event", "entity", "org") and m.first > p1
-                          and m.first - p1 <= 4 and (m.kind == "event" or m.type in ("Forum", "InternationalOrganization"))]
+                          and m.first - p1 <= 4 and (m.kind in ("event", "org") or m.type in ("Forum", "InternationalOrganization"))]
+                if not things:
+                    ref = body_by_noun(ctx, p1 + 1)
+                    things = [ref] if ref is not None else []
             if not things:
                 continue
             thing = things[-1] if after else things[0]
@@ -266,3 +284,42 @@ def dateline_place(ctx: Context, sent: None) -> None:
         if any(c in gap for c in ",،-–—(/") and not a.at("locatives", place.last + 1):
             ctx.add(e, "heldIn", ctx.entity(place), ctx.span(place), 0.5, "dateline-place")
             return
+
+
+@rule("officials-at-event")
+def officials_at_event(ctx: Context, sent: Sentence) -> None:
+    """Talks that a plural role names ("переговоры министров", "talks between the two leaders",
+    "جلسة مباحثات عقدها الوزيران") were held by the persons of the report who hold that role.
+
+    "По итогам переговоров министров ... " with Сергей Лавров and Салёмсай Коммасит named as
+    ministers earlier -> both participatedIn the talks.
+    """
+    a = ctx.a
+    for ev in _events(sent):
+        head = ev.attrs.get("head") or (ev.first, ev.last)
+        # the role word follows the head (or "between the two"), or the verb of a relative clause in Arabic
+        window = [j for j in range(head[1] + 1, min(sent.last, max(ev.last, head[1]) + 4) + 1)
+                  if not a.breaks_between(head[1], j)]
+        role = None
+        for j in window:
+            hit = a.at("paired_roles", j)
+            if hit is not None:
+                role = hit[1]
+                break
+            if a.tokens[j].norm not in ("between", "the", "two", "двух", "обоих", "عقدها", "أجراها", "اجراها", "بين"):
+                break
+        if role is None:
+            continue
+        holders = []
+        for p in a.mentions:
+            r = p.attrs.get("role") if p.kind == "person" else None
+            phrase = (r.attrs.get("phrase") or "") if r is not None else ""
+            if r is not None and (r.attrs.get("role") == role or role == "minister" and any(
+                    w in phrase for w in ("minister", "министр", "وزير"))):
+                e = ctx.entity(p)
+                if e is not None and e.iri not in {h.iri for h in holders}:
+                    holders.append(e)
+        if not 2 <= len(holders) <= 4:
+            continue  # a pair or a few: more is a list of officials, not the talks' principals
+        for h in holders:
+            ctx.add(h, "participatedIn", ctx.entity(ev), ctx.span(ev), 0.55, "officials-at-event")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import agents, date_near, near, places, triggers
+from cdkg.graph.facts.rules.common import agents, coordinated, date_near, near, places, triggers
 
 
 def _targets(ctx: Context, sent: Sentence, pos, after=15, before=8):
@@ -90,8 +90,17 @@ def _signers(ctx: Context, sent: Sentence, pos, targets):
               "InternationalOrganization") or m.kind == "sides") and not inside(m) and id(m) not in located]
     states = [m for m in actors if m.type == "State" or m.kind == "sides"]
     parties = states or [m for m in actors]
+    # the bodies that sign ("the Cyber Security Council and the US Treasury concluded a memorandum",
+    # "وقعت الوكالة الوطنية للأمن السيبراني ووزارة الأمن الداخلي"): sides with their states
+    first_target = min(m.first for m in targets)
+    bodies = [m for m in sent.of("org") if not inside(m) and not m.generic and m.last < first_target and (
+        0 < pos[0] - m.last <= 14 or ctx.lang == "ar" and 0 <= m.first - pos[1] <= 12)
+        and not a.breaks_between(min(m.last, pos[0]), max(m.first, pos[1]))
+        and not any(p.first <= m.last and m.first <= p.last for p in sent.of("person"))]
     if not parties and not persons:
         parties = [m for m in sent.of("org") if not inside(m) and not m.generic]
+    elif bodies:
+        parties = parties + bodies
     if not parties and not persons and ctx.pair and any(m.kind == "sides" for m in a.mentions):
         parties = [m for m in a.mentions if m.kind == "sides"][:1]  # a bilateral report: the two sides
     return persons, _dedupe(parties)
@@ -135,6 +144,9 @@ def title_parties_rule(ctx: Context, sent: Sentence) -> None:
                 ctx.add(pe, "partyTo", e, ctx.span(ins), 0.8, "title-parties")
 
 
+_IT = ("it", "его", "её", "ее", "عليها", "إليها", "اليها")
+
+
 @rule("accession")
 def accession(ctx: Context, sent: Sentence) -> None:
     """A state that accedes to, ratifies or joins a convention is a party to it.
@@ -144,6 +156,10 @@ def accession(ctx: Context, sent: Sentence) -> None:
     """
     for pos in triggers(ctx, sent, "acceded"):
         targets = [m for m in _targets(ctx, sent, pos, after=10, before=4)]
+        if not targets and pos[1] + 1 <= sent.last and ctx.a.tokens[pos[1] + 1].norm in _IT \
+                and ctx.main_instrument is not None and not ctx.main_instrument.attrs.get("hypothetical") \
+                and ctx.main_instrument.first < pos[0]:
+            targets = [ctx.main_instrument]  # "the fifteenth member state to ratify it", "Россия ратифицировала его"
         if not targets:
             continue
         subjects = [m for m in agents(ctx, sent, pos) if m.type in ("State", "InternationalOrganization")
@@ -195,3 +211,83 @@ def title_period(ctx: Context, sent: Sentence) -> None:
                 e = ctx.entity(ins)
                 ctx.add(e, "validFrom", (d.value, "xsd:gYear"), ctx.span((d0, d1)), 0.9, "title-period")
                 ctx.add(e, "validTo", (d.end_value, "xsd:gYear"), ctx.span((d0, d1)), 0.9, "title-period")
+
+
+_JOINT = ("joint", "مشترك", "совместн")
+
+
+@rule("joint-statement-sides", scope="document")
+def joint_statement_sides(ctx: Context, sent: None) -> None:
+    """A joint statement in a report on two sides, with no party named for it, is theirs.
+
+    "In the statement, Kyiv and Washington backed ..." (a report on the US-Ukraine dialogue) ->
+    Ukraine partyTo the joint statement, United States partyTo it.
+    """
+    if len(ctx.pair) != 2:
+        return
+    parties = {}
+    for f in ctx.facts.values():
+        if f.relation in ("partyTo", "signed"):
+            parties.setdefault(f.object.iri, []).append(f)
+    done = set()
+    for m in ctx.instruments:
+        if m.type != "JointStatement" or m.attrs.get("hypothetical") or not any(
+                w in m.text.lower() for w in _JOINT):
+            continue
+        if any(o.kind == "entity" and o.type in ("InternationalOrganization", "Forum") and m.first <= o.first
+               and o.last <= m.last for o in ctx.a.mentions) or ctx.a.find("rel:member_nouns", m.first, m.last):
+            continue  # "совместное заявление ... государств – членов организации": a multilateral text
+        e = ctx.entity(m)
+        if e is None or e.iri in done or parties.get(e.iri):
+            continue
+        done.add(e.iri)
+        for side in ctx.sides():
+            ctx.add(side, "partyTo", e, ctx.span(m), 0.5, "joint-statement-sides")
+
+
+_FOR = ("for", "для", "في", "بالنسبة")
+_ENTRY_NOUNS = ("entry", "вступления", "вступление", "دخول")
+
+
+@rule("entry-into-force")
+def entry_into_force(ctx: Context, sent: Sentence) -> None:
+    """An instrument that entered into force is valid from the date given; the states it entered
+    into force for are its parties.
+
+    "The Malabo Convention entered into force yesterday" -> validFrom (the day before
+    publication); "оно уже вступило в силу для Армении, Белоруссии ..." -> each partyTo it;
+    "دخول معاهدة الشراكة الشاملة حيز التنفيذ" -> the treaty validFrom the year named.
+    """
+    a = ctx.a
+    for pos in triggers(ctx, sent, "entered_force"):
+        if pos[0] > sent.first and a.tokens[pos[0] - 1].norm in ("to", "will", "would", "чтобы", "должно"):
+            continue  # "is to enter into force", "чтобы она вступила в силу": not yet
+        if any(a.tokens[k].norm in ("чтобы", "will", "would", "should", "سوف", "ستدخل") for k in
+               range(max(sent.first, pos[0] - 5), pos[0])):
+            continue
+        before = [m for m in sent.of("instrument") if m.last < pos[0] and pos[0] - m.last <= 12
+                  and not m.attrs.get("hypothetical")]
+        ins = before[-1] if before else None
+        if ins is None and ctx.main_instrument is not None and not ctx.main_instrument.attrs.get("hypothetical") \
+                and ctx.main_instrument.first < pos[0] and any(a.tokens[k].norm in ("it", "оно", "она", "он", "его")
+                                                               for k in range(max(sent.first, pos[0] - 4), pos[0])):
+            ins = ctx.main_instrument  # "оно уже вступило в силу", "It entered into force"
+        if ins is None:
+            continue
+        e = ctx.entity(ins)
+        nouns = a.tokens[pos[0] - 1].norm in _ENTRY_NOUNS if pos[0] > 0 else False
+        d = date_near(ctx, sent, pos[1], window=14)
+        if d is not None and not nouns:
+            d0, d1, dm = d
+            ctx.add(e, "validFrom", (dm.value, dm.datatype), ctx.span(ins, pos, (d0, d1)) if ins.first >= sent.first
+                    else ctx.span(pos, (d0, d1)), 0.7, "entry-into-force")
+        elif d is not None and ctx.lang == "ar":
+            d0, d1, dm = d  # "دخول المعاهدة حيز التنفيذ" in a sentence about a year
+            ctx.add(e, "validFrom", (dm.value, dm.datatype), ctx.span(ins, pos), 0.55, "entry-into-force")
+        k = pos[1] + 1
+        if k <= sent.last and a.tokens[k].norm in _FOR:
+            first = next((m for m in sent.of("entity") if m.type == "State" and 0 < m.first - pos[1] <= 2), None)
+            if first is not None:
+                cands = [m for m in sent.of("entity") if m.type == "State"]
+                for m in coordinated(a, first, cands, forward=True):
+                    ctx.add(ctx.entity(m), "partyTo", e, ctx.span(pos, m), 0.65, "entry-into-force")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import agents, triggers
+from cdkg.graph.facts.rules.common import agents, body_by_noun, coordinated, triggers
 
 _BODY_TYPES = ("InternationalOrganization", "Forum", "Organization")
 
@@ -24,6 +24,9 @@ def member_of(ctx: Context, sent: Sentence) -> None:
             if not bodies:
                 bodies = [m for m in sent.mentions if m.kind == "entity" and m.type in _BODY_TYPES
                           and 0 < pos[0] - m.last <= 2]
+            if not bodies:  # "new members of the initiative", "вступил в организацию": the body named before
+                ref = body_by_noun(ctx, pos[1] + 1)
+                bodies = [ref] if ref is not None else []
             if not bodies:
                 continue
             members = [m for m in agents(ctx, sent, pos) if m.type == "State" or m.kind == "sides"]
@@ -33,7 +36,16 @@ def member_of(ctx: Context, sent: Sentence) -> None:
                 if before:
                     members = [m for m in before if before[-1].first - m.last <= 12]
             if not members:  # "членами ... X", "вступления в ШОС Индии и Пакистана": the states after the body
-                members = [m for m in sent.of("entity") if m.type == "State" and 0 < m.first - bodies[0].last <= 8]
+                after = [m for m in sent.of("entity") if m.type == "State" and 0 < m.first - bodies[0].last <= 8]
+                states = [m for m in sent.of("entity") if m.type == "State"]
+                members = coordinated(a, after[0], states, forward=True) if after else []
+            # "Кыргызстан входит в ОДКБ наряду с Арменией, Беларусью ...": those listed along with them too
+            for p0, p1 in triggers(ctx, sent, "along_with"):
+                first = next((m for m in sent.of("entity") if m.type == "State" and 0 < m.first - p1 <= 2), None)
+                if first is not None and members and p0 > max(bodies[0].last, pos[1]) - 1:
+                    members = members + [m for m in coordinated(a, first, [x for x in sent.of("entity")
+                                                                            if x.type == "State"], forward=True)
+                                         if m not in members]
             listed = [bodies[0]]
             for o in sent.mentions:  # "членами ШОС и ОДКБ", "members of the SCO and the CSTO"
                 if o.kind in ("entity", "org") and o.type in _BODY_TYPES and 0 < o.first - listed[-1].last <= 2 \
@@ -110,3 +122,46 @@ def members_in_apposition(ctx: Context, sent: Sentence) -> None:
                 if before else [first]
             for m in listed:
                 ctx.add(ctx.entity(m), "memberOf", ctx.entity(body), ctx.span(m, body), 0.65, "members-in-apposition")
+
+
+_RELATIVE = ("которая", "который", "которое", "которой", "котором", "which", "that", "التي", "الذي")
+_POSSESSIVE = ("ее", "её", "его", "its", "her", "their")
+
+
+@rule("chair-member")
+def chair_member(ctx: Context, sent: Sentence) -> None:
+    """A state that chairs an organization or forum it names is a member of it.
+
+    "Кыргызской Республики, которая в этом году возглавляет ШОС" -> Киргизия memberOf ШОС;
+    "по линии АСЕАН, в которой Лаос председательствует" -> Лаос memberOf АСЕАН; "в рамках ее
+    председательства в ШОС" (after "организованном Индией") -> Индия memberOf ШОС.
+    """
+    a = ctx.a
+    for pos in triggers(ctx, sent, "chairs"):
+        after = [m for m in sent.mentions if m.kind == "entity" and m.type in ("InternationalOrganization", "Forum")
+                 and 0 < m.first - pos[1] <= 3 and not a.breaks_between(pos[1], m.first)]
+        body = after[0] if after else None
+        if body is None:
+            # "АСЕАН, в которой Лаос председательствует": the body the relative clause hangs on
+            rel = next((k for k in range(max(sent.first, pos[0] - 6), pos[0]) if a.tokens[k].norm in _RELATIVE), None)
+            if rel is not None:
+                body = next((m for m in sent.mentions if m.kind == "entity" and m.type in ("InternationalOrganization", "Forum")
+                             and 0 < rel - m.last <= 2), None)
+        if body is None:
+            continue
+        states = [m for m in sent.mentions if m.kind == "entity" and m.type == "State" and m.last < pos[0]
+                  and pos[0] - m.last <= 8 and not (body.first <= m.first <= body.last)]
+        state = states[-1] if states else None
+        if state is not None and a.breaks_between(state.last, pos[0]):
+            # "Кыргызской Республики, которая ... возглавляет": across the comma only into a relative clause
+            rel = next((k for k in range(state.last + 1, pos[0]) if a.tokens[k].norm in _RELATIVE), None)
+            state = state if rel is not None and not a.breaks_between(rel, pos[0]) else None
+        if state is None and pos[0] > 0 and a.tokens[pos[0] - 1].norm in _POSSESSIVE:
+            # "в рамках ее председательства в ШОС": the state named last before
+            earlier = [m for m in a.mentions if m.kind == "entity" and m.type == "State" and m.last < pos[0]
+                       and a.sentence_of(m.first) == (sent.first, sent.last)]
+            state = earlier[-1] if earlier else None
+        if state is None:
+            continue
+        for se in ctx.actor_entities(state):
+            ctx.add(se, "memberOf", ctx.entity(body), ctx.span(state, pos, body), 0.6, "chair-member")

@@ -42,6 +42,26 @@ def _object_start(ctx: Context, sent: Sentence, pos) -> int | None:
     return start
 
 
+_RU_WHOSE = ("сторон", "стран", "государств", "участников", "лидеров")
+
+
+def _ru_commitment_object(a, start: int, last: int) -> int:
+    """Where what a Russian "приверженность" commits to begins: past whose commitment it is
+    ("сторон"), the word "принцип" and a leading verbal noun ("формированию").
+
+    "приверженность сторон принципу уважения национального суверенитета" -> "уважения ...";
+    "приверженность формированию открытой, безопасной ... среды" -> "открытой, безопасной ...".
+    """
+    k = start
+    if k <= last and a.tokens[k].norm in _RU_WHOSE:
+        k += 1
+    if k <= last and a.tokens[k].norm.startswith("принцип"):
+        k += 1
+    if k < last and a.tokens[k].norm.endswith(("нию", "тию")) and not a.clause_break(k + 1):
+        k += 1
+    return k if k <= last else start
+
+
 def _speaker(ctx: Context, sent: Sentence, pos, says: bool):
     a = ctx.a
     if says:
@@ -86,6 +106,8 @@ def _calls(ctx: Context, sent: Sentence, relation: str, tables: tuple[str, ...],
             start = _object_start(ctx, sent, pos)
             if start is None:
                 continue
+            if table == "commitment" and ctx.lang == "ru":
+                start = _ru_commitment_object(a, start, sent.last)
             speakers = voice(ctx, _speaker(ctx, sent, pos, says))
             if not speakers:
                 continue
