@@ -789,6 +789,19 @@
   measure.font = FONT_SIZE + "px " + FONT_FACE;
   var labelShown = {};
   window.cdkgLabelsPlaced = 0;
+  var MAX_LABEL = 48, MIN_LABEL = 6;
+  function textWidth(text) { return measure.measureText(text).width * SCREEN_FONT / FONT_SIZE; }
+  // ``text``, or its longest start (at most MAX_LABEL characters) that with "…" fits ``room`` pixels.
+  function fitText(text, room) {
+    var chars = Array.from(text);
+    if (chars.length <= MAX_LABEL && textWidth(text) <= room) { return text; }
+    var low = 0, high = Math.min(chars.length, MAX_LABEL);
+    while (low < high) {
+      var mid = Math.ceil((low + high) / 2);
+      if (textWidth(chars.slice(0, mid).join("").trim() + "\u2026") <= room) { low = mid; } else { high = mid - 1; }
+    }
+    return low >= MIN_LABEL ? chars.slice(0, low).join("").trim() + "\u2026" : "";
+  }
   function placeLabels() {
     var scale = network.getScale(), size = SCREEN_FONT / scale;
     var ids = network.body.nodeIndices.filter(function (id) {
@@ -811,24 +824,27 @@
       var text = nodeById[id] ? labelIn(nodeById[id], lang) : isCluster(id) ? communityName(communityInfo[clusterNodes[id].community]) : "";
       var dom = network.canvasToDOM(p);
       var radius = (body.shape && body.shape.radius ? body.shape.radius : 10) * scale;
-      var w = measure.measureText(text).width * SCREEN_FONT / FONT_SIZE + 2 * LABEL_PAD;
       var h = SCREEN_FONT * 1.3 + 2 * LABEL_PAD;
+      if (dom.y + radius < 0 || dom.y + radius + h > view.height || dom.x < 0 || dom.x > view.width) { return; }
+      // a label centred on its node, cut short (…) where it would run past the canvas's side
+      text = fitText(text, 2 * Math.min(dom.x, view.width - dom.x) - 2 * LABEL_PAD);
+      if (!text) { return; }
+      var w = textWidth(text) + 2 * LABEL_PAD;
       var box = {x: dom.x - w / 2, y: dom.y + radius, w: w, h: h};
-      if (box.x < 0 || box.y < 0 || box.x + w > view.width || box.y + h > view.height) { return; }
       var free = placed.every(function (o) {
         return box.x + box.w <= o.x || o.x + o.w <= box.x || box.y + box.h <= o.y || o.y + o.h <= box.y;
       });
-      if (free) { placed.push(box); want[id] = true; }
+      if (free) { placed.push(box); want[id] = text; }
     });
     allNodes.forEach(function (n) {
       var on = !!want[n.id];
-      if (on) { changes.push({id: n.id, label: labelIn(n, lang), font: {size: size}}); }
+      if (on) { changes.push({id: n.id, label: want[n.id], font: {size: size}}); }
       else if (labelShown[n.id] !== false) { changes.push({id: n.id, label: ""}); }
       labelShown[n.id] = on;
     });
     Object.keys(clusterNodes).forEach(function (id) {
       var c = communityInfo[clusterNodes[id].community];
-      var label = want[id] ? communityName(c) : "";
+      var label = want[id] || "";
       if (clusterNodes[id].label !== label || want[id]) {
         clusterNodes[id].label = label;
         changes.push({id: id, label: label, font: {size: size}});
