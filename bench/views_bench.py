@@ -178,15 +178,23 @@ def _run_documents(counts: list[int]) -> int:
             with open_graph(store=store) as graph:
                 write_standard_views(graph, work / "views", pictures=False)
             print(f"{count} documents: view all (pages and CSVs) in {time.perf_counter() - started:.1f} s")
+            slowest = (0.0, "")
             for kind in STANDARD_VIEWS:
                 for lang in ("ar", "en"):
                     path = work / "views" / f"{kind}-{lang}.html"
                     page, report = open_offline(browser, path, timeout_ms=600_000)
-                    shown = page.evaluate("[network.body.data.nodes.length, network.body.data.edges.length,"
-                                          " window.cdkgLabelsPlaced]")
+                    shown = page.evaluate("[window.cdkg.nodeCount, window.cdkg.edgeCount, window.cdkgLabelsPlaced,"
+                                          " network.body.nodeIndices.length, CDKG_CONFIG.collapse.length,"
+                                          " network.body.edgeIndices.length, CDKG_CONFIG.minWeight]")
                     page.close()
-                    print(f"  {path.name}: {shown[0]} nodes, {shown[1]} edges, {shown[2]} labels, "
+                    slowest = max(slowest, (report.settle_seconds, path.name))
+                    print(f"  {path.name}: {shown[0]} nodes, {shown[1]} edges; drawn at first {shown[3]} nodes "
+                          f"({shown[4]} communities collapsed), {shown[5]} edges (weight >= {shown[6]:g}), "
+                          f"{shown[2]} labels, "
                           f"{path.stat().st_size / 1e6:.1f} MB, open+settle {report.settle_seconds:.1f} s, "
                           f"{len(report.errors) + len(report.blocked)} errors")
+            goal = 5.0 if count <= 1000 else 10.0
+            print(f"  slowest page {slowest[1]}: {slowest[0]:.1f} s, {slowest[0] / goal:.2f} of the "
+                  f"{goal:g} s goal at {count} documents")
         browser.close()
     return 0

@@ -311,7 +311,7 @@ def test_injection_stays_inert_when_tooltips_are_shown(browser, written, views, 
     page, report = _check_page(browser, written / "principles-en.html", views["principles"], tmp_path / "p.png")
     # put every tooltip into the document, as hovering would, and let any handler fire
     texts = page.evaluate("""() => {
-        const tips = nodes.get().map(n => n.title).concat(edges.get().map(e => e.title));
+        const tips = nodes.get().map(n => window.cdkg.tipOf(n.id)).concat(edges.get().map(e => window.cdkg.tipOf(e.id)));
         const holder = document.createElement('div');
         tips.forEach(t => holder.appendChild(t));
         document.body.appendChild(holder);
@@ -348,15 +348,23 @@ def test_language_switch_size_switch_and_filters(browser, written, views, tmp_pa
     assert shown["nodes"] == g.number_of_nodes() - states
     assert shown["edges"] == sum(1 for u, v in g.edges if "State" not in (g.nodes[u]["type"], g.nodes[v]["type"]))
     page.check("#cdkg-panel input[data-type=State]")
-    page.fill("#cdkg-from", "2020-01-01")
+    # the time slider shows what is dated up to its date (and, unless unchecked, what has no date)
+    dates = page.evaluate("window.cdkg.dates")
+    assert dates == sorted({d[0] for *_, d in g.edges(data="dates") if d[0]} | {d[0] for _, d in g.nodes(data="dates") if d[0]})
     page.uncheck("#cdkg-undated")
-    page.dispatch_event("#cdkg-from", "change")
+    _slide(page, "#cdkg-time", dates.index("2009-06-16"))
     shown = page.evaluate("window.cdkgShown")
-    expected = {n for n, d in g.nodes(data="dates") if d[1] and d[1] >= "2020-01-01"}
+    expected = {n for n, d in g.nodes(data="dates") if d[0] and d[0] <= "2009-06-16"}
     assert shown["nodes"] == len(expected) < g.number_of_nodes()
     hidden = page.evaluate("nodes.get({filter: n => n.hidden}).map(n => n.id)")
     assert set(hidden) == set(g.nodes) - expected
     page.close()
+
+
+def _slide(page, selector: str, value) -> None:
+    """Move a range input as a reader dragging it would (value, then an input event)."""
+    page.evaluate("([s, v]) => { const e = document.querySelector(s); e.value = String(v);"
+                  " e.dispatchEvent(new Event('input', {bubbles: true})); }", [selector, value])
 
 
 def test_a_large_view_settles_and_stops(browser, tmp_path):
@@ -404,7 +412,7 @@ def _tip_in_page(page, node: str) -> None:
         const holder = document.createElement('div');
         holder.id = 'tip-holder';
         holder.style.cssText = 'position:fixed;top:0;left:320px;width:700px;background:#fff;z-index:99';
-        holder.appendChild(nodes.get(id).title);
+        holder.appendChild(window.cdkg.tipOf(id));
         document.body.appendChild(holder);
     }""", node)
 
@@ -552,3 +560,250 @@ def test_labels_of_1000_documents_do_not_overlap_at_first_load(browser, thousand
         if kind == "cooperation" and lang == "ar":
             page.screenshot(path=str(tmp_path / "first-load.png"))
         page.close()
+
+
+# ---- issue 14: positions computed in Python, physics off ---------------------------------------
+
+def test_layout_keeps_communities_in_discs_that_do_not_overlap():
+    import numpy as np
+
+    from cdkg.visualize.layout import SPACING, positions
+
+    g = nx.relaxed_caveman_graph(16, 25, 0.05, seed=5)
+    for node in g:
+        g.nodes[node]["community"] = node // 25
+    pos = positions(g)
+    assert set(pos) == set(g) and len(set(pos.values())) == g.number_of_nodes()
+    members: dict = {}
+    for node, community in g.nodes(data="community"):
+        members.setdefault(community, []).append(np.array(pos[node]))
+    discs = []
+    for points in members.values():
+        points = np.array(points)
+        centre = points.mean(axis=0)
+        discs.append((centre, np.sqrt(((points - centre) ** 2).sum(axis=1)).max()))
+    for i, (a, ra) in enumerate(discs):
+        for b, rb in discs[i + 1:]:
+            assert np.sqrt(((a - b) ** 2).sum()) > ra + rb, "two communities' discs overlap"
+    # nearest neighbours about SPACING apart: neither a dot nor a sprawl
+    points = np.array(list(pos.values()))
+    distance = np.sqrt(((points[:, None] - points[None]) ** 2).sum(axis=-1))
+    np.fill_diagonal(distance, np.inf)
+    assert 0.5 * SPACING < np.median(distance.min(axis=1)) < 1.5 * SPACING
+    assert positions(g) == pos
+
+
+# ---- issue 14: find and focus, time, state in the URL, clusters, evidence links, export ---------
+
+DIM = "rgba(205,205,205,0.45)"
+
+
+def _colours(page) -> dict:
+    return dict(page.evaluate("nodes.get().map(n => [n.id, n.color])"))
+
+
+def _neighbours(g: nx.Graph, node: str, hops: int) -> set:
+    return set(nx.single_source_shortest_path_length(g, node, cutoff=hops))
+
+
+@pytest.mark.parametrize("typed", ["Россия", "russia", "روسيا"])
+def test_typing_a_states_name_in_the_search_box_focuses_it(browser, written, views, tmp_path, typed):
+    g = views["instruments"]
+    page, _ = _check_page(browser, written / "instruments-en.html", g, tmp_path / "i.png")
+    page.fill("#cdkg-search", typed)
+    assert page.evaluate("[...document.querySelectorAll('#cdkg-results button')].map(b => b.dataset.node)")[0] == RU
+    page.press("#cdkg-search", "Enter")
+    assert page.evaluate("window.cdkg.state().focus") == RU
+    assert page.evaluate("network.getSelectedNodes()") == [RU]
+    near = _neighbours(g, RU, 1)
+    colours = _colours(page)
+    assert {n for n, c in colours.items() if c != DIM} == near < set(g)
+    labelled = set(page.evaluate("nodes.get({filter: n => n.label}).map(n => n.id)"))
+    assert RU in labelled and labelled <= near
+    page.select_option("#cdkg-hops", "2")
+    assert {n for n, c in _colours(page).items() if c != DIM} == _neighbours(g, RU, 2)
+    page.click("#cdkg-clear")
+    assert DIM not in _colours(page).values() and page.evaluate("window.cdkg.state().focus") == ""
+    page.close()
+
+
+def test_search_knows_alternative_and_hidden_names_and_arabic_spellings(browser, written, views, tmp_path):
+    page, _ = _check_page(browser, written / "cooperation-ar.html", views["cooperation"], tmp_path / "c.png")
+    for typed in ("Republic of Uzbekistan", "узбекистана", "اوزبكستان", "أوزبكستان"):
+        assert page.evaluate("(q) => window.cdkg.search(q)", typed)[:1] == [UZ], typed
+    assert page.evaluate("window.cdkg.search('no such place')") == []
+    page.close()
+
+
+def test_time_slider_changes_the_visible_edges_and_plays(browser, written, views, tmp_path):
+    g = views["cooperation"]
+    page, _ = _check_page(browser, written / "cooperation-en.html", g, tmp_path / "c.png")
+    dates = page.evaluate("window.cdkg.dates")
+    assert len(dates) >= 2
+    assert page.evaluate("window.cdkgShown.edges") == g.number_of_edges()
+    def dated(item, day):
+        return not item[0] or item[0] <= day
+
+    counts = []
+    for position, day in enumerate(dates):
+        _slide(page, "#cdkg-time", position)
+        expected = {frozenset((u, v)) for u, v, d in g.edges(data="dates")
+                    if dated(d, day) and dated(g.nodes[u]["dates"], day) and dated(g.nodes[v]["dates"], day)}
+        shown = {frozenset(e) for e in page.evaluate("edges.get({filter: e => !e.hidden}).map(e => [e.from, e.to])")}
+        assert shown == expected, day
+        assert page.locator("#cdkg-time-label").inner_text().endswith(day)
+        counts.append(len(shown))
+    assert counts == sorted(counts) and counts[0] < counts[-1]
+    page.click("#cdkg-play")
+    page.wait_for_function("window.cdkg.state().time === ''", timeout=10_000)
+    assert page.evaluate("window.cdkgShown.edges") == g.number_of_edges()
+    page.close()
+
+
+def test_the_url_restores_focus_filters_and_time(browser, written, views, tmp_path):
+    from cdkg.visualize.screenshot import open_offline
+
+    g = views["instruments"]
+    page, _ = _check_page(browser, written / "instruments-ar.html", g, tmp_path / "i.png")
+    page.evaluate(f"window.cdkg.focus('{UZ}', 2)")
+    page.uncheck("#cdkg-panel input[data-type=Topic]")
+    page.uncheck("#cdkg-panel input[data-relation=adoptedAt]")
+    _slide(page, "#cdkg-time", page.evaluate("window.cdkg.dates").index("2021-11-19"))
+    page.click("#cdkg-panel button[data-lang=en]")
+    fragment = page.evaluate("location.hash").lstrip("#")
+    state, shown, colours = page.evaluate("window.cdkg.state()"), page.evaluate("window.cdkgShown"), _colours(page)
+    page.close()
+    assert "focus=" in fragment and "t=2021-11-19" in fragment and "lang=en" in fragment
+    again, report = open_offline(browser, written / "instruments-ar.html", fragment=fragment)
+    assert report.errors == []
+    assert again.evaluate("window.cdkg.state()") == state
+    assert again.evaluate("window.cdkgShown") == shown and _colours(again) == colours
+    assert again.evaluate("document.documentElement.lang") == "en"
+    assert again.evaluate("network.getSelectedNodes()") == [UZ]
+    assert again.is_checked("#cdkg-panel input[data-type=State]")
+    assert not again.is_checked("#cdkg-panel input[data-type=Topic]")
+    assert again.evaluate("document.getElementById('cdkg-time').value") == str(
+        again.evaluate("window.cdkg.dates").index("2021-11-19"))
+    again.close()
+
+
+def test_png_and_csv_export_download_files(browser, written, views, tmp_path):
+    g = views["membership"]
+    page, _ = _check_page(browser, written / "membership-en.html", g, tmp_path / "m.png")
+    with page.expect_download() as info:
+        page.click("#cdkg-png")
+    png = tmp_path / "export.png"
+    info.value.save_as(png)
+    assert info.value.suggested_filename == "membership-en.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+    page.uncheck("#cdkg-panel input[data-type=Event]")
+    with page.expect_download() as info:
+        page.click("#cdkg-csv")
+    rows = list(csv.DictReader(open(info.value.path(), encoding="utf-8-sig", newline="")))
+    kept = {n for n, t in g.nodes(data="type") if t != "Event"}
+    assert {r["id"] for r in rows} == kept
+    sco = next(r for r in rows if r["id"].endswith("org/SCO"))
+    assert int(sco["degree"]) == g.nodes[f"{ID}org/SCO"]["degree"] and sco["label_ar"] == "منظمة شنغهاي للتعاون"
+    page.close()
+
+
+def test_weight_slider_hides_light_edges_and_communities_collapse(browser, written, views, tmp_path):
+    g = views["cooperation"]
+    page, _ = _check_page(browser, written / "cooperation-en.html", g, tmp_path / "c.png")
+    assert page.evaluate("window.cdkg.weights") == [1, 2]
+    _slide(page, "#cdkg-weight", 1)
+    heavy = [(u, v) for u, v, w in g.edges(data="weight") if w >= 2]
+    assert page.evaluate("window.cdkgShown") == {"nodes": len({n for e in heavy for n in e}), "edges": len(heavy)}
+    assert "w=2" in page.evaluate("location.hash")
+    _slide(page, "#cdkg-weight", 0)
+    community = page.evaluate("CDKG_CONFIG.communities[0]")
+    drawn = page.evaluate("network.body.nodeIndices.length")
+    page.check(f"#cdkg-panel input[data-community='{community['id']}']")
+    assert page.evaluate(f"nodes.get('cluster:{community['id']}').members") == community["size"]
+    assert page.evaluate("network.body.nodeIndices.length") == drawn - community["size"] + 1
+    page.click("#cdkg-expand-all")
+    assert page.evaluate("network.body.nodeIndices.length") == drawn
+    page.close()
+
+
+def test_tooltips_link_evidence_pages_source_urls_and_wikidata(browser, views, tmp_path):
+    from cdkg.visualize.pyvis_html import write_view
+
+    g = views["instruments"]
+    hrefs = "(id) => [...window.cdkg.tipOf(id).querySelectorAll('a')].map(a => [a.className, a.getAttribute('href')])"
+    page, _ = _check_page(browser, write_view(g, tmp_path / "plain.html", "instruments", "en"), g, tmp_path / "p.png")
+    links = page.evaluate(hrefs, RU)
+    assert ["tip-wikidata", "https://www.wikidata.org/wiki/Q159"] in links
+    assert ["tip-doc", "https://example.org/agreement-b2"] in links
+    assert not any(cls == "tip-doc" and "a1" in href for cls, href in links)  # a1 has no source URL
+    page.close()
+    served = write_view(g, tmp_path / "served.html", "instruments", "en", evidence_base="/doc/")
+    page, _ = _check_page(browser, served, g, tmp_path / "s.png")
+    docs = sorted(href for cls, href in page.evaluate(hrefs, RU) if cls == "tip-doc")
+    assert docs == sorted(f"/doc/{s['document'].rsplit('/', 1)[-1]}" for s in
+                          {s["document"]: s for s in g.nodes[RU]["sources"]}.values())
+    # a click keeps the card open, so its links can be followed
+    position = page.evaluate(f"network.canvasToDOM(network.getPositions(['{RU}'])['{RU}'])")
+    box = page.locator("#mynetwork").bounding_box()
+    page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
+    assert page.locator("#cdkg-details a.tip-wikidata").count() == 1
+    page.close()
+
+
+def test_search_in_a_1000_document_view_knows_the_lexicons_names(browser, thousand):
+    """The prefLabel is "Russian Federation"; the lexicon's other names find it too."""
+    from cdkg.visualize.screenshot import open_offline
+
+    page, report = open_offline(browser, thousand / "instruments-ar.html", timeout_ms=300_000)
+    assert report.errors == []
+    ru = f"{ID}state/RU"
+    for typed in ("Россия", "روسيا", "Russia"):
+        page.click("#cdkg-clear")
+        page.fill("#cdkg-search", typed)
+        page.press("#cdkg-search", "Enter")
+        assert page.evaluate("window.cdkg.state().focus") == ru, typed
+        assert ru in page.evaluate("nodes.get({filter: n => n.label}).map(n => n.id)")
+        dimmed = page.evaluate(f"nodes.get({{filter: n => n.color === '{DIM}'}}).length")
+        assert 0 < dimmed < page.evaluate("nodes.length")
+        assert page.evaluate("new URLSearchParams(location.hash.slice(1)).get('focus')") == ru
+    page.close()
+
+
+def test_a_big_view_opens_with_its_largest_communities_collapsed(browser, tmp_path):
+    """3,000 nodes in 30 communities: the page draws at most 2,500 at first; a click opens a cluster."""
+    from cdkg.visualize.pyvis_html import DRAWN_NODES, write_view
+
+    g = nx.random_partition_graph([100] * 30, 0.06, 0.0004, seed=3)
+    g = nx.relabel_nodes(g, {n: f"{ID}state/X{n}" for n in g})
+    for number, node in enumerate(g):
+        g.nodes[node].update(label_en=node[-5:], label_ar="دولة", type="State", degree=g.degree(node),
+                             community=number // 100)
+    from cdkg.visualize.screenshot import open_offline
+
+    page, report = open_offline(browser, write_view(g, tmp_path / "big.html", "cooperation", "en"))
+    assert report.errors == [] and report.blocked == []
+    assert page.evaluate("[window.cdkg.nodeCount, window.cdkg.edgeCount]") == [3000, g.number_of_edges()]
+    collapsed = page.evaluate("CDKG_CONFIG.collapse")
+    drawn = page.evaluate("network.body.nodeIndices.length")
+    assert collapsed and drawn <= DRAWN_NODES
+    assert drawn == g.number_of_nodes() - 100 * len(collapsed) + len(collapsed)
+    hidden = page.evaluate("nodes.get({filter: n => n.hidden && !String(n.id).startsWith('cluster:')}).length")
+    assert hidden == 100 * len(collapsed)
+    first = collapsed[0]
+    position = page.evaluate(f"network.canvasToDOM(network.getPositions(['cluster:{first}'])['cluster:{first}'])")
+    box = page.locator("#mynetwork").bounding_box()
+    page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
+    assert page.evaluate("network.body.nodeIndices.length") == drawn + 99
+    assert page.evaluate(f"nodes.get('cluster:{first}')") is None
+    assert page.evaluate("new URLSearchParams(location.hash.slice(1)).get('c')") == ",".join(
+        sorted(str(c) for c in collapsed[1:]))
+    page.close()
+    # a link focusing a node of a community collapsed at first opens with that community drawn
+    member = next(n for n, c in g.nodes(data="community") if c == collapsed[-1])
+    again, report = open_offline(browser, tmp_path / "big.html", fragment=f"focus={member}")
+    assert report.errors == []
+    assert again.evaluate("network.getSelectedNodes()") == [member]
+    assert again.evaluate(f"nodes.get('{member}').hidden") is False
+    assert str(collapsed[-1]) not in again.evaluate("window.cdkg.state().collapsed")
+    assert str(collapsed[0]) in again.evaluate("window.cdkg.state().collapsed")
+    again.close()

@@ -14,8 +14,10 @@ from cdkg.visualize.projections import STANDARD_VIEWS
 DESCRIPTION = """\
 Draw a projection of the graph as one self-contained HTML page (no network needed): colours and
 shapes by class, size by a metric, tooltips with the sources (document, date, evidence quote),
-an ar/en language switch and filters by type, edge type and date. A metrics CSV (KIND.metrics.csv,
-the same name `view all` gives it) is written next to it.
+an ar/en language switch, a search box, colours by type or community (collapsible), filters by
+type, edge type, edge weight and time (with play), PNG and CSV export; the state is kept in the
+URL. Sources link to --evidence-base + document name when given, else to their source URL.
+A metrics CSV (KIND.metrics.csv, the same name `view all` gives it) is written next to it.
 KIND is a standard view, or 'all' (every standard view in both languages, with PNG pictures,
 into --out-dir). --query FILE.rq draws the rows of any SELECT giving ?source ?target (optional
 ?sourceLabel ?targetLabel ?sourceType ?targetType ?weight ?relation ?via)."""
@@ -55,6 +57,9 @@ def register(subparsers) -> None:
     parser.add_argument("--min-weight", type=float, help="hide edges lighter than this (cooperation backbone)")
     parser.add_argument("--max-nodes", type=int, default=MAX_VIEW_NODES,
                         help=f"above this many nodes keep the best connected ones (default {MAX_VIEW_NODES})")
+    parser.add_argument("--evidence-base", metavar="URL",
+                        help="link sources to evidence pages at URL + document name (e.g. /doc/ under cdkg serve); "
+                             "default: the document's source URL")
     parser.add_argument("--metrics-csv", type=Path, help="where to write node metrics (default next to the HTML)")
     parser.add_argument("--png", type=Path, help="also draw a static picture (.png or .svg) of the view")
     parser.add_argument("--screenshot", type=Path, metavar="PNG",
@@ -91,7 +96,7 @@ def _draw(graph, args) -> int:
             raise CdkgError("--query and --screenshot: one view each; use them without `all`")
         out_dir = args.out_dir or build_dir() / "views"
         for path in write_standard_views(graph, out_dir, size_by=args.size_by, min_weight=args.min_weight,
-                                         max_nodes=args.max_nodes, notes=_note):
+                                         max_nodes=args.max_nodes, notes=_note, evidence_base=args.evidence_base):
             print(path)
         return 0
     kind = args.kind or args.query.stem
@@ -103,7 +108,7 @@ def _draw(graph, args) -> int:
     out = args.out or build_dir() / "views" / f"{kind}-{args.lang}.html"
     if out.suffix.lower() not in (".html", ".htm"):
         raise CdkgError(f"{out}: the view is written as .html")
-    print(write_view(view, out, kind, args.lang, args.size_by))
+    print(write_view(view, out, kind, args.lang, args.size_by, evidence_base=args.evidence_base))
     print(write_metrics_csv(view, args.metrics_csv or out.parent / metrics_csv_name(kind)))
     if args.png is not None:
         from cdkg.visualize.static import draw_static

@@ -207,8 +207,8 @@ def limit_edges(graph: nx.Graph, max_edges: int = MAX_VIEW_EDGES) -> nx.Graph:
 def limit_nodes(graph: nx.Graph, max_nodes: int = MAX_VIEW_NODES) -> nx.Graph:
     """Keep the best-connected nodes when a graph is too big to draw interactively.
 
-    The smallest minimum degree that leaves at most ``max_nodes`` nodes is applied (isolated
-    nodes go first); ``graph.graph["reduced"]`` says what was dropped.
+    The ``max_nodes`` nodes of highest degree are kept (ties in a stable order; isolated nodes
+    never); ``graph.graph["reduced"]`` says what was dropped.
 
     Parameters
     ----------
@@ -230,16 +230,10 @@ def limit_nodes(graph: nx.Graph, max_nodes: int = MAX_VIEW_NODES) -> nx.Graph:
     if graph.number_of_nodes() <= max_nodes:
         return graph
     degrees = dict(graph.degree())
-    for floor in sorted(set(degrees.values())):
-        keep = [n for n, d in degrees.items() if d >= floor]
-        if len(keep) <= max_nodes:
-            break
-    else:
-        keep = sorted(degrees, key=lambda n: (-degrees[n], str(n)))[:max_nodes]
-        floor = min(degrees[n] for n in keep)
-    if floor == 0:
-        floor = 1
-        keep = [n for n in keep if degrees[n] >= 1]
+    # The best connected first, ties in a stable order; not a degree floor alone, which in a
+    # bipartite view (hubs and many leaves of equal degree) can keep only hubs and no edge.
+    keep = [n for n in sorted(degrees, key=lambda n: (-degrees[n], str(n)))[:max_nodes] if degrees[n] >= 1]
+    floor = min((degrees[n] for n in keep), default=1)
     reduced = graph.subgraph(keep).copy()
     note = f"showing the {reduced.number_of_nodes()} of {graph.number_of_nodes()} nodes with degree >= {floor}"
     previous = graph.graph.get("reduced")

@@ -3,8 +3,9 @@
 A projection is the rows of one SELECT query (``?source ?target`` plus optional ``?relation``,
 ``?via``, ``?weight``, ``?sourceLabel``, ``?targetLabel``, ``?sourceType``, ``?targetType``)
 turned into an undirected ``networkx.Graph``. Every node gets ``label_ar``, ``label_en``,
-``type`` (a class local name), ``sources`` (document title, date and evidence quote of the
-claims about it) and a date range; every edge gets ``weight``, ``relations``, ``sources`` and,
+``type`` (a class local name), ``sources`` (document title, date, source URL and evidence quote
+of the claims about it), a date range, its other ``names`` (any language, for search) and its
+Wikidata ``qid``; every edge gets ``weight``, ``relations``, ``sources`` and,
 when rows name a ``?via`` (the instruments two states share), ``via`` and ``via_labels``.
 
 Examples
@@ -112,6 +113,10 @@ class GraphIndex:
     by_pair: dict[tuple[str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
     #: thing -> sources of the claims it is the subject or object of
     by_thing: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    #: thing -> every name it has in any language (preferred, alternative and hidden labels)
+    names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: thing -> its Wikidata QID (from owl:sameAs)
+    qids: dict[str, str] = field(default_factory=dict)
 
     def label(self, iri: str, language: str) -> str:
         """The label of ``iri`` in ``language``, else in another language, else its local name.
@@ -187,23 +192,30 @@ def read_index(graph) -> GraphIndex:
     preferred: dict[tuple[str, str], bool] = {}
     for row in select(graph, read_query("labels"), "labels.rq"):
         thing, label = str(row["thing"]), row["label"]
+        index.names[thing].add(str(label))
+        if str(row["property"]).endswith(("altLabel", "hiddenLabel")):
+            continue
         language = getattr(label, "language", None) or ""
         is_pref = str(row["property"]).endswith("prefLabel")
         key = (thing, language)
         if key not in preferred or (is_pref and not preferred[key]):
             index.labels[thing][language] = str(label)
             preferred[key] = is_pref
+    for row in select(graph, read_query("wikidata"), "wikidata.rq"):
+        index.qids.setdefault(str(row["thing"]), local_name(str(row["entity"])))
     for row in select(graph, read_query("types"), "types.rq"):
         index.classes[str(row["thing"])].add(local_name(str(row["class"])))
     for row in select(graph, read_query("dates"), "dates.rq"):
         index.dates[str(row["thing"])].append(str(row["date"]))
     for row in select(graph, read_query("documents"), "documents.rq"):
         document = str(row["document"])
-        entry = index.documents.setdefault(document, {"title": "", "date": ""})
+        entry = index.documents.setdefault(document, {"title": "", "date": "", "url": ""})
         if "title" in row and (not entry["title"] or getattr(row["title"], "language", "") == "ar"):
             entry["title"] = str(row["title"])
         if "issued" in row and not entry["date"]:
             entry["date"] = str(row["issued"])
+        if "url" in row and not entry["url"]:
+            entry["url"] = str(row["url"])
     seen: set[tuple] = set()
     for row in select(graph, read_query("claims"), "claims.rq"):
         document = str(row.get("document", row["graph"]))
@@ -218,6 +230,7 @@ def read_index(graph) -> GraphIndex:
             "document": document,
             "title": meta.get("title", "") or local_name(document),
             "date": meta.get("date", ""),
+            "url": meta.get("url", ""),
             "quote": quote,
             "predicate": local_name(str(row["predicate"])),
         }
@@ -348,6 +361,8 @@ def project_rows(rows: list[dict], index: GraphIndex, name: str = "query") -> nx
             sources=sources[:MAX_SOURCES],
             source_count=len(sources),
             dates=_span([s["date"] for s in sources] + index.dates.get(node, [])),
+            names=sorted(index.names.get(node, set()) - {lookup.label(node, "ar"), lookup.label(node, "en")}),
+            qid=index.qids.get(node, ""),
         )
     return graph
 

@@ -20,6 +20,7 @@ from pyvis.network import Network
 
 from cdkg import __version__
 from cdkg.files import write_atomic
+from cdkg.visualize.layout import positions
 from cdkg.visualize.metrics import METRICS
 from cdkg.visualize.styles import CLASS_STYLES, RELATION_NAMES, VIEW_TITLES, style_of
 
@@ -62,10 +63,121 @@ def script_json(value) -> str:
     return text
 
 
+#: Views with more nodes than this open coloured by community rather than by class.
+COMMUNITY_COLOURS_ABOVE = 200
+#: The edge-weight slider opens at the lightest weight that leaves at most this many edges.
+EDGE_BUDGET = 4000
+#: At most this many communities are listed in the page (largest first), each collapsible.
+LISTED_COMMUNITIES = 24
+#: Colours of the listed communities, largest first (the others share `OTHER_COMMUNITY`).
+COMMUNITY_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                     "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
+                     "#e6550d", "#31a354", "#756bb1", "#636363", "#6baed6", "#fd8d3c", "#74c476", "#9e9ac8")
+OTHER_COMMUNITY = "#c7c7c7"
+#: A view opens with its largest communities collapsed into clusters until at most this many nodes are drawn.
+DRAWN_NODES = 2500
+
+
 def _sources(items: list[dict]) -> list[dict]:
-    """The source fields a tooltip shows (document title, date, evidence quote)."""
-    return [{"doc": str(s.get("document") or s["title"]), "title": s["title"], "date": s["date"], "quote": s["quote"]}
-            for s in items]
+    """The source fields a tooltip shows (document, title, date, source URL, evidence quote)."""
+    records = []
+    for s in items:
+        record = {"doc": str(s.get("document") or s["title"]), "title": s["title"], "date": s["date"],
+                  "quote": s["quote"]}
+        if s.get("url"):
+            record["url"] = s["url"]
+        records.append(record)
+    return records
+
+
+def default_min_weight(graph: nx.Graph, budget: int = EDGE_BUDGET) -> float:
+    """The lightest edge weight that leaves at most ``budget`` edges (where the page's slider opens).
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+    budget : int
+
+    Returns
+    -------
+    float
+        A weight of the graph (the lightest one when all edges fit).
+
+    Examples
+    --------
+    >>> g = nx.Graph(); g.add_edge("a", "b", weight=1); g.add_edge("b", "c", weight=3)
+    >>> default_min_weight(g), default_min_weight(g, budget=1)
+    (1, 3)
+    """
+    weights = sorted((w for *_, w in graph.edges(data="weight", default=1)), reverse=True)
+    if not weights:
+        return 1
+    if len(weights) <= budget:
+        return weights[-1]
+    floor = weights[budget - 1]
+    heavier = [w for w in weights if w > floor]
+    return floor if len([w for w in weights if w >= floor]) <= budget or not heavier else min(heavier)
+
+
+def collapsed_at_first(communities: list[dict], nodes: int, cap: int = DRAWN_NODES) -> list[int]:
+    """The communities a page opens collapsed: the largest, until at most ``cap`` nodes are drawn.
+
+    Parameters
+    ----------
+    communities : list of dict
+        As the page lists them (``id``, ``size``; largest first).
+    nodes : int
+        The nodes of the view.
+    cap : int
+
+    Returns
+    -------
+    list of int
+
+    Examples
+    --------
+    >>> collapsed_at_first([{"id": 0, "size": 500}, {"id": 1, "size": 300}, {"id": 2, "size": 100}], 1000, 400)
+    [0, 1]
+    >>> collapsed_at_first([{"id": 0, "size": 5}], 10, 400)
+    []
+    """
+    collapsed, drawn = [], nodes
+    for community in communities:
+        if drawn <= cap:
+            break
+        collapsed.append(community["id"])
+        drawn -= community["size"] - 1
+    return collapsed
+
+
+def _hide_collapsed(nodes: list[dict], edges: list[dict], collapsed: list[int]) -> None:
+    """Write the members of the communities a page opens collapsed, and their edges, as hidden."""
+    if not collapsed:
+        return
+    gone = set(collapsed)
+    hidden = set()
+    for node in nodes:
+        if node["community"] in gone:
+            node["hidden"] = True
+            hidden.add(node["id"])
+    for edge in edges:
+        if edge["from"] in hidden or edge["to"] in hidden:
+            edge["hidden"] = True
+
+
+def _communities(graph: nx.Graph) -> list[dict]:
+    """The largest communities, each with its size and its best connected member's labels."""
+    members: dict[int, list] = {}
+    for node, number in graph.nodes(data="community", default=0):
+        members.setdefault(number, []).append(node)
+    listed = []
+    for number in sorted(members, key=lambda c: (-len(members[c]), c))[:LISTED_COMMUNITIES]:
+        if len(members[number]) < 3:
+            break
+        hub = max(members[number], key=lambda n: (graph.nodes[n].get("degree", 0), str(n)))
+        listed.append({"id": number, "size": len(members[number]), "hub": hub,
+                       "colour": COMMUNITY_COLOURS[len(listed) % len(COMMUNITY_COLOURS)]})
+    return listed
 
 
 def _canvas_label(data: dict, node: str, lang: str) -> str:
@@ -83,12 +195,27 @@ def _canvas_label(data: dict, node: str, lang: str) -> str:
     return label
 
 
-def _vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
-    """vis-network node records: label in ``lang``, colour and shape by class, size by a metric."""
+def colour_by_community(graph: nx.Graph) -> bool:
+    """Whether a view opens coloured by community (more than `COMMUNITY_COLOURS_ABOVE` nodes) or by class.
+
+    Examples
+    --------
+    >>> colour_by_community(nx.path_graph(3))
+    False
+    """
+    return graph.number_of_nodes() > COMMUNITY_COLOURS_ABOVE
+
+
+def _vis_nodes(graph: nx.Graph, lang: str, size_by: str, communities: list[dict]) -> list[dict]:
+    """vis-network node records: label in ``lang``, colour (class or community) and shape, size, position."""
     nodes = []
+    placed = positions(graph)
+    by_community = colour_by_community(graph)
+    community_colour = {c["id"]: c["colour"] for c in communities}
     for node, data in graph.nodes(data=True):
         colour, shape, _, _ = style_of(data.get("type", "Other"))
-        metrics = {name: data.get(name, 0) for name in (*METRICS, "community")}
+        drawn = community_colour.get(data.get("community"), OTHER_COMMUNITY) if by_community else colour
+        metrics = {name: data.get(name, 0) for name in (*METRICS, "weighted_degree", "community")}
         dmin, dmax = data.get("dates", ("", ""))
         nodes.append({
             "id": node,
@@ -97,25 +224,60 @@ def _vis_nodes(graph: nx.Graph, lang: str, size_by: str) -> list[dict]:
             "label_en": data.get("label_en", ""),
             "label_langs": list(data.get("label_langs", ("ar", "en"))),
             "ctype": data.get("type", "Other"),
-            "color": colour,
+            "color": drawn,
+            "ccolor": colour,
             "shape": shape,
             "value": metrics.get(size_by, 0),
             "metrics": metrics,
+            "community": metrics["community"],
+            "names": list(data.get("names", ())),
+            "qid": data.get("qid", ""),
             "sources": _sources(data.get("sources", [])),
             "nsources": data.get("source_count", 0),
             "dmin": dmin,
             "dmax": dmax,
+            "title": "\u2026",
+            "x": placed[node][0],
+            "y": placed[node][1],
         })
     return nodes
 
 
+#: Edge colours, one per relation present (in sorted order), when a view has more than one.
+EDGE_COLOURS = ("#7f7f7f", "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
+
+
+def relation_colours(graph: nx.Graph) -> dict[str, str]:
+    """The colour of each relation of ``graph``'s edges (all grey when there is only one).
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+
+    Returns
+    -------
+    dict of str to str
+
+    Examples
+    --------
+    >>> g = nx.Graph(); g.add_edge("a", "b", relations=["partyTo"]); g.add_edge("b", "c", relations=["adoptedAt"])
+    >>> relation_colours(g)
+    {'adoptedAt': '#7f7f7f', 'partyTo': '#d62728'}
+    """
+    names = sorted({r for *_, rs in graph.edges(data="relations", default=None) for r in (rs or ["related"])})
+    if len(names) == 1:
+        return {names[0]: "#9a9a9a"}
+    return {name: EDGE_COLOURS[i % len(EDGE_COLOURS)] for i, name in enumerate(names)}
+
+
 def _vis_edges(graph: nx.Graph, directed: bool) -> list[dict]:
-    """vis-network edge records: width by weight, relation names, shared instruments and sources."""
+    """vis-network edge records: width and colour by weight and relation, shared instruments, sources."""
     edges = []
+    colours = relation_colours(graph)
+    several = len(colours) > 1
     for number, (u, v, data) in enumerate(graph.edges(data=True)):
         tail = data.get("tail", u)
         head = v if tail == u else u
-        dmin, dmax = data.get("dates", ("", ""))
         edge = {
             "id": number,
             "from": tail,
@@ -123,25 +285,25 @@ def _vis_edges(graph: nx.Graph, directed: bool) -> list[dict]:
             "value": data.get("weight", 1),
             "weight": data.get("weight", 1),
             "relations": data.get("relations", []),
-            "via": data.get("via_labels", []),
             "sources": _sources(data.get("sources", [])),
             "nsources": data.get("source_count", 0),
-            "dmin": dmin,
-            "dmax": dmax,
+            "dmin": data.get("dates", ("", ""))[0],
+            "title": "\u2026",
         }
-        if directed:
-            edge["arrows"] = "to"
+        if data.get("via_labels"):
+            edge["via"] = data["via_labels"]
+        if several:
+            edge["color"] = {"color": colours[(data.get("relations") or ["related"])[0]]}
         edges.append(edge)
     return edges
 
 
-def _vis_options(node_count: int, edge_count: int) -> dict:
-    """Layout and physics that settle, then stop: fewer stabilization iterations as views grow."""
+def _vis_options(node_count: int, edge_count: int, directed: bool = False) -> dict:
+    """Drawing options: positions come from `cdkg.visualize.layout`, so physics stays off."""
     big = node_count > 1000 or edge_count > 5000
-    iterations = 400 if node_count <= 300 else 250 if node_count <= 1500 else 150
     return {
         "autoResize": True,
-        "layout": {"randomSeed": 42, "improvedLayout": node_count <= 300},
+        "layout": {"randomSeed": 42, "improvedLayout": False},
         "nodes": {
             "scaling": {"min": 8, "max": 42, "label": {"enabled": False}},
             "font": {"size": 15, "face": "DejaVu Sans, Noto Sans Arabic, Arial, sans-serif", "strokeWidth": 3,
@@ -151,28 +313,19 @@ def _vis_options(node_count: int, edge_count: int) -> dict:
         "edges": {
             "scaling": {"min": 1, "max": 10},
             "color": {"color": "#9a9a9a", "highlight": "#333333", "hover": "#333333", "opacity": 0.6 if big else 0.85},
-            "smooth": False if big else {"enabled": True, "type": "continuous", "roundness": 0.3},
-            "arrows": {"to": {"scaleFactor": 0.5}},
+            "smooth": False,
+            "arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}},
         },
-        "interaction": {"hover": not big, "tooltipDelay": 150, "hideEdgesOnDrag": big, "navigationButtons": False,
-                        "multiselect": True},
-        "physics": {
-            "enabled": True,
-            "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -4000 if big else -9000, "centralGravity": 0.25,
-                          "springLength": 130 if big else 190,
-                          "springConstant": 0.04, "damping": 0.5, "avoidOverlap": 0.1},
-            "maxVelocity": 60,
-            "minVelocity": 1.5,
-            "timestep": 0.5,
-            "adaptiveTimestep": True,
-            "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 25, "fit": True},
-        },
+        "interaction": {"hover": not big, "tooltipDelay": 150, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
+                        "navigationButtons": False, "multiselect": True},
+        "physics": {"enabled": False, "stabilization": {"enabled": False}},
     }
 
 
-def _page_config(graph: nx.Graph, view: str, lang: str, size_by: str, title: str) -> dict:
+def _page_config(graph: nx.Graph, view: str, lang: str, size_by: str, title: str,
+                 evidence_base: str | None = None, communities: list[dict] | None = None) -> dict:
     """What the page script needs besides nodes and edges: names of classes and relations, etc."""
+    communities = _communities(graph) if communities is None else communities
     present = sorted({d.get("type", "Other") for _, d in graph.nodes(data=True)},
                      key=lambda c: (list(CLASS_STYLES).index(c) if c in CLASS_STYLES else 99, c))
     classes = []
@@ -188,11 +341,19 @@ def _page_config(graph: nx.Graph, view: str, lang: str, size_by: str, title: str
         "reduced": graph.graph.get("reduced", ""),
         "classes": classes,
         "relations": {key: {"en": en, "ar": ar} for key, (en, ar) in RELATION_NAMES.items()},
+        "relationColours": relation_colours(graph),
+        "colourBy": "community" if colour_by_community(graph) else "class",
+        "otherCommunity": OTHER_COMMUNITY,
+        "communities": communities,
+        "collapse": collapsed_at_first(communities, graph.number_of_nodes()),
+        "minWeight": default_min_weight(graph),
+        "evidenceBase": evidence_base or "",
         "version": __version__,
     }
 
 
-def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "degree", title: str | None = None) -> str:
+def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "degree", title: str | None = None,
+                evidence_base: str | None = None) -> str:
     """The HTML text of a view of ``graph`` (nodes must carry metrics, see ``apply_metrics``).
 
     Parameters
@@ -207,6 +368,10 @@ def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "de
         The metric that sizes the nodes (one of `METRICS`).
     title : str, optional
         A title instead of the view's.
+    evidence_base : str, optional
+        Where documents' evidence pages are served (``/doc/`` under `cdkg serve`): a source then
+        links to the base followed by the document's local name. Without it, sources link to
+        the document's source URL, when it has one.
 
     Returns
     -------
@@ -228,9 +393,11 @@ def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "de
     if size_by not in METRICS:
         raise ValueError(f"size_by must be one of {METRICS}, not {size_by!r}")
     net = Network(height="100vh", width="100%", cdn_resources="in_line", directed=False, heading="")
-    net.nodes = _vis_nodes(graph, lang, size_by)
+    communities = _communities(graph)
+    net.nodes = _vis_nodes(graph, lang, size_by, communities)
     net.edges = _vis_edges(graph, directed=view in DIRECTED_VIEWS)
-    net.options = _vis_options(len(net.nodes), len(net.edges))
+    _hide_collapsed(net.nodes, net.edges, collapsed_at_first(communities, len(net.nodes)))
+    net.options = _vis_options(len(net.nodes), len(net.edges), directed=view in DIRECTED_VIEWS)
     page = net.generate_html(name="view.html")
     page = _CDN_LINK.sub("", page)
     page = _CDN_SCRIPT.sub("", page)
@@ -250,7 +417,7 @@ def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "de
     position = page.rfind(marker)
     if position < 0:
         raise RuntimeError("pyvis template changed: drawGraph() call not found")
-    config = script_json(_page_config(graph, view, lang, size_by, title))
+    config = script_json(_page_config(graph, view, lang, size_by, title, evidence_base, communities))
     injected = f"{marker}\n var CDKG_CONFIG = {config};\n{script}\n"
     page = page[:position] + injected + page[position + len(marker):]
     leak = REMOTE_REFERENCE.search(page)
@@ -260,7 +427,7 @@ def render_view(graph: nx.Graph, view: str, lang: str = "en", size_by: str = "de
 
 
 def write_view(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", size_by: str = "degree",
-               title: str | None = None) -> Path:
+               title: str | None = None, evidence_base: str | None = None) -> Path:
     """Render a view and write it to ``path`` atomically.
 
     Parameters
@@ -269,7 +436,7 @@ def write_view(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", s
         A view with metrics on its nodes.
     path : str or Path
         The HTML file to write.
-    view, lang, size_by, title
+    view, lang, size_by, title, evidence_base
         As for `render_view`.
 
     Returns
@@ -289,4 +456,4 @@ def write_view(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", s
     >>> write_view(graph, Path(tempfile.mkdtemp()) / "v.html", "cooperation").suffix
     '.html'
     """
-    return write_atomic(path, render_view(graph, view, lang, size_by, title))
+    return write_atomic(path, render_view(graph, view, lang, size_by, title, evidence_base))

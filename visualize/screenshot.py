@@ -51,7 +51,8 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
-def open_offline(browser, html: str | Path, width: int = 1400, height: int = 900, timeout_ms: int = 120_000):
+def open_offline(browser, html: str | Path, width: int = 1400, height: int = 900, timeout_ms: int = 120_000,
+                 fragment: str = ""):
     """Open ``html`` in a new page with every non-file request aborted; wait for the layout to settle.
 
     Returns the page and a :class:`PageReport`; the page stays open for further checks.
@@ -66,6 +67,8 @@ def open_offline(browser, html: str | Path, width: int = 1400, height: int = 900
         The viewport in CSS pixels.
     timeout_ms : int
         How long to wait for the layout to settle.
+    fragment : str
+        A URL fragment (without ``#``) to open the page with: the view state it restores.
 
     Returns
     -------
@@ -100,7 +103,7 @@ def open_offline(browser, html: str | Path, width: int = 1400, height: int = 900
 
     page.route("**/*", route)
     started = time.perf_counter()
-    page.goto(Path(html).resolve().as_uri(), wait_until="load")
+    page.goto(Path(html).resolve().as_uri() + (f"#{fragment}" if fragment else ""), wait_until="load")
     page.wait_for_function("window.cdkgSettled === true", timeout=timeout_ms)
     report.settle_seconds = time.perf_counter() - started
     return page, report

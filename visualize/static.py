@@ -20,6 +20,7 @@ import networkx as nx  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from cdkg.files import write_atomic  # noqa: E402
+from cdkg.visualize.layout import positions as layout_positions  # noqa: E402
 from cdkg.visualize.styles import VIEW_TITLES, style_of  # noqa: E402
 
 #: matplotlib 3.11 lays out complex scripts (Arabic joining, right-to-left) by itself.
@@ -98,11 +99,9 @@ def draw_static(graph: nx.Graph, path: str | Path, view: str, lang: str = "en", 
 
 
 def _draw(graph: nx.Graph, axes, lang: str, size_by: str) -> None:
-    """Lay out and draw nodes by class, edges by weight, labels on the largest nodes, a legend."""
-    iterations = 100 if graph.number_of_nodes() <= 1000 else 30
+    """Lay out (as the interactive page does) and draw nodes by class, edges by weight, labels on the largest nodes, a legend."""
     weights = [w for *_, w in graph.edges(data="weight", default=1)]
-    positions = nx.spring_layout(graph, seed=42, iterations=iterations, weight="weight",
-                                 k=1.6 / max(graph.number_of_nodes(), 1) ** 0.5)
+    positions = {node: (x, -y) for node, (x, y) in layout_positions(graph).items()}
     metric = {node: float(data.get(size_by, 0) or 0) for node, data in graph.nodes(data=True)}
     top = max(metric.values()) or 1.0
     size = {node: 60 + 640 * value / top for node, value in metric.items()}

@@ -93,7 +93,8 @@ def _index_page(entries: list[tuple[str, list[Path]]]) -> str:
 
 
 def write_standard_views(graph, out_dir: str | Path, *, size_by: str = "degree", min_weight: float | None = None,
-                         max_nodes: int = MAX_VIEW_NODES, pictures: bool = True, notes=None) -> list[Path]:
+                         max_nodes: int = MAX_VIEW_NODES, pictures: bool = True, notes=None,
+                         evidence_base: str | None = None) -> list[Path]:
     """Write every standard view in ar and en, its metrics CSV and (optionally) PNG pictures.
 
     ``notes`` (a callable) receives a line for every view that had to be reduced.
@@ -112,6 +113,8 @@ def write_standard_views(graph, out_dir: str | Path, *, size_by: str = "degree",
         Also draw PNG pictures.
     notes : callable, optional
         Called with a line when a view was reduced.
+    evidence_base : str, optional
+        Where sources link to (see `cdkg.visualize.pyvis_html.render_view`).
 
     Returns
     -------
@@ -135,7 +138,8 @@ def write_standard_views(graph, out_dir: str | Path, *, size_by: str = "degree",
                           max_nodes=max_nodes, index=index)
         if notes and view.graph.get("reduced"):
             notes(f"{kind}: {view.graph['reduced']}")
-        paths = [write_view(view, out_dir / f"{kind}-{lang}.html", kind, lang, size_by) for lang in ("ar", "en")]
+        paths = [write_view(view, out_dir / f"{kind}-{lang}.html", kind, lang, size_by, evidence_base=evidence_base)
+                 for lang in ("ar", "en")]
         paths.append(write_metrics_csv(view, out_dir / metrics_csv_name(kind)))
         if pictures:
             from cdkg.visualize.static import draw_static
