@@ -282,6 +282,12 @@ def test_views_of_the_build_are_served(corpus, browser):
         page = browser.new_page(viewport={"width": 1200, "height": 800})
         page.goto(root + "/views/instruments-ar.html", wait_until="load")
         page.wait_for_function("window.cdkgSettled === true", timeout=120_000)
+        # served, a tooltip's sources link to the workbench's evidence pages, which exist
+        hrefs = page.evaluate(f"Array.from(window.cdkg.tipOf({json.dumps(node)}).querySelectorAll('a'))"
+                              ".map(a => a.getAttribute('href'))")
+        evidence = [h for h in hrefs if h.startswith("/doc/")]
+        assert evidence, hrefs
+        assert get(root + evidence[0])[0] == 200
         box = page.evaluate("document.getElementById('mynetwork').getBoundingClientRect().toJSON()")
         at = page.evaluate(f"window.cdkg.nodePosition({json.dumps(node)})")
         with page.expect_navigation():

@@ -142,8 +142,11 @@
   function fmt(x) { return typeof x === "number" && !Number.isInteger(x) ? x.toFixed(3) : String(x); }
   function localName(iri) { return String(iri).replace(/[\/#]+$/, "").split(/[\/#]/).pop(); }
   // A link only to an evidence page under the configured base or to an http(s) source URL.
+  // Served by `cdkg serve` under /views/, a source links to the workbench's evidence page /doc/<name>.
+  var evidenceBase = config.evidenceBase ||
+    (/^https?:$/.test(location.protocol) && /\/views\//.test(location.pathname) ? "/doc/" : "");
   function sourceHref(doc, url) {
-    if (config.evidenceBase) { return config.evidenceBase + encodeURIComponent(localName(doc)); }
+    if (evidenceBase) { return evidenceBase + encodeURIComponent(localName(doc)); }
     return /^https?:\/\//i.test(url || "") ? url : "";
   }
   function link(text, href, attrs) {
