@@ -23,6 +23,7 @@ same bound query runs identically on Oxigraph, on rdflib and on a remote SPARQL 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -215,6 +216,108 @@ class Store:
             except (OSError, RuntimeError) as exc:
                 raise CdkgError(f"replace_graphs: {str(exc).splitlines()[0]}") from exc
 
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add pyoxigraph quads by the bulk loader (the build's and the reasoner's writes).
+
+        Fast and not transactional on its own: the build writes into a work copy that the
+        build's transaction swaps in whole (`cdkg.graph.store.transaction`).
+
+        Parameters
+        ----------
+        quads : iterable of pyoxigraph.Quad
+
+        Examples
+        --------
+        >>> store = Store.in_memory()
+        >>> store.add_quads([ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x"),
+        ...                          ox.NamedNode("http://e/g"))])
+        >>> len(store)
+        1
+        """
+        try:
+            self._ox.bulk_extend(quads)
+        except (OSError, RuntimeError) as exc:
+            raise CdkgError(f"{self.path or 'store'}: cannot write: {str(exc).splitlines()[0]}") from exc
+
+    def load_nquads(self, data: bytes) -> None:
+        """Bulk-load N-Quads bytes (what the build's workers send back).
+
+        Parameters
+        ----------
+        data : bytes
+
+        Examples
+        --------
+        >>> store = Store.in_memory()
+        >>> store.load_nquads(b'<http://e/a> <http://e/p> "x" <http://e/g> .\\n')
+        >>> store.graph_names()
+        {'http://e/g'}
+        """
+        if data:
+            try:
+                self._ox.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise CdkgError(f"{self.path or 'store'}: cannot load: {str(exc).splitlines()[0]}") from exc
+
+    def remove_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Remove pyoxigraph quads (one transaction each; the reasoner removes few).
+
+        Parameters
+        ----------
+        quads : iterable of pyoxigraph.Quad
+
+        Examples
+        --------
+        >>> store = Store.in_memory()
+        >>> q = ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x"), ox.NamedNode("http://e/g"))
+        >>> store.add_quads([q]); store.remove_quads([q]); len(store)
+        0
+        """
+        for q in quads:
+            self._ox.remove(q)
+
+    def match(self, subject=None, predicate=None, object=None, graph=None):
+        """The quads matching a pattern of pyoxigraph terms (``None``: any), for the store room's
+        own code (the reasoner, the build); other rooms use `query`.
+
+        Parameters
+        ----------
+        subject, predicate, object, graph : pyoxigraph terms or None
+
+        Returns
+        -------
+        iterator of pyoxigraph.Quad
+
+        Examples
+        --------
+        >>> store = Store.in_memory()
+        >>> store.load_nquads(b'<http://e/a> <http://e/p> "x" <http://e/g> .\\n')
+        >>> [q.object.value for q in store.match(predicate=ox.NamedNode("http://e/p"))]
+        ['x']
+        """
+        return self._ox.quads_for_pattern(subject, predicate, object, graph)
+
+    def count(self, graph: str) -> int:
+        """The number of triples in one named graph.
+
+        Parameters
+        ----------
+        graph : str
+            Its IRI.
+
+        Returns
+        -------
+        int
+
+        Examples
+        --------
+        >>> store = Store.in_memory()
+        >>> store.load_nquads(b'<http://e/a> <http://e/p> "x" <http://e/g> .\\n')
+        >>> store.count("http://e/g"), store.count("http://e/other")
+        (1, 0)
+        """
+        return sum(1 for _ in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
     def remove_graphs(self, iris: Iterable[str]) -> None:
         """Remove the named graphs (a missing one is ignored), in one transaction.
@@ -413,11 +516,13 @@ class Store:
             raise CdkgError(f"query {name}: {str(exc).splitlines()[0]}") from exc
         return result_from_ox(answer)
 
-    def dump(self, path: Path | str, format: str | None = None) -> Path:
-        """Write the whole store to ``path`` atomically.
+    def dump(self, path: Path | str, format: str | None = None, sort: bool = False) -> Path:
+        """Write the whole store to ``path`` atomically, streamed by the store.
 
         TriG, N-Quads and JSON-LD keep named graphs; the triple formats get the union of all graphs.
-        Quads are sorted, so the same content always gives the same bytes.
+        The store writes its quads in the order of its index, which depends on their content only,
+        so the same content gives the same bytes without holding the quads in memory; ``sort``
+        orders them by text instead (in memory: for small outputs read by people).
 
         Parameters
         ----------
@@ -425,6 +530,8 @@ class Store:
             The file to write.
         format : str, optional
             The format, when the suffix does not say it.
+        sort : bool
+            Sort the quads by graph, subject, predicate, object (text order).
 
         Returns
         -------
@@ -442,17 +549,27 @@ class Store:
         path = Path(path)
         fmt = format_for_path(path, format)
         oxfmt = EXPORT_FORMATS[fmt]
-        if oxfmt.supports_datasets:
-            # sorted quads make the output a function of the content: rebuilds are byte-identical
+        prefixes = {"prefixes": _PREFIXES} if fmt in ("trig", "ttl") else {}
+        if oxfmt.supports_datasets and sort:
             quads = sorted(self._ox.quads_for_pattern(None, None, None, None),
                            key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-            data = ox.serialize(quads, format=oxfmt, **({"prefixes": _PREFIXES} if fmt == "trig" else {}))
-        else:
+            write_atomic(path, ox.serialize(quads, format=oxfmt, **prefixes))
+            return path
+        if not oxfmt.supports_datasets:
             triples = self._ox.query(
                 "CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
-            data = ox.serialize(triples, format=oxfmt,
-                                **({"prefixes": _PREFIXES} if fmt == "ttl" else {}))
-        write_atomic(path, data)
+            write_atomic(path, ox.serialize(triples, format=oxfmt, **prefixes))
+            return path
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as handle:
+                self._ox.dump(handle, format=oxfmt, **prefixes)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise CdkgError(f"{path}: cannot write: {str(exc).splitlines()[0]}") from exc
         return path
 
 
