@@ -120,3 +120,25 @@ def test_dask_job_refuses_a_bad_document_before_loading(tmp_path):
     with pytest.raises(CdkgError, match="bad.en.txt"):
         build_distributed(docs, tmp_path / "out", workers=1, partitions=1)
     assert not (tmp_path / "out" / "store").exists()
+
+
+def test_help_loads_neither_rdflib_nor_networkx_nor_pyoxigraph():
+    """``cdkg --help`` builds every subcommand's parser without running those libraries (a module
+    `cdkg.lazy` registered but never used does not count)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, contextlib, io\nfrom cdkg.cli import build_parser\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try:\n        build_parser().parse_args(['--help'])\n    except SystemExit:\n        pass\n"
+            "print(sorted(m for m in ('rdflib', 'networkx', 'pyoxigraph')\n"
+            "             if m in sys.modules and type(sys.modules[m]).__name__ != '_LazyModule'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_format_names_are_the_store_formats():
+    from cdkg.graph.store.formats import FORMAT_NAMES
+    from cdkg.graph.store.store import EXPORT_FORMATS
+
+    assert FORMAT_NAMES == tuple(EXPORT_FORMATS)

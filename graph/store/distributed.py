@@ -185,9 +185,6 @@ def build_distributed(documents: Path, out: Path, scheduler: str | None = None, 
     -------
     DistributedReport
     """
-    import dask.bag as db
-    from distributed import Client, LocalCluster
-
     from cdkg.graph.store.build import _candidates
     from cdkg.graph.store.reasoner import Reasoner
     from cdkg.graph.store.inference import axioms_from
@@ -206,26 +203,9 @@ def build_distributed(documents: Path, out: Path, scheduler: str | None = None, 
     if shards_dir.exists():
         shutil.rmtree(shards_dir)
     shards_dir.mkdir(parents=True)
-    own = None
-    if client is None:
-        if scheduler:
-            client = own = Client(scheduler)
-        else:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
-            client = own = Client(cluster)
-    try:
-        started = time.perf_counter()
-        n = partitions or max(1, min(len(paths) // 50 + 1, 4 * max(1, len(client.nthreads()))))
-        bag = db.from_sequence(paths, npartitions=n).map_partitions(_bag_partition, str(shards_dir), lexicon)
-        records = client.compute(bag).result()
-        report.seconds["extract"] = time.perf_counter() - started
-    finally:
-        if own is not None:
-            cluster = getattr(own, "cluster", None)
-            own.close()
-            if cluster is not None:
-                cluster.close()
+    started = time.perf_counter()
+    records = _run_job(paths, shards_dir, scheduler, workers, partitions, lexicon, client)
+    report.seconds["extract"] = time.perf_counter() - started
     problems = [r["problem"] for r in records if "problem" in r]
     if problems:
         raise CdkgError(problems[0])
@@ -251,6 +231,31 @@ def build_distributed(documents: Path, out: Path, scheduler: str | None = None, 
          "inferred": report.inferred, "shards": report.shards, "seconds": report.seconds}, indent=1),
         encoding="utf-8")
     return report
+
+
+def _run_job(paths: list[str], shards_dir: Path, scheduler: str | None, workers: int,
+             partitions: int | None, lexicon: str | None, client) -> list[dict]:
+    """The Dask job: the documents as a bag, one `extract_partition` (one shard) per partition."""
+    import dask.bag as db
+    from distributed import Client, LocalCluster
+
+    own = None
+    if client is None:
+        if scheduler:
+            client = own = Client(scheduler)
+        else:
+            client = own = Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                               dashboard_address=None))
+    try:
+        n = partitions or max(1, min(len(paths) // 50 + 1, 4 * max(1, len(client.nthreads()))))
+        bag = db.from_sequence(paths, npartitions=n).map_partitions(_bag_partition, str(shards_dir), lexicon)
+        return client.compute(bag).result()
+    finally:
+        if own is not None:
+            cluster = getattr(own, "cluster", None)
+            own.close()
+            if cluster is not None and not scheduler:
+                cluster.close()
 
 
 def _bag_partition(paths, shards_dir: str, lexicon: str | None) -> list[dict]:

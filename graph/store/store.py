@@ -32,6 +32,7 @@ from rdflib import Literal, URIRef  # noqa: F401 - Literal is used by the exampl
 
 from cdkg.errors import CdkgError
 from cdkg.files import write_atomic
+from cdkg.graph.store.formats import RDFLIB_FORMATS, format_for_path  # noqa: F401 - re-exported
 from cdkg.graph.store.transaction import check_committed
 from cdkg.graph.store.sparql import (QueryResult, from_ox, result_from_ox, sparql_term, syntax_error, to_ox,
                                      with_values)
@@ -51,36 +52,6 @@ EXPORT_FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "xml": ox.RdfFormat.RDF_XML,
 }
-_SUFFIXES = {"turtle": "ttl", "rdf": "xml", "owl": "xml", "json": "jsonld", "nquads": "nq", "ntriples": "nt"}
-RDFLIB_FORMATS = {"ttl": "turtle", "trig": "trig", "nt": "nt", "nq": "nquads", "jsonld": "json-ld", "xml": "xml"}
-
-
-def format_for_path(path: Path | str, fmt: str | None = None) -> str:
-    """The short format name (ttl, trig, nt, nq, jsonld, xml) given explicitly or by file suffix.
-
-    Parameters
-    ----------
-    path : Path or str
-        The file; its suffix names the format when ``fmt`` is not given.
-    fmt : str, optional
-        A format name or alias (``turtle``, ``nquads``, ``json``...).
-
-    Returns
-    -------
-    str
-        One of the keys of `EXPORT_FORMATS`; an unknown format raises a one-line `CdkgError`.
-
-    Examples
-    --------
-    >>> format_for_path("graph.trig"), format_for_path("x.rdf"), format_for_path("x", "turtle")
-    ('trig', 'xml', 'ttl')
-    """
-    name = (fmt or Path(path).suffix.lstrip(".")).lower()
-    name = _SUFFIXES.get(name, name)
-    if name not in EXPORT_FORMATS:
-        raise CdkgError(f"{path}: unknown RDF format {name or '(no suffix)'!r}; "
-                        f"use one of {', '.join(EXPORT_FORMATS)}")
-    return name
 
 
 # --- the Oxigraph store ----------------------------------------------------------------------------
@@ -180,10 +151,9 @@ class Store:
     def replace_graphs(self, graphs: Mapping[str, Iterable]) -> None:
         """Replace each named graph by the given triples.
 
-        Graphs not named here are left untouched, so adding or updating one document only
-        rewrites that document's graph. The old graphs are dropped in one update and the new
-        quads added in one atomic ``extend`` (no SPARQL text to write and parse again); a graph
-        interrupted between the two is missing, never half-written, and the next build redoes it.
+        Graphs not named here are left untouched. The old graphs are dropped in one update and the
+        new quads added in one atomic ``extend``: a graph interrupted between the two is missing,
+        never half-written.
 
         Parameters
         ----------
@@ -218,22 +188,13 @@ class Store:
 
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
-        """Add pyoxigraph quads by the bulk loader (the build's and the reasoner's writes).
-
-        Fast and not transactional on its own: the build writes into a work copy that the
-        build's transaction swaps in whole (`cdkg.graph.store.transaction`).
-
-        Parameters
-        ----------
-        quads : iterable of pyoxigraph.Quad
+        """Add pyoxigraph quads by the bulk loader: fast, not transactional on its own (the build
+        writes into a work copy its transaction swaps in whole, `cdkg.graph.store.transaction`).
 
         Examples
         --------
         >>> store = Store.in_memory()
-        >>> store.add_quads([ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x"),
-        ...                          ox.NamedNode("http://e/g"))])
-        >>> len(store)
-        1
+        >>> store.add_quads([ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x"))])
         """
         try:
             self._ox.bulk_extend(quads)
@@ -242,10 +203,6 @@ class Store:
 
     def load_nquads(self, data: bytes) -> None:
         """Bulk-load N-Quads bytes (what the build's workers send back).
-
-        Parameters
-        ----------
-        data : bytes
 
         Examples
         --------
@@ -263,10 +220,6 @@ class Store:
     def remove_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Remove pyoxigraph quads (one transaction each; the reasoner removes few).
 
-        Parameters
-        ----------
-        quads : iterable of pyoxigraph.Quad
-
         Examples
         --------
         >>> store = Store.in_memory()
@@ -278,44 +231,23 @@ class Store:
             self._ox.remove(q)
 
     def match(self, subject=None, predicate=None, object=None, graph=None):
-        """The quads matching a pattern of pyoxigraph terms (``None``: any), for the store room's
-        own code (the reasoner, the build); other rooms use `query`.
-
-        Parameters
-        ----------
-        subject, predicate, object, graph : pyoxigraph terms or None
-
-        Returns
-        -------
-        iterator of pyoxigraph.Quad
+        """The pyoxigraph quads matching a pattern of pyoxigraph terms (``None``: any), for the
+        store room's own code (the reasoner, the build); other rooms use `query`.
 
         Examples
         --------
-        >>> store = Store.in_memory()
-        >>> store.load_nquads(b'<http://e/a> <http://e/p> "x" <http://e/g> .\\n')
-        >>> [q.object.value for q in store.match(predicate=ox.NamedNode("http://e/p"))]
-        ['x']
+        >>> [q.object.value for q in Store.in_memory().match(predicate=ox.NamedNode("http://e/p"))]
+        []
         """
         return self._ox.quads_for_pattern(subject, predicate, object, graph)
 
     def count(self, graph: str) -> int:
-        """The number of triples in one named graph.
-
-        Parameters
-        ----------
-        graph : str
-            Its IRI.
-
-        Returns
-        -------
-        int
+        """The number of triples in the named graph of IRI ``graph``.
 
         Examples
         --------
-        >>> store = Store.in_memory()
-        >>> store.load_nquads(b'<http://e/a> <http://e/p> "x" <http://e/g> .\\n')
-        >>> store.count("http://e/g"), store.count("http://e/other")
-        (1, 0)
+        >>> Store.in_memory().count("http://e/g")
+        0
         """
         return sum(1 for _ in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
@@ -516,13 +448,11 @@ class Store:
             raise CdkgError(f"query {name}: {str(exc).splitlines()[0]}") from exc
         return result_from_ox(answer)
 
-    def dump(self, path: Path | str, format: str | None = None, sort: bool = False) -> Path:
-        """Write the whole store to ``path`` atomically, streamed by the store.
+    def dump(self, path: Path | str, format: str | None = None) -> Path:
+        """Write the whole store to ``path`` atomically, streamed by the store in the order of its
+        index (a function of the content: same content, same bytes, nothing held in memory).
 
         TriG, N-Quads and JSON-LD keep named graphs; the triple formats get the union of all graphs.
-        The store writes its quads in the order of its index, which depends on their content only,
-        so the same content gives the same bytes without holding the quads in memory; ``sort``
-        orders them by text instead (in memory: for small outputs read by people).
 
         Parameters
         ----------
@@ -530,8 +460,6 @@ class Store:
             The file to write.
         format : str, optional
             The format, when the suffix does not say it.
-        sort : bool
-            Sort the quads by graph, subject, predicate, object (text order).
 
         Returns
         -------
@@ -550,11 +478,6 @@ class Store:
         fmt = format_for_path(path, format)
         oxfmt = EXPORT_FORMATS[fmt]
         prefixes = {"prefixes": _PREFIXES} if fmt in ("trig", "ttl") else {}
-        if oxfmt.supports_datasets and sort:
-            quads = sorted(self._ox.quads_for_pattern(None, None, None, None),
-                           key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-            write_atomic(path, ox.serialize(quads, format=oxfmt, **prefixes))
-            return path
         if not oxfmt.supports_datasets:
             triples = self._ox.query(
                 "CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
@@ -571,7 +494,6 @@ class Store:
             tmp.unlink(missing_ok=True)
             raise CdkgError(f"{path}: cannot write: {str(exc).splitlines()[0]}") from exc
         return path
-
 
 #: The prefixes of TriG and Turtle dumps.
 _PREFIXES = {name: PREFIXES[name] for name in ("cdo", "rdf", "rdfs", "owl", "xsd", "skos", "prov", "dcterms", "oa", "wd")}
