@@ -49,6 +49,7 @@ def register(subparsers) -> None:
                                                       "(default 10, 30 with --full)")
     parser.add_argument("--no-reference", action="store_true", help="skip the rdflib side")
     parser.add_argument("--no-corpus", action="store_true", help="skip timing `make run` on data/documents")
+    parser.add_argument("--no-views", action="store_true", help="skip drawing the views of each build")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--from-json", type=Path, help="only print (and --markdown) the results of an earlier run")
