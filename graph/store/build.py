@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph
 from rdflib.compare import to_canonical_graph
 
 from cdkg import __version__
@@ -164,7 +164,10 @@ def _fingerprint(lexicon: Path) -> str:
 
 def _stable(graph: Graph) -> Graph:
     """Blank nodes replaced by IRIs derived from the graph's content (canonical labelling, then
-    skolemization), so every build writes the same bytes."""
+    skolemization), so every build writes the same bytes. A graph without blank nodes is already
+    stable (the lexicon: canonical labelling would cost a second for nothing)."""
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        return graph
     return to_canonical_graph(graph).skolemize(authority="https://w3id.org", basepath="/cdkg/.well-known/genid/")
 
 
