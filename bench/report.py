@@ -49,7 +49,7 @@ def report(results: dict) -> str:
                 + ", ".join(f"{k} {v:.1f} s" for k, v in c.items()), ""]
     if results.get("builds"):
         out += ["**Ingest** (`cdkg build` of synthetic ar/en documents, fresh process, from scratch; "
-                "CPU counts the worker processes; +10 is a rebuild after adding 10 documents):", "",
+                "CPU counts the worker processes; +10 is a rebuild after adding 10 documents, without the TriG dump):", "",
                 "| documents | seconds | documents/s | CPU s | triples | extraction+store s | inference s | "
                 "TriG dump s | no-change rebuild s | +10 rebuild s | +10 / full | peak memory MB |",
                 "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]

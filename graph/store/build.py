@@ -311,7 +311,7 @@ def _build_into(work: Path, out: Path, docs: list[_Ref], pipeline: Pipeline, fin
         else:
             full_inference = full
         incremental = (not full_inference and str(INFERRED_GRAPH) in names
-                       and len(todo) + len(stale) <= _INCREMENTAL_LIMIT)
+                       and 0 < len(todo) + len(stale) <= _INCREMENTAL_LIMIT)
         candidates: set | None = set() if incremental else None
         old_cross: set = set()
         if incremental:
