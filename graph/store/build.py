@@ -18,6 +18,7 @@ re-examines only what those documents touch. ``graph.trig`` is streamed by the s
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import multiprocessing as mp
@@ -273,12 +274,20 @@ def _write_manifest(path: Path, fingerprint: str, report: BuildReport, wanted: d
 _INCREMENTAL_LIMIT = 2000
 
 
-def _fresh_store(work: Path, committed: Path, pipeline: Pipeline) -> Store:
+def _pipeline(lexicon: Path) -> Pipeline:
+    """The extraction pipeline, made on first use (a build with nothing to extract never parses
+    the lexicon) and left where the forked workers find it."""
+    if "pipeline" not in _WORKER:
+        _WORKER["pipeline"] = Pipeline(lexicon)
+    return _WORKER["pipeline"]
+
+
+def _fresh_store(work: Path, committed: Path, pipeline) -> Store:
     """A new store in ``work`` with the ontology, the lexicon and the committed store's other
     graphs (linked datasets), but no document and no inference."""
     store = Store.open(work / "store")
     ontology = Graph().parse(ONTOLOGY_TTL, format="turtle")
-    store.replace_graphs({str(ONTOLOGY_GRAPH): _stable(ontology), str(LEXICON_GRAPH): _stable(pipeline.lexicon.graph)})
+    store.replace_graphs({str(ONTOLOGY_GRAPH): _stable(ontology), str(LEXICON_GRAPH): _stable(pipeline().lexicon.graph)})
     if committed.is_dir():
         keep = (str(ONTOLOGY_GRAPH), str(LEXICON_GRAPH), str(INFERRED_GRAPH))
         with Store.open(committed, read_only=True) as old:
@@ -288,7 +297,7 @@ def _fresh_store(work: Path, committed: Path, pipeline: Pipeline) -> Store:
     return store
 
 
-def _build_into(work: Path, out: Path, docs: list[_Ref], pipeline: Pipeline, fingerprint: str, manifest: dict,
+def _build_into(work: Path, out: Path, docs: list[_Ref], pipeline, fingerprint: str, manifest: dict,
                 full: bool, report: BuildReport, quiet: bool, jobs: int, trig: bool, reasoner: Reasoner) -> bool:
     """Update the store in ``work`` (a fresh one for a full build, else a copy of the committed
     one) and write the new graph and manifest beside it.
@@ -306,7 +315,7 @@ def _build_into(work: Path, out: Path, docs: list[_Ref], pipeline: Pipeline, fin
                 if full or iri not in existing or iri not in facts_by_doc]
         if not full and (str(ONTOLOGY_GRAPH) not in names or str(LEXICON_GRAPH) not in names):
             ontology = Graph().parse(ONTOLOGY_TTL, format="turtle")
-            store.replace_graphs({str(ONTOLOGY_GRAPH): _stable(ontology), str(LEXICON_GRAPH): _stable(pipeline.lexicon.graph)})
+            store.replace_graphs({str(ONTOLOGY_GRAPH): _stable(ontology), str(LEXICON_GRAPH): _stable(pipeline().lexicon.graph)})
             full_inference = True
         else:
             full_inference = full
@@ -330,6 +339,8 @@ def _build_into(work: Path, out: Path, docs: list[_Ref], pipeline: Pipeline, fin
             reasoner.write(store, reasoner.local_from_store(
                 store, [g for g in store.graph_names() if g != str(ONTOLOGY_GRAPH)]))
         _WORKER["targets"] = incremental
+        if todo:
+            pipeline()                 # before the workers fork
         started = time.perf_counter()
         _extract(store, todo, len(wanted), jobs, facts_by_doc, report, quiet, candidates)
         report.timings["extract+store"] = time.perf_counter() - started
@@ -408,9 +419,10 @@ def build(documents: Path, out: Path, lexicon: str | Path | None = None, quiet: 
     # read and check every document first: a bad file stops the build before anything is written
     docs = _read_documents(Path(documents), keep_going, report)
     report.timings["read"] = time.perf_counter() - started
-    pipeline = Pipeline(lex_dir)
+    _WORKER.clear()
+    pipeline = functools.partial(_pipeline, lex_dir)
     reasoner = Reasoner(axioms_from(Graph().parse(ONTOLOGY_TTL, format="turtle")))
-    _WORKER.update(pipeline=pipeline, reasoner=reasoner)     # inherited by the forked workers
+    _WORKER["reasoner"] = reasoner                           # inherited by the forked workers
     fingerprint = _fingerprint(lex_dir)
     manifest_path = out / "manifest.json"
     jobs = jobs or os.cpu_count() or 1
