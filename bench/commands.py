@@ -42,7 +42,7 @@ def register(subparsers) -> None:
                                           "at growing sizes (make bench).")
     parser.add_argument("--sizes", type=int, nargs="*", help="document counts (default 100 1000)")
     parser.add_argument("--triples", type=int, nargs="*", help="graph sizes in triples (default 100000)")
-    parser.add_argument("--full", action="store_true", help="10^2..10^4 documents, 10^5 and 10^6 triples")
+    parser.add_argument("--full", action="store_true", help="10^3, 10^4 and 10^5 documents, 10^5 and 10^6 triples")
     parser.add_argument("--quick", action="store_true", help="100 documents, 10^5 triples, fewer repeats")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per query (median)")
     parser.add_argument("--timeout", type=float, help="seconds per rdflib query before giving up "

@@ -9,7 +9,7 @@ embedded Oxigraph store (`cdkg.graph.store.store.Store`) and on rdflib's in-memo
 It also times the ``make run`` steps on the project's own corpus.
 
 Run ``cdkg bench run`` (default: 10^2 and 10^3 documents, 10^5 triples, a few minutes),
-``--full`` (adds 10^4 documents and 10^6 triples) or ``--quick``; ``--markdown docs/benchmarks.md``
+``--full`` (10^3, 10^4 and 10^5 documents, 10^5 and 10^6 triples) or ``--quick``; ``--markdown docs/benchmarks.md``
 rewrites the results block of that file (``--from-json`` re-prints an earlier run).
 """
 
@@ -426,7 +426,7 @@ def run(args: argparse.Namespace) -> int:
             write_markdown(args.markdown, text, args.block or ("full" if args.full else "default"))
         return 0
     sizes = args.sizes if args.sizes is not None else (
-        [100, 1000, 10000] if args.full else [100] if args.quick else [100, 1000])
+        [1000, 10000, 100000] if args.full else [100] if args.quick else [100, 1000])
     triples = args.triples if args.triples is not None else (
         [100_000, 1_000_000] if args.full else [100_000])
     repeats = 3 if args.quick else args.repeats
