@@ -13,9 +13,10 @@
 - a triple goes into ``id:graph/inferred`` only when no other graph asserts it (`prune`,
   `settle`).
 
-A rebuild that adds or removes a few documents (`Reasoner.update`) re-examines only the triples
-those documents assert or derive, plus the cross-document part: a triple stays inferred when one
-of its premises is still asserted somewhere (`derivable`, looked up backwards through the rules).
+A rebuild that adds or removes a few documents (`cdkg.graph.store.build`) re-examines only the
+triples those documents assert or derive, plus the cross-document part (`settle`): a triple stays
+inferred when one of its premises is still asserted somewhere (`derivable`, looked up backwards
+through the rules) and no other graph asserts it.
 
 >>> r = Reasoner(subproperty={(ox.NamedNode("http://e/sub"), ox.NamedNode("http://e/sup"))})
 >>> sorted(t[1].value for t in r.derive((ox.NamedNode("http://e/a"), ox.NamedNode("http://e/sub"), ox.Literal("x"))))
