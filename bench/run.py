@@ -9,7 +9,7 @@ embedded Oxigraph store (`cdkg.graph.store.store.Store`) and on rdflib's in-memo
 It also times the ``make run`` steps on the project's own corpus.
 
 Run ``cdkg bench run`` (default: 10^2 and 10^3 documents, 10^5 triples, a few minutes),
-``--full`` (adds 10^4 documents and 10^6 triples) or ``--quick``; ``--markdown docs/benchmarks.md``
+``--full`` (10^3, 10^4 and 10^5 documents, 10^5 and 10^6 triples) or ``--quick``; ``--markdown docs/benchmarks.md``
 rewrites the results block of that file (``--from-json`` re-prints an earlier run).
 """
 
@@ -96,6 +96,9 @@ class BuildResult:
     peak_mb: float
     extract_seconds: float = 0.0
     views: list = field(default_factory=list)
+    cpu_seconds: float = 0.0
+    steps: dict = field(default_factory=dict)       # seconds of the build's steps (its --report-json)
+    add10_seconds: float = 0.0                      # rebuild after adding 10 documents (--no-trig)
 
     @property
     def docs_per_s(self) -> float:
@@ -130,6 +133,13 @@ class BuildResult:
 
 def _cdkg(*args: str, timeout: float = 3600) -> tuple[float, float]:
     """Run ``cdkg ARGS`` in a fresh process; (wall seconds, peak memory MB). Fails loudly."""
+    seconds, peak, _ = _cdkg_usage(*args)
+    return seconds, peak
+
+
+def _cdkg_usage(*args: str) -> tuple[float, float, float]:
+    """Run ``cdkg ARGS`` in a fresh process; (wall seconds, peak memory MB of the largest process,
+    CPU seconds of it and of the workers it waited for). Fails loudly."""
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "cdkg.cli", *args], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
@@ -140,7 +150,30 @@ def _cdkg(*args: str, timeout: float = 3600) -> tuple[float, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"bench: cdkg {' '.join(args)} failed ({proc.returncode}): {err.strip()[-500:]}")
-    return seconds, usage.ru_maxrss / 1024
+    # wait4's usage counts the child and the processes it waited for (the build's workers)
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def startup(store: Path, repeats: int = 5) -> dict:
+    """Median CPU seconds of ``cdkg --help`` and of ``cdkg query`` on a built store (fresh processes).
+
+    Parameters
+    ----------
+    store : Path
+        A built store.
+    repeats : int
+        Runs of each.
+
+    Returns
+    -------
+    dict
+        ``help_cpu_s``, ``query_cpu_s`` and the query's name.
+    """
+    name = "instruments-by-state --param state=id:state/KZ"      # bound: the query itself takes ms
+    help_cpu = [_cdkg_usage("--help")[2] for _ in range(repeats)]
+    query_cpu = [_cdkg_usage("query", *name.split(), "--store", str(store))[2] for _ in range(repeats)]
+    return {"help_cpu_s": statistics.median(help_cpu), "query_cpu_s": statistics.median(query_cpu),
+            "query": name}
 
 
 def bench_build(count: int, work: Path, seed: int) -> BuildResult:
@@ -164,12 +197,21 @@ def bench_build(count: int, work: Path, seed: int) -> BuildResult:
 
     docs, out = work / f"docs-{count}", work / f"build-{count}"
     write_documents(docs, count, seed=seed)
-    seconds, peak = _cdkg("build", "--documents", str(docs), "--out", str(out), "--quiet")
+    steps = work / f"steps-{count}.json"
+    seconds, peak, cpu = _cdkg_usage("build", "--documents", str(docs), "--out", str(out), "--quiet",
+                                     "--report-json", str(steps))
     rebuild, _ = _cdkg("build", "--documents", str(docs), "--out", str(out), "--quiet")
     with Store.open(out / "store", read_only=True) as store:
         triples = len(store)
-    return BuildResult(documents=count, seconds=seconds, triples=triples, rebuild_seconds=rebuild,
-                       peak_mb=peak, extract_seconds=_extract_seconds(docs))
+    result = BuildResult(documents=count, seconds=seconds, triples=triples, rebuild_seconds=rebuild,
+                         peak_mb=peak, extract_seconds=_extract_seconds(docs), cpu_seconds=cpu,
+                         steps=json.loads(steps.read_text(encoding="utf-8"))["timings"])
+    grown = work / f"docs-{count}-plus-10"
+    write_documents(grown, count + 10, seed=seed)          # the same documents and 10 more
+    # the TriG dump is a pass over the whole graph whatever changed: measured apart (steps["dump"])
+    result.add10_seconds, _ = _cdkg("build", "--documents", str(grown), "--out", str(out), "--quiet", "--no-trig")
+    shutil.rmtree(grown, ignore_errors=True)
+    return result
 
 
 def _extract_seconds(docs: Path, limit: int = 300) -> float:
@@ -384,7 +426,7 @@ def run(args: argparse.Namespace) -> int:
             write_markdown(args.markdown, text, args.block or ("full" if args.full else "default"))
         return 0
     sizes = args.sizes if args.sizes is not None else (
-        [100, 1000, 10000] if args.full else [100] if args.quick else [100, 1000])
+        [1000, 10000, 100000] if args.full else [100] if args.quick else [100, 1000])
     triples = args.triples if args.triples is not None else (
         [100_000, 1_000_000] if args.full else [100_000])
     repeats = 3 if args.quick else args.repeats
@@ -401,7 +443,10 @@ def run(args: argparse.Namespace) -> int:
         for count in sizes:
             print(f"bench: build of {count:,} documents", file=sys.stderr)
             b = bench_build(count, work, args.seed)
-            b.views = bench_views(work / f"build-{count}" / "store", work)
+            if not args.no_views:
+                b.views = bench_views(work / f"build-{count}" / "store", work)
+            if "startup" not in results:
+                results["startup"] = startup(work / f"build-{count}" / "store")
             results["builds"].append(asdict(b))
             shutil.rmtree(work / f"docs-{count}", ignore_errors=True)
             shutil.rmtree(work / f"build-{count}", ignore_errors=True)

@@ -82,7 +82,13 @@ def _build(args) -> int:
     from cdkg.graph.store.build import build
     report = build(documents=Path(args.documents) if args.documents else documents_dir(),
                    out=Path(args.out) if args.out else build_dir(), lexicon=args.lexicon,
-                   quiet=args.quiet, keep_going=args.keep_going)
+                   quiet=args.quiet, keep_going=args.keep_going, jobs=args.jobs, trig=not args.no_trig)
+    if args.report_json:
+        from cdkg.files import write_atomic
+        write_atomic(Path(args.report_json), json.dumps(
+            {"documents": report.documents, "extracted": report.extracted, "removed": report.removed,
+             "facts": report.facts, "triples": report.triples, "inferred": report.inferred,
+             "seconds": report.seconds, "timings": report.timings}, indent=1).encode("utf-8"))
     for skipped in report.skipped:
         print(f"cdkg: warning: {skipped} (skipped)", file=sys.stderr)
     for warning in report.warnings:
@@ -189,6 +195,10 @@ def register(subparsers) -> None:
                    help="skip bad documents with a warning each (exit status 1) instead of stopping at the first")
     p.add_argument("--lexicon", metavar="DIR", help="lexicon folder (default data/lexicon)")
     p.add_argument("--quiet", action="store_true", help="no progress or summary")
+    p.add_argument("--jobs", type=int, metavar="N", help="worker processes extracting documents (default: the cores)")
+    p.add_argument("--no-trig", action="store_true",
+                   help="do not write graph.trig (the store is the graph; `cdkg export` writes one later)")
+    p.add_argument("--report-json", metavar="FILE", help="also write the counts and the seconds of each step here")
     p.set_defaults(func=_build)
 
     p = subparsers.add_parser("evaluate", help="score extraction against reference facts",

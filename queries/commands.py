@@ -15,12 +15,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from rdflib import Literal, URIRef
-
 from cdkg import paths
 from cdkg.errors import CdkgError
-from cdkg.graph.store.store import EXPORT_FORMATS, QueryResult, Store, sparql_term
-from cdkg.queries import library as lib
+from cdkg.graph.store.formats import FORMAT_NAMES
+from cdkg.lazy import lazy
+
+# loaded when a command runs, not for `cdkg --help` (rdflib, pyoxigraph)
+lib = lazy("cdkg.queries.library")
+_store = lazy("cdkg.graph.store.store")
+_rdflib = lazy("rdflib")
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
 LANGS = ("ar", "en", "ru")
@@ -75,7 +78,7 @@ def register(subparsers) -> None:
     s.set_defaults(func=_sparql)
 
     e = subparsers.add_parser("export", help="write the whole graph as RDF (trig/nq keep named graphs)")
-    e.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="trig")
+    e.add_argument("--format", choices=FORMAT_NAMES, default="trig")
     e.add_argument("--out", type=Path, help="output file (default: standard output)")
     e.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
     e.add_argument("--trig", type=Path, help="convert this TriG file instead of reading a store")
@@ -135,10 +138,10 @@ def open_source(args):
         password = resolve_password(args.password, getattr(args, "password_file", None))
         return Endpoint(args.endpoint, args.user, password, timeout=60)
     if getattr(args, "trig", None):
-        store = Store.in_memory()
+        store = _store.Store.in_memory()
         store.load_file(args.trig)
         return store
-    return Store.open(args.store or paths.build_dir() / "store", read_only=True)
+    return _store.Store.open(args.store or paths.build_dir() / "store", read_only=True)
 
 
 # --- commands ----------------------------------------------------------------------------------------
@@ -189,7 +192,7 @@ def _write_expected(args) -> int:
     """``cdkg queries --write-expected``: the rows of every library query on a fixture graph, as files."""
     from cdkg.graph.store.inference import materialize
 
-    with Store.in_memory() as store:
+    with _store.Store.in_memory() as store:
         store.load_file(args.trig or lib.SAMPLE_TRIG)
         if not args.no_inference:
             materialize(store)
@@ -200,10 +203,10 @@ def _write_expected(args) -> int:
 
 def _export(args) -> int:
     if args.trig:
-        store = Store.in_memory()
+        store = _store.Store.in_memory()
         store.load_file(args.trig)
     else:
-        store = Store.open(args.store or paths.build_dir() / "store", read_only=True)
+        store = _store.Store.open(args.store or paths.build_dir() / "store", read_only=True)
     with store:
         if args.out:
             store.dump(args.out, args.format)
@@ -219,7 +222,7 @@ def _export(args) -> int:
 def _infer(args) -> int:
     from cdkg.graph.store.inference import materialize
 
-    with Store.open(args.store or paths.build_dir() / "store") as store:
+    with _store.Store.open(args.store or paths.build_dir() / "store") as store:
         count = materialize(store, args.ontology)
     print(f"inferred graph: {count} triples")
     return 0
@@ -227,7 +230,8 @@ def _infer(args) -> int:
 
 # --- output ------------------------------------------------------------------------------------------
 
-_SHORT = {v: k for k, v in lib.PREFIXES.items()}
+def _short() -> dict:
+    return {v: k for k, v in lib.PREFIXES.items()}
 
 
 def compact(term) -> str:
@@ -244,14 +248,15 @@ def compact(term) -> str:
 
     Examples
     --------
+    >>> from rdflib import Literal, URIRef
     >>> compact(URIRef("https://w3id.org/cdkg/id/state/KZ")), compact(Literal("2023", lang="en"))
     ('id:state/KZ', '2023')
     """
     if term is None:
         return ""
-    if isinstance(term, URIRef):
+    if isinstance(term, _rdflib.URIRef):
         text = str(term)
-        for base, prefix in sorted(_SHORT.items(), key=lambda kv: -len(kv[0])):
+        for base, prefix in sorted(_short().items(), key=lambda kv: -len(kv[0])):
             if text.startswith(base) and len(text) > len(base):
                 return f"{prefix}:{text[len(base):]}"
         return text
@@ -278,6 +283,7 @@ def labels_for(source, iris: set, lang: str, mark_fallback: bool = False) -> dic
 
     Examples
     --------
+    >>> from rdflib import URIRef
     >>> from cdkg.graph.store.store import Store
     >>> from cdkg.paths import SOURCE_ROOT
     >>> store = Store.in_memory()
@@ -287,9 +293,9 @@ def labels_for(source, iris: set, lang: str, mark_fallback: bool = False) -> dic
     """
     order = [lang] + [x for x in ("en", "ar", "ru") if x != lang]
     best: dict = {}
-    iris = sorted(i for i in iris if isinstance(i, URIRef))
+    iris = sorted(i for i in iris if isinstance(i, _rdflib.URIRef))
     for start in range(0, len(iris), _LABEL_BATCH):
-        values = " ".join(sparql_term(i) for i in iris[start:start + _LABEL_BATCH])
+        values = " ".join(_store.sparql_term(i) for i in iris[start:start + _LABEL_BATCH])
         result = source.query(
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -309,7 +315,7 @@ def labels_for(source, iris: set, lang: str, mark_fallback: bool = False) -> dic
     return {x: text for x, (_, text) in best.items()}
 
 
-def _print_result(result: QueryResult, source, args) -> None:
+def _print_result(result, source, args) -> None:
     out = sys.stdout
     if result.kind == "ask":
         out.write(("true" if result.boolean else "false") + "\n")
@@ -319,12 +325,12 @@ def _print_result(result: QueryResult, source, args) -> None:
         out.write(result.graph.serialize(format=fmt))
         return
     lang = args.lang or "en"
-    iri_columns = [i for i, _ in enumerate(result.vars) if any(isinstance(r[i], URIRef) for r in result.rows)]
+    iri_columns = [i for i, _ in enumerate(result.vars) if any(isinstance(r[i], _rdflib.URIRef) for r in result.rows)]
     iris = {r[i] for r in result.rows for i in iri_columns}
     labels = labels_for(source, iris, lang, mark_fallback=True) if iris else {}
     if args.format in ("table", "md"):
         header = list(result.vars)
-        rows = [[labels.get(t) or compact(t) if isinstance(t, URIRef) else compact(t) for t in row]
+        rows = [[labels.get(t) or compact(t) if isinstance(t, _rdflib.URIRef) else compact(t) for t in row]
                 for row in result.rows]
         if args.format == "md":
             out.write(_markdown(header, rows) + "\n")
@@ -342,7 +348,7 @@ def _print_result(result: QueryResult, source, args) -> None:
         for i, term in enumerate(row):
             cells.append(term)
             if i in iri_columns:
-                cells.append(Literal(labels[term]) if term in labels else None)
+                cells.append(_rdflib.Literal(labels[term]) if term in labels else None)
         rows.append(cells)
     if args.format == "json":
         out.write(json.dumps(_sparql_json(header, rows), ensure_ascii=False, indent=1) + "\n")
@@ -357,9 +363,9 @@ def _print_result(result: QueryResult, source, args) -> None:
 def _sparql_json(header, rows) -> dict:
     """SPARQL 1.1 Query Results JSON."""
     def cell(term):
-        if isinstance(term, URIRef):
+        if isinstance(term, _rdflib.URIRef):
             return {"type": "uri", "value": str(term)}
-        if isinstance(term, Literal):
+        if isinstance(term, _rdflib.Literal):
             out = {"type": "literal", "value": str(term)}
             if term.language:
                 out["xml:lang"] = term.language

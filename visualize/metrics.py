@@ -23,7 +23,9 @@ import csv
 import io
 from pathlib import Path
 
-import networkx as nx
+from cdkg.lazy import lazy
+
+nx = lazy("networkx")   # loaded when a view is drawn, not for `cdkg --help`
 
 from cdkg.files import write_atomic
 

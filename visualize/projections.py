@@ -28,7 +28,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import networkx as nx
+from cdkg.lazy import lazy
+
+nx = lazy("networkx")   # loaded when a view is drawn, not for `cdkg --help`
 
 from cdkg.errors import CdkgError
 from cdkg.visualize.source import open_graph, read_query, select

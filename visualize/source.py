@@ -11,15 +11,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from cdkg.errors import CdkgError
-from cdkg.graph.store.store import Store
+from cdkg.lazy import lazy
 from cdkg.graph.store.transaction import check_committed
 from cdkg.paths import VISUALIZE_DIR, build_dir
+
+_store = lazy("cdkg.graph.store.store")   # rdflib and pyoxigraph, loaded when a view reads the graph
 
 #: Where the query file of a standard projection lives (package data beside this module).
 QUERY_DIR = VISUALIZE_DIR
 
 
-def open_graph(trig: str | Path | None = None, store: str | Path | None = None) -> Store:
+def open_graph(trig: str | Path | None = None, store: str | Path | None = None) -> "Store":
     """The graph to draw: ``store`` (a store folder) or ``trig`` (a file), else the build's.
 
     Parameters
@@ -53,11 +55,11 @@ def open_graph(trig: str | Path | None = None, store: str | Path | None = None) 
         path = Path(store)
         if not path.is_dir():
             raise CdkgError(f"{path}: no such store folder")
-        return Store.open(path, read_only=True)
+        return _store.Store.open(path, read_only=True)
     path = Path(trig)
     if not path.is_file():
         raise CdkgError(f"{path}: no such file")
-    graph = Store.in_memory()
+    graph = _store.Store.in_memory()
     try:
         graph.load_file(path, format="trig")
     except CdkgError as exc:
@@ -93,7 +95,7 @@ def read_query(name_or_path: str | Path) -> str:
         raise CdkgError(f"{path}: cannot read the query ({exc.strerror or exc})") from exc
 
 
-def select(graph: Store, query: str, origin: str = "query") -> list[dict]:
+def select(graph: "Store", query: str, origin: str = "query") -> list[dict]:
     """Rows of a SELECT query as dicts of variable name to rdflib term (absent when unbound).
 
     Parameters
@@ -112,6 +114,7 @@ def select(graph: Store, query: str, origin: str = "query") -> list[dict]:
 
     Examples
     --------
+    >>> from cdkg.graph.store.store import Store
     >>> select(Store.in_memory(), "SELECT ?x WHERE { VALUES ?x { 1 } }")
     [{'x': rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))}]
     """

@@ -71,7 +71,7 @@ def _add_serve_and_review(subparsers) -> None:
 
 
 def register(subparsers) -> None:
-    """Add ``serve``, ``push``, ``link``, ``memberships-import`` and ``lexicon-import`` to ``cdkg``.
+    """Add ``serve``, ``push``, ``link``, ``distributed``, ``memberships-import`` and ``lexicon-import`` to ``cdkg``.
 
     Parameters
     ----------
@@ -119,6 +119,20 @@ def register(subparsers) -> None:
     link.add_argument("--format", help="turtle, nt, xml, json-ld, trig, nquads (default: from the extension)")
     link.add_argument("--store", type=Path, default=None, help="store folder (default: build/store)")
     link.set_defaults(func=_link)
+
+    dist = subparsers.add_parser(
+        "distributed", help="build as a Dask job; shards loaded by Oxigraph's bulk loader",
+        description="Extract the documents as a dask.bag job on dask.distributed (a running scheduler, "
+                    "or a local cluster), each task writing an N-Quads shard; load the shards with "
+                    "`oxigraph load` and finish the inferences. See docs/scale.md.")
+    dist.add_argument("--documents", type=Path, required=True, metavar="DIR",
+                      help="documents folder (readable by every worker)")
+    dist.add_argument("--out", type=Path, required=True, metavar="DIR", help="new output folder: store/, shards/")
+    dist.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler (tcp://host:8786)")
+    dist.add_argument("--workers", type=int, default=2, help="processes of the local cluster (default 2)")
+    dist.add_argument("--partitions", type=int, help="shards to write (default: from the corpus and workers)")
+    dist.add_argument("--lexicon", metavar="DIR", help="lexicon folder (default data/lexicon)")
+    dist.set_defaults(func=_distributed)
     _register_generators(subparsers)
 
 
@@ -145,6 +159,19 @@ def _register_generators(subparsers) -> None:
     lexicon.add_argument("--places", type=Path, default=None,
                          help="places Turtle file for HQ links (default: OUT/places.ttl)")
     lexicon.set_defaults(func=_lexicon_import)
+
+
+def _distributed(args: argparse.Namespace) -> int:
+    try:
+        from cdkg.graph.store.distributed import build_distributed
+    except ImportError as exc:        # dask is an optional extra
+        raise CdkgError(f"distributed: needs Dask ({exc.name} missing): pip install 'cdkg[cluster]'") from exc
+    report = build_distributed(args.documents, args.out, scheduler=args.scheduler, workers=args.workers,
+                               partitions=args.partitions, lexicon=args.lexicon)
+    for warning in report.warnings:
+        print(f"cdkg: warning: {warning}", file=sys.stderr)
+    print(report.summary())
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:

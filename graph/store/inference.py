@@ -22,10 +22,11 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from cdkg import paths
 from cdkg.errors import CdkgError
+from cdkg.graph.store.reasoner import Reasoner
 from cdkg.graph.store.store import Store, sparql_term
 from cdkg.namespaces import CDO, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
-__all__ = ["Axioms", "axioms_from", "rules", "materialize"]
+__all__ = ["Axioms", "axioms_from", "rules", "materialize", "materialize_sparql", "Reasoner"]
 
 _WORK_GRAPH = ID["graph/inferred-work"]
 _MAX_ROUNDS = 20
@@ -197,8 +198,55 @@ def _count(store: Store, graph: URIRef) -> int:
     return int(result.rows[0][0])
 
 
+def materialize_sparql(store: Store, ontology: Path | rdflib.Graph | None = None) -> int:
+    """Recompute ``id:graph/inferred`` with the rules as SPARQL updates run to a fixpoint (reference).
+
+    The reference implementation `materialize` is checked against: every rule an ``INSERT``
+    into a work graph, rounds until the graph stops growing, then a ``MOVE``. Slow on large
+    stores (each round joins every graph), exact by construction.
+
+    Parameters
+    ----------
+    store : Store
+        The store to infer in (written: the inferred graph is replaced).
+    ontology : Path or rdflib.Graph, optional
+        The axioms' source (default: the store's ontology graph, else ``ontology/cdo.ttl``).
+
+    Returns
+    -------
+    int
+        The number of triples in ``id:graph/inferred``.
+
+    Examples
+    --------
+    >>> from cdkg.paths import SOURCE_ROOT
+    >>> store = Store.in_memory()
+    >>> store.load_file(SOURCE_ROOT / "tests" / "fixtures" / "sample.trig")
+    >>> materialize_sparql(store) > 0
+    True
+    """
+    updates = [_rule_update(template, where, _WORK_GRAPH) for _, template, where in rules(_load_axioms(store, ontology))]
+    store.update(f"DROP SILENT GRAPH {sparql_term(_WORK_GRAPH)}", name="inference")
+    size = -1
+    for _ in range(_MAX_ROUNDS):
+        for update in updates:
+            store.update(update, name="inference rule")
+        new_size = _count(store, _WORK_GRAPH)
+        if new_size == size:
+            break
+        size = new_size
+    store.update(f"DROP SILENT GRAPH {sparql_term(INFERRED_GRAPH)} ; "
+                 f"MOVE SILENT GRAPH {sparql_term(_WORK_GRAPH)} TO GRAPH {sparql_term(INFERRED_GRAPH)}",
+                 name="inference")
+    return max(size, 0)
+
+
 def materialize(store: Store, ontology: Path | rdflib.Graph | None = None) -> int:
     """Recompute the graph ``id:graph/inferred`` from the axioms; return its number of triples.
+
+    The same triples as `materialize_sparql`, computed in memory by `Reasoner`: rules local to
+    one triple are applied while the store's quads stream past, the rules across documents on the
+    few triples they read, and the result is written straight into the inferred graph.
 
     Parameters
     ----------
@@ -220,17 +268,5 @@ def materialize(store: Store, ontology: Path | rdflib.Graph | None = None) -> in
     >>> materialize(store) > 0
     True
     """
-    updates = [_rule_update(template, where, _WORK_GRAPH) for _, template, where in rules(_load_axioms(store, ontology))]
-    store.update(f"DROP SILENT GRAPH {sparql_term(_WORK_GRAPH)}", name="inference")
-    size = -1
-    for _ in range(_MAX_ROUNDS):
-        for update in updates:
-            store.update(update, name="inference rule")
-        new_size = _count(store, _WORK_GRAPH)
-        if new_size == size:
-            break
-        size = new_size
-    store.update(f"DROP SILENT GRAPH {sparql_term(INFERRED_GRAPH)} ; "
-                 f"MOVE SILENT GRAPH {sparql_term(_WORK_GRAPH)} TO GRAPH {sparql_term(INFERRED_GRAPH)}",
-                 name="inference")
-    return max(size, 0)
+    reasoner = Reasoner(_load_axioms(store, ontology))
+    return reasoner.recompute(store)

@@ -23,6 +23,7 @@ same bound query runs identically on Oxigraph, on rdflib and on a remote SPARQL 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from rdflib import Literal, URIRef  # noqa: F401 - Literal is used by the exampl
 
 from cdkg.errors import CdkgError
 from cdkg.files import write_atomic
+from cdkg.graph.store.formats import RDFLIB_FORMATS, format_for_path  # noqa: F401 - re-exported
 from cdkg.graph.store.transaction import check_committed
 from cdkg.graph.store.sparql import (QueryResult, from_ox, result_from_ox, sparql_term, syntax_error, to_ox,
                                      with_values)
@@ -50,36 +52,6 @@ EXPORT_FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "xml": ox.RdfFormat.RDF_XML,
 }
-_SUFFIXES = {"turtle": "ttl", "rdf": "xml", "owl": "xml", "json": "jsonld", "nquads": "nq", "ntriples": "nt"}
-RDFLIB_FORMATS = {"ttl": "turtle", "trig": "trig", "nt": "nt", "nq": "nquads", "jsonld": "json-ld", "xml": "xml"}
-
-
-def format_for_path(path: Path | str, fmt: str | None = None) -> str:
-    """The short format name (ttl, trig, nt, nq, jsonld, xml) given explicitly or by file suffix.
-
-    Parameters
-    ----------
-    path : Path or str
-        The file; its suffix names the format when ``fmt`` is not given.
-    fmt : str, optional
-        A format name or alias (``turtle``, ``nquads``, ``json``...).
-
-    Returns
-    -------
-    str
-        One of the keys of `EXPORT_FORMATS`; an unknown format raises a one-line `CdkgError`.
-
-    Examples
-    --------
-    >>> format_for_path("graph.trig"), format_for_path("x.rdf"), format_for_path("x", "turtle")
-    ('trig', 'xml', 'ttl')
-    """
-    name = (fmt or Path(path).suffix.lstrip(".")).lower()
-    name = _SUFFIXES.get(name, name)
-    if name not in EXPORT_FORMATS:
-        raise CdkgError(f"{path}: unknown RDF format {name or '(no suffix)'!r}; "
-                        f"use one of {', '.join(EXPORT_FORMATS)}")
-    return name
 
 
 # --- the Oxigraph store ----------------------------------------------------------------------------
@@ -179,10 +151,9 @@ class Store:
     def replace_graphs(self, graphs: Mapping[str, Iterable]) -> None:
         """Replace each named graph by the given triples.
 
-        Graphs not named here are left untouched, so adding or updating one document only
-        rewrites that document's graph. The old graphs are dropped in one update and the new
-        quads added in one atomic ``extend`` (no SPARQL text to write and parse again); a graph
-        interrupted between the two is missing, never half-written, and the next build redoes it.
+        Graphs not named here are left untouched. The old graphs are dropped in one update and the
+        new quads added in one atomic ``extend``: a graph interrupted between the two is missing,
+        never half-written.
 
         Parameters
         ----------
@@ -215,6 +186,71 @@ class Store:
             except (OSError, RuntimeError) as exc:
                 raise CdkgError(f"replace_graphs: {str(exc).splitlines()[0]}") from exc
 
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add pyoxigraph quads by the bulk loader: fast, not transactional on its own (the build
+        writes into a work copy its transaction swaps in whole, `cdkg.graph.store.transaction`).
+
+        Examples
+        --------
+        >>> store = Store.in_memory()
+        >>> store.add_quads([ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x"))])
+        """
+        try:
+            self._ox.bulk_extend(quads)
+        except (OSError, RuntimeError) as exc:
+            raise CdkgError(f"{self.path or 'store'}: cannot write: {str(exc).splitlines()[0]}") from exc
+
+    def load_nquads(self, data: bytes) -> None:
+        """Bulk-load N-Quads bytes (what the build's workers send back).
+
+        Examples
+        --------
+        >>> store = Store.in_memory()
+        >>> store.load_nquads(b'<http://e/a> <http://e/p> "x" <http://e/g> .\\n')
+        >>> store.graph_names()
+        {'http://e/g'}
+        """
+        if data:
+            try:
+                self._ox.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
+            except (OSError, SyntaxError, ValueError) as exc:
+                raise CdkgError(f"{self.path or 'store'}: cannot load: {str(exc).splitlines()[0]}") from exc
+
+    def remove_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Remove pyoxigraph quads (one transaction each; the reasoner removes few).
+
+        Examples
+        --------
+        >>> store = Store.in_memory()
+        >>> q = ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x"), ox.NamedNode("http://e/g"))
+        >>> store.add_quads([q]); store.remove_quads([q]); len(store)
+        0
+        """
+        for q in quads:
+            self._ox.remove(q)
+
+    def match(self, subject=None, predicate=None, object=None, graph=None):
+        """The pyoxigraph quads matching a pattern of pyoxigraph terms (``None``: any), for the
+        store room's own code (the reasoner, the build); other rooms use `query`.
+
+        Examples
+        --------
+        >>> [q.object.value for q in Store.in_memory().match(predicate=ox.NamedNode("http://e/p"))]
+        []
+        """
+        return self._ox.quads_for_pattern(subject, predicate, object, graph)
+
+    def count(self, graph: str) -> int:
+        """The number of triples in the named graph of IRI ``graph``.
+
+        Examples
+        --------
+        >>> Store.in_memory().count("http://e/g")
+        0
+        """
+        answer = self._ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
+        return int(next(iter(answer))[0].value)     # (a NamedNode is a checked IRI: safe in the text)
 
     def remove_graphs(self, iris: Iterable[str]) -> None:
         """Remove the named graphs (a missing one is ignored), in one transaction.
@@ -444,10 +480,10 @@ class Store:
         return self._ox.query(sparql, **options)
 
     def dump(self, path: Path | str, format: str | None = None) -> Path:
-        """Write the whole store to ``path`` atomically.
+        """Write the whole store to ``path`` atomically, streamed by the store in the order of its
+        index (a function of the content: same content, same bytes, nothing held in memory).
 
         TriG, N-Quads and JSON-LD keep named graphs; the triple formats get the union of all graphs.
-        Quads are sorted, so the same content always gives the same bytes.
 
         Parameters
         ----------
@@ -472,19 +508,23 @@ class Store:
         path = Path(path)
         fmt = format_for_path(path, format)
         oxfmt = EXPORT_FORMATS[fmt]
-        if oxfmt.supports_datasets:
-            # sorted quads make the output a function of the content: rebuilds are byte-identical
-            quads = sorted(self._ox.quads_for_pattern(None, None, None, None),
-                           key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-            data = ox.serialize(quads, format=oxfmt, **({"prefixes": _PREFIXES} if fmt == "trig" else {}))
-        else:
+        prefixes = {"prefixes": _PREFIXES} if fmt in ("trig", "ttl") else {}
+        if not oxfmt.supports_datasets:
             triples = self._ox.query(
                 "CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
-            data = ox.serialize(triples, format=oxfmt,
-                                **({"prefixes": _PREFIXES} if fmt == "ttl" else {}))
-        write_atomic(path, data)
+            write_atomic(path, ox.serialize(triples, format=oxfmt, **prefixes))
+            return path
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as handle:
+                self._ox.dump(handle, format=oxfmt, **prefixes)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise CdkgError(f"{path}: cannot write: {str(exc).splitlines()[0]}") from exc
         return path
-
 
 #: The prefixes of TriG and Turtle dumps.
 _PREFIXES = {name: PREFIXES[name] for name in ("cdo", "rdf", "rdfs", "owl", "xsd", "skos", "prov", "dcterms", "oa", "wd")}
