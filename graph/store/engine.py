@@ -317,7 +317,7 @@ def answer_request(store, request: dict, limit: int) -> tuple[int, str, dict, by
     default = [ox.NamedNode(g) for g in request.get("default_graph") or []]
     named = [ox.NamedNode(g) for g in request.get("named_graphs") or []]
     try:
-        answer = store.protocol_query(text, default_graph=default or None, named_graphs=named or None)
+        answer = protocol_query(store, text, default_graph=default or None, named_graphs=named or None)
         if isinstance(answer, ox.QueryBoolean):
             fmt = ep._choose(accept, ep.RESULT_TYPES, "json")
             if fmt is None:
@@ -376,6 +376,24 @@ def main(argv: list[str] | None = None) -> int:
         out.write(body)
         out.flush()
     return 0
+
+
+def protocol_query(store, sparql: str, default_graph: list | None = None, named_graphs: list | None = None):
+    """The raw, lazy Oxigraph answer of a query on a `Store`, for this engine: it cuts the answer
+    at its row limit while it iterates and serializes it itself, so nothing past the limit is
+    computed into memory (every other reader uses `Store.query`).
+
+    Without ``default_graph`` (the protocol's ``default-graph-uri``) the default graph is the union
+    of all graphs, as in `Store.query` and ``cdkg sparql``; ``named_graphs`` is ``named-graph-uri``.
+
+    >>> from cdkg.graph.store.store import Store
+    >>> bool(protocol_query(Store.in_memory(), "ASK {}"))
+    True
+    """
+    options = {"default_graph": default_graph} if default_graph else {"use_default_graph_as_union": True}
+    if named_graphs:
+        options["named_graphs"] = named_graphs
+    return store._ox.query(sparql, **options)
 
 
 if __name__ == "__main__":

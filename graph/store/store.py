@@ -449,36 +449,6 @@ class Store:
             raise CdkgError(f"query {name}: {str(exc).splitlines()[0]}") from exc
         return result_from_ox(answer)
 
-    def protocol_query(self, sparql: str, default_graph: list | None = None, named_graphs: list | None = None):
-        """The raw, lazy Oxigraph answer of a query, for the SPARQL protocol engine (`cdkg.graph.store.engine`).
-
-        The engine cuts the answer at its row limit while it iterates and serializes it itself,
-        so nothing past the limit is ever computed into memory; every other reader uses `query`.
-
-        Parameters
-        ----------
-        sparql : str
-            A SELECT, ASK, CONSTRUCT or DESCRIBE query.
-        default_graph : list of pyoxigraph.NamedNode, optional
-            The protocol's ``default-graph-uri``; without it the default graph is the union of all
-            graphs, as in `query` (and ``cdkg sparql``).
-        named_graphs : list of pyoxigraph.NamedNode, optional
-            The protocol's ``named-graph-uri``.
-
-        Returns
-        -------
-        pyoxigraph.QuerySolutions or pyoxigraph.QueryBoolean or pyoxigraph.QueryTriples
-
-        Examples
-        --------
-        >>> bool(Store.in_memory().protocol_query("ASK {}"))
-        True
-        """
-        options = {"default_graph": default_graph} if default_graph else {"use_default_graph_as_union": True}
-        if named_graphs:
-            options["named_graphs"] = named_graphs
-        return self._ox.query(sparql, **options)
-
     def dump(self, path: Path | str, format: str | None = None) -> Path:
         """Write the whole store to ``path`` atomically, streamed by the store in the order of its
         index (a function of the content: same content, same bytes, nothing held in memory).
