@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cdkg.graph.text.documents import Document
 from cdkg.graph.text.mentions import Analysis, Mention
@@ -65,6 +66,12 @@ class Sentence:
         return [m for m in self.mentions if m.kind in ("entity", "org") and m.type in ACTOR_TYPES]
 
 
+@lru_cache(maxsize=8192)
+def _label_keys(label: str) -> tuple[str, ...]:
+    """A lexicon label's token keys (computed once per label, not once per mention)."""
+    return tuple(t.key for t in tokenize(label))
+
+
 def _names_as_written(a: Analysis) -> dict[str, str]:
     """Each lexicon entry's name as the document writes it at its first full mention: the
     preferred or alternative label in the document's language that the mention spells (in the
@@ -84,9 +91,9 @@ def _names_as_written(a: Analysis) -> dict[str, str]:
         e = m.entry
         if m.kind != "entity" or e is None or e.iri in out or e.type in ("Person", "Principle", "Topic"):
             continue
-        key = [t.key for t in a.tokens[m.first:m.last + 1]]
+        key = tuple(t.key for t in a.tokens[m.first:m.last + 1])
         for label, lang in e.names:
-            if lang == a.lang and not _ABBREVIATION.match(label) and [t.key for t in tokenize(label)] == key:
+            if lang == a.lang and not _ABBREVIATION.match(label) and _label_keys(label) == key:
                 out[e.iri] = label
                 break
     return out
@@ -363,7 +370,7 @@ def _representative(a: Analysis, cluster: list[Mention]) -> Mention:
 def _hypothetical(a: Analysis, m: Mention) -> bool:
     """An event that is only called for or envisaged ("envisages establishing direct dialogue",
     "призвали провести саммит") has not taken place: it is not an event of the report."""
-    from cdkg.graph.text.phrases import norms, tables
+    from cdkg.graph.text.phrases import tables, words
     t = tables()
     first, _ = a.sentence_of(m.first)
     for k in range(max(first, m.first - 4), m.first - 1):
@@ -373,7 +380,7 @@ def _hypothetical(a: Analysis, m: Mention) -> bool:
         between = [a.tokens[j].norm for j in range(k + 1, m.first)]
         if a.lang == "en" and between[:1] == ["to"] or a.lang == "ru" and any(
                 w.endswith(("ть", "ти")) for w in between) or a.lang == "ar" and any(
-                w in norms("عقد", "إقامة", "تنظيم", "على") for w in between):
+                w in words("intention_links") for w in between):
             return True
     for k in range(first, m.first):
         if not (t["rel:called"].at(a.tokens, k) or t["rel:instrument_says"].at(a.tokens, k)):
@@ -382,10 +389,7 @@ def _hypothetical(a: Analysis, m: Mention) -> bool:
             return True
         # "..., as well as holding full-scale consultations": an action called for
         before = [a.tokens[j].norm for j in range(max(first, m.first - 3), m.first)]
-        if any(w.endswith("ing") or w.startswith(("проведени", "создани", "организаци", "принят", "разработк",
-                                                    "заключени", "выработк")) or w in (
-                "عقد", "إقامة", "اقامة", "تنظيم", "إنشاء", "انشاء", "اعتماد", "صياغة", "صياغه", "إبرام", "ابرام",
-                "establishment", "creation", "adoption", "conclusion", "development", "elaboration", "launch")
+        if any(w.endswith("ing") or w.startswith(words("planned_action_stems")) or w in words("planned_action_words")
                for w in before):
             return True
     return False

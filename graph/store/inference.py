@@ -22,7 +22,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from cdkg import paths
 from cdkg.errors import CdkgError
-from cdkg.graph.store.reasoner import Reasoner
+from cdkg.graph.store.reasoner import Reasoner, closure
 from cdkg.graph.store.store import Store, sparql_term
 from cdkg.namespaces import CDO, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
@@ -103,24 +103,6 @@ def _parse(path: Path) -> rdflib.Graph:
         raise CdkgError(f"{path}: cannot read the ontology: {str(exc).splitlines()[0]}") from exc
 
 
-def _closure(pairs: set[tuple[URIRef, URIRef]]) -> set[tuple[URIRef, URIRef]]:
-    """The transitive closure of a relation given as pairs (cycles allowed, no self pairs)."""
-    above: dict[URIRef, set[URIRef]] = {}
-    for a, b in pairs:
-        above.setdefault(a, set()).add(b)
-    closed = set()
-    for start in above:
-        seen, todo = set(), list(above[start])
-        while todo:
-            node = todo.pop()
-            if node in seen or node == start:
-                continue
-            seen.add(node)
-            todo.extend(above.get(node, ()))
-        closed.update((start, b) for b in seen)
-    return closed
-
-
 def rules(axioms: Axioms) -> list[tuple[str, str, str]]:
     """The rules as (name, CONSTRUCT-style template, WHERE pattern) over any data graph ``?g``.
 
@@ -153,9 +135,9 @@ def rules(axioms: Axioms) -> list[tuple[str, str, str]]:
     for p in sorted(axioms.transitive):
         out.append((f"transitive {p}", f"?s {t(p)} ?z",
                     f"?s {t(p)} ?o . GRAPH ?g2 {{ ?o {t(p)} ?z }} {_data('?g2')} FILTER(?s != ?z)"))
-    for sub, sup in sorted(_closure(axioms.subproperty)):
+    for sub, sup in sorted(closure(axioms.subproperty)):
         out.append((f"subproperty {sub}", f"?s {t(sup)} ?o", f"?s {t(sub)} ?o"))
-    subclasses = _closure(axioms.subclass)
+    subclasses = closure(axioms.subclass)
     if subclasses:
         pairs = " ".join(f"({t(a)} {t(b)})" for a, b in sorted(subclasses))
         out.append(("superclasses", "?x a ?super",

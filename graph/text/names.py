@@ -12,9 +12,8 @@
 from __future__ import annotations
 
 from cdkg.graph.text import morph
-from cdkg.graph.text.normalize import tokenize
 from cdkg.graph.text.analysis import make_mention
-from cdkg.graph.text.phrases import norms
+from cdkg.graph.text.phrases import norms, words
 
 __all__ = ["find_people"]
 
@@ -349,7 +348,7 @@ def _attach(a, r, people, lex, before_too: bool = True) -> None:
         return
     # "секретарь Совета безопасности при президенте Узбекистана Виктор Махмудов": a role after a
     # preposition is a complement, not the title of the name that follows
-    complement = a.lang == "ru" and r.first > 0 and a.tokens[r.first - 1].norm in ("при", "у")
+    complement = a.lang == "ru" and r.first > 0 and a.tokens[r.first - 1].norm in words("complement_prepositions")
     after = [p for p in people if not complement and 0 < p.first - r.last <= 9 and (not a.breaks_between(r.last, p.first) or (
         # "رئيس جمهورية أوزبكستان، فخامة شوكت ميرضيائيف": a comma, then an honorific and the name
         a.at("honorifics", p.first - 1) is not None and not a.breaks_between(r.last, p.first - 1)
@@ -403,16 +402,13 @@ def _honorific_after_comma(a, end: int, first: int) -> bool:
     return a.at("honorifics", k) is not None and k + a.at("honorifics", k)[0] == first
 
 
-_CABINETS = ("مجلس الوزراء", "الحكومة", "حكومة", "правительство", "правительства", "government", "cabinet")
-
-
 def _state_of_cabinet(a, t):
     """The head of a cabinet heads its state: "رئيس مجلس الوزراء السعودي" -> Saudi Arabia;
     a cabinet with no state named is no target of its own."""
     if t is None or t.kind != "org":
         return t
-    words = " ".join(a.tokens[k].norm for k in range(t.first, min(t.last, t.first + 1) + 1))
-    if not words.startswith(tuple(" ".join(tt.norm for tt in tokenize(c)) for c in _CABINETS)):
+    head = " ".join(a.tokens[k].norm for k in range(t.first, min(t.last, t.first + 1) + 1))
+    if not head.startswith(words("cabinet_words")):
         return t
     state = next((m for m in a.mentions if m.kind == "entity" and m.type == "State"
                   and t.first <= m.first and m.last <= t.last + 1), None)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from cdkg.graph.text.normalize import Token, normalize, token_key, tokenize
 from cdkg.paths import patterns_dir
 
-__all__ = ["Phrases", "patterns", "tables", "norms"]
+__all__ = ["Phrases", "patterns", "tables", "norms", "words"]
 
 
 def norms(*words: str) -> tuple[str, ...]:
@@ -100,6 +100,17 @@ class Phrases:
 def patterns(name: str) -> dict:
     """One pattern file of ``data/patterns`` (``mentions``, ``relations``, ``dates``...)."""
     return json.loads((patterns_dir() / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=64)
+def words(name: str) -> tuple[str, ...]:
+    """A closed word class of ``mentions.json`` ``word_lists``, as token norms (for ``in`` or,
+    for a list of stems, ``str.startswith``).
+
+    >>> "للمنظمة" in words("related_adjectives"), "المتعلقه" in words("related_adjectives")
+    (False, True)
+    """
+    return norms(*patterns("mentions")["word_lists"][name])
 
 
 def _words(values) -> list[tuple[str, bool]]:

@@ -24,8 +24,6 @@ _PLACE_TYPES = ("Place", "State")
 _OPEN_QUOTES = "«\"“„'"
 _CLOSE_QUOTES = "»\"”'"
 _DEFINITE = ("ال", "لل", "بال", "كال", "وال", "فال")
-#: Arabic adjectives that take their complement with ب ("الاتفاقية المتعلقة بالجريمة الإلكترونية")
-_RELATED = ("المتعلقه", "المتعلق", "الخاصه", "الخاص", "المعنيه", "المعني")
 
 
 def find_titles(a) -> None:
@@ -253,6 +251,7 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
 
 def _ar_stop(a, kind: str, j: int, h0: int, h1: int, last: int, between: bool, lex: dict) -> bool:
     """Where an Arabic title stops at token ``j``."""
+    from cdkg.graph.text.phrases import words
     n = a.tokens[j].norm
     if ("\u064b" in a.word(j) or "\u064c" in a.word(j)) and a.tokens[h0].norm.startswith("ال"):
         return True  # tanween after a definite head ("المبادرة زخمًا"): a word of the clause, not of the title
@@ -266,7 +265,7 @@ def _ar_stop(a, kind: str, j: int, h0: int, h1: int, last: int, between: bool, l
         return True
     if n.startswith("وو") and not between and j > h1 + 1:
         return True  # "مجلس الأمن السيبراني ... ووزارة الخزانة": a second name joined by و
-    if n.startswith("بال") and not between and a.tokens[j - 1].norm not in _RELATED:
+    if n.startswith("بال") and not between and a.tokens[j - 1].norm not in words("related_adjectives"):
         return True  # "في بيان مشترك بالتقدم": the object of a verb, not the title (but "المتعلقة بالجريمة")
     definite = n.startswith(_DEFINITE) or j in lex or n[:1].isdigit()
     return not definite and j > h1 + 1 and not between and not _leads_to_definite(a, j, last, lex)

@@ -49,8 +49,9 @@ def rule(name: str, scope: str = "sentence"):
         family = func.__module__.rsplit(".", 1)[-1]
         for i, r in enumerate(_RULES):
             if r.name == name:
-                if r.func.__qualname__ != func.__qualname__:
-                    raise ValueError(f"rule {name!r} registered twice ({r.func.__qualname__}, {func.__qualname__})")
+                if (r.family, r.func.__qualname__) != (family, func.__qualname__):
+                    raise ValueError(f"rule {name!r} registered twice ({r.family}.{r.func.__qualname__}, "
+                                     f"{family}.{func.__qualname__})")
                 _RULES[i] = Rule(name, family, func, scope)  # the same module imported again (doctest collection)
                 return func
         _RULES.append(Rule(name, family, func, scope))

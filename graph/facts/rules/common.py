@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.text.mentions import Mention
-from cdkg.graph.text.phrases import norms
+from cdkg.graph.text.phrases import norms, words
 
 __all__ = ["triggers", "agents", "coordinated", "free_objects", "dates", "places", "persons", "near"]
 
@@ -190,9 +190,9 @@ def _new_clause(ctx: Context, j: int) -> bool:
     a = ctx.a
     n = a.tokens[j].norm
     if ctx.lang == "ru":
-        return n in ("а", "но") and "," in a.gaps[j]
+        return n in words("contrast_conjunctions") and "," in a.gaps[j]
     if ctx.lang == "ar":
-        return "،" in a.gaps[j] and ("\u064b" in a.word(j) or n.startswith(("مذكر", "مشير", "مؤكد", "مشدد", "لافت")))
+        return "،" in a.gaps[j] and ("\u064b" in a.word(j) or n.startswith(words("speaker_participle_stems")))
     return False
 
 

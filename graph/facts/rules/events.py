@@ -5,6 +5,7 @@ from __future__ import annotations
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
 from cdkg.graph.facts.rules.common import body_by_noun, coordinated, agents, date_near, places, triggers
+from cdkg.graph.text.phrases import words
 
 _PARTICIPANT_TYPES = ("State", "InternationalOrganization", "Organization", "Forum")
 
@@ -306,7 +307,7 @@ def officials_at_event(ctx: Context, sent: Sentence) -> None:
             if hit is not None:
                 role = hit[1]
                 break
-            if a.tokens[j].norm not in ("between", "the", "two", "двух", "обоих", "عقدها", "أجراها", "اجراها", "بين"):
+            if a.tokens[j].norm not in words("pair_fillers"):
                 break
         if role is None:
             continue

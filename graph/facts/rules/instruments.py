@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import agents, coordinated, date_near, near, places, triggers
+from cdkg.graph.facts.rules.common import agents, date_near, near, places, triggers
+from cdkg.graph.text.phrases import words
 
 
 def _targets(ctx: Context, sent: Sentence, pos, after=15, before=8):
@@ -144,9 +145,6 @@ def title_parties_rule(ctx: Context, sent: Sentence) -> None:
                 ctx.add(pe, "partyTo", e, ctx.span(ins), 0.8, "title-parties")
 
 
-_IT = ("it", "его", "её", "ее", "عليها", "إليها", "اليها")
-
-
 @rule("accession")
 def accession(ctx: Context, sent: Sentence) -> None:
     """A state that accedes to, ratifies or joins a convention is a party to it.
@@ -156,7 +154,7 @@ def accession(ctx: Context, sent: Sentence) -> None:
     """
     for pos in triggers(ctx, sent, "acceded"):
         targets = [m for m in _targets(ctx, sent, pos, after=10, before=4)]
-        if not targets and pos[1] + 1 <= sent.last and ctx.a.tokens[pos[1] + 1].norm in _IT \
+        if not targets and pos[1] + 1 <= sent.last and ctx.a.tokens[pos[1] + 1].norm in words("object_pronouns") \
                 and ctx.main_instrument is not None and not ctx.main_instrument.attrs.get("hypothetical") \
                 and ctx.main_instrument.first < pos[0]:
             targets = [ctx.main_instrument]  # "the fifteenth member state to ratify it", "Россия ратифицировала его"
@@ -213,8 +211,6 @@ def title_period(ctx: Context, sent: Sentence) -> None:
                 ctx.add(e, "validTo", (d.end_value, "xsd:gYear"), ctx.span((d0, d1)), 0.9, "title-period")
 
 
-_JOINT = ("joint", "مشترك", "совместн")
-
 
 @rule("joint-statement-sides", scope="document")
 def joint_statement_sides(ctx: Context, sent: None) -> None:
@@ -232,7 +228,7 @@ def joint_statement_sides(ctx: Context, sent: None) -> None:
     done = set()
     for m in ctx.instruments:
         if m.type != "JointStatement" or m.attrs.get("hypothetical") or not any(
-                w in m.text.lower() for w in _JOINT):
+                w in m.text.lower() for w in words("joint_words")):
             continue
         if any(o.kind == "entity" and o.type in ("InternationalOrganization", "Forum") and m.first <= o.first
                and o.last <= m.last for o in ctx.a.mentions) or ctx.a.find("rel:member_nouns", m.first, m.last):
@@ -244,50 +240,3 @@ def joint_statement_sides(ctx: Context, sent: None) -> None:
         for side in ctx.sides():
             ctx.add(side, "partyTo", e, ctx.span(m), 0.5, "joint-statement-sides")
 
-
-_FOR = ("for", "для", "في", "بالنسبة")
-_ENTRY_NOUNS = ("entry", "вступления", "вступление", "دخول")
-
-
-@rule("entry-into-force")
-def entry_into_force(ctx: Context, sent: Sentence) -> None:
-    """An instrument that entered into force is valid from the date given; the states it entered
-    into force for are its parties.
-
-    "The Malabo Convention entered into force yesterday" -> validFrom (the day before
-    publication); "оно уже вступило в силу для Армении, Белоруссии ..." -> each partyTo it;
-    "دخول معاهدة الشراكة الشاملة حيز التنفيذ" -> the treaty validFrom the year named.
-    """
-    a = ctx.a
-    for pos in triggers(ctx, sent, "entered_force"):
-        if pos[0] > sent.first and a.tokens[pos[0] - 1].norm in ("to", "will", "would", "чтобы", "должно"):
-            continue  # "is to enter into force", "чтобы она вступила в силу": not yet
-        if any(a.tokens[k].norm in ("чтобы", "will", "would", "should", "سوف", "ستدخل") for k in
-               range(max(sent.first, pos[0] - 5), pos[0])):
-            continue
-        before = [m for m in sent.of("instrument") if m.last < pos[0] and pos[0] - m.last <= 12
-                  and not m.attrs.get("hypothetical")]
-        ins = before[-1] if before else None
-        if ins is None and ctx.main_instrument is not None and not ctx.main_instrument.attrs.get("hypothetical") \
-                and ctx.main_instrument.first < pos[0] and any(a.tokens[k].norm in ("it", "оно", "она", "он", "его")
-                                                               for k in range(max(sent.first, pos[0] - 4), pos[0])):
-            ins = ctx.main_instrument  # "оно уже вступило в силу", "It entered into force"
-        if ins is None:
-            continue
-        e = ctx.entity(ins)
-        nouns = a.tokens[pos[0] - 1].norm in _ENTRY_NOUNS if pos[0] > 0 else False
-        d = date_near(ctx, sent, pos[1], window=14)
-        if d is not None and not nouns:
-            d0, d1, dm = d
-            ctx.add(e, "validFrom", (dm.value, dm.datatype), ctx.span(ins, pos, (d0, d1)) if ins.first >= sent.first
-                    else ctx.span(pos, (d0, d1)), 0.7, "entry-into-force")
-        elif d is not None and ctx.lang == "ar":
-            d0, d1, dm = d  # "دخول المعاهدة حيز التنفيذ" in a sentence about a year
-            ctx.add(e, "validFrom", (dm.value, dm.datatype), ctx.span(ins, pos), 0.55, "entry-into-force")
-        k = pos[1] + 1
-        if k <= sent.last and a.tokens[k].norm in _FOR:
-            first = next((m for m in sent.of("entity") if m.type == "State" and 0 < m.first - pos[1] <= 2), None)
-            if first is not None:
-                cands = [m for m in sent.of("entity") if m.type == "State"]
-                for m in coordinated(a, first, cands, forward=True):
-                    ctx.add(ctx.entity(m), "partyTo", e, ctx.span(pos, m), 0.65, "entry-into-force")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
 from cdkg.graph.facts.rules.common import agents, body_by_noun, coordinated, triggers
+from cdkg.graph.text.phrases import words
 
 _BODY_TYPES = ("InternationalOrganization", "Forum", "Organization")
 
@@ -124,10 +125,6 @@ def members_in_apposition(ctx: Context, sent: Sentence) -> None:
                 ctx.add(ctx.entity(m), "memberOf", ctx.entity(body), ctx.span(m, body), 0.65, "members-in-apposition")
 
 
-_RELATIVE = ("которая", "который", "которое", "которой", "котором", "which", "that", "التي", "الذي")
-_POSSESSIVE = ("ее", "её", "его", "its", "her", "their")
-
-
 @rule("chair-member")
 def chair_member(ctx: Context, sent: Sentence) -> None:
     """A state that chairs an organization or forum it names is a member of it.
@@ -143,7 +140,7 @@ def chair_member(ctx: Context, sent: Sentence) -> None:
         body = after[0] if after else None
         if body is None:
             # "АСЕАН, в которой Лаос председательствует": the body the relative clause hangs on
-            rel = next((k for k in range(max(sent.first, pos[0] - 6), pos[0]) if a.tokens[k].norm in _RELATIVE), None)
+            rel = next((k for k in range(max(sent.first, pos[0] - 6), pos[0]) if a.tokens[k].norm in words("relative_pronouns")), None)
             if rel is not None:
                 body = next((m for m in sent.mentions if m.kind == "entity" and m.type in ("InternationalOrganization", "Forum")
                              and 0 < rel - m.last <= 2), None)
@@ -154,9 +151,9 @@ def chair_member(ctx: Context, sent: Sentence) -> None:
         state = states[-1] if states else None
         if state is not None and a.breaks_between(state.last, pos[0]):
             # "Кыргызской Республики, которая ... возглавляет": across the comma only into a relative clause
-            rel = next((k for k in range(state.last + 1, pos[0]) if a.tokens[k].norm in _RELATIVE), None)
+            rel = next((k for k in range(state.last + 1, pos[0]) if a.tokens[k].norm in words("relative_pronouns")), None)
             state = state if rel is not None and not a.breaks_between(rel, pos[0]) else None
-        if state is None and pos[0] > 0 and a.tokens[pos[0] - 1].norm in _POSSESSIVE:
+        if state is None and pos[0] > 0 and a.tokens[pos[0] - 1].norm in words("possessives"):
             # "в рамках ее председательства в ШОС": the state named last before
             earlier = [m for m in a.mentions if m.kind == "entity" and m.type == "State" and m.last < pos[0]
                        and a.sentence_of(m.first) == (sent.first, sent.last)]

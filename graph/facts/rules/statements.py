@@ -6,7 +6,7 @@ from __future__ import annotations
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
 from cdkg.graph.facts.rules.common import agents, free_objects, triggers
-from cdkg.graph.text.phrases import norms
+from cdkg.graph.text.phrases import norms, words
 
 _OBJECT_PARTICLES = norms("إلى", "الى", "على")
 
@@ -42,9 +42,6 @@ def _object_start(ctx: Context, sent: Sentence, pos) -> int | None:
     return start
 
 
-_RU_WHOSE = ("сторон", "стран", "государств", "участников", "лидеров")
-
-
 def _ru_commitment_object(a, start: int, last: int) -> int:
     """Where what a Russian "приверженность" commits to begins: past whose commitment it is
     ("сторон"), the word "принцип" and a leading verbal noun ("формированию").
@@ -53,7 +50,7 @@ def _ru_commitment_object(a, start: int, last: int) -> int:
     "приверженность формированию открытой, безопасной ... среды" -> "открытой, безопасной ...".
     """
     k = start
-    if k <= last and a.tokens[k].norm in _RU_WHOSE:
+    if k <= last and a.tokens[k].norm in words("whose_words"):
         k += 1
     if k <= last and a.tokens[k].norm.startswith("принцип"):
         k += 1

@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import date_near
-from cdkg.graph.text.phrases import Phrases, patterns
+from cdkg.graph.facts.rules.common import coordinated, date_near
+from cdkg.graph.text.phrases import Phrases, patterns, words
 
 
 @lru_cache(maxsize=1)
@@ -21,22 +21,44 @@ def _triggers() -> Phrases:
     return Phrases([(w, True) for w in patterns("treaty_acts")["entered_into_force"]])
 
 
+def _instrument(ctx: Context, sent: Sentence, i: int, j: int):
+    """The instrument an entry-into-force phrase speaks of: the one next to it, else, after a
+    pronoun subject ("оно уже вступило в силу", "It entered into force"), the report's own."""
+    near = [m for m in sent.of("instrument") if not m.attrs.get("hypothetical")
+            and (0 <= i - m.last <= 15 or 0 <= m.first - j <= 6)]
+    if near:
+        return min(near, key=lambda m: (i - m.last) if m.last < i else 2 * (m.first - j) + 1)
+    main = ctx.main_instrument
+    if main is not None and not main.attrs.get("hypothetical") and main.first < i and any(
+            ctx.a.tokens[k].norm in words("subject_pronouns") for k in range(max(sent.first, i - 4), i)):
+        return main
+    return None
+
+
 @rule("entry-into-force")
 def entry_into_force(ctx: Context, sent: Sentence) -> None:
     """The instrument next to an entry-into-force phrase entered into force on the date of the
-    sentence ("The agreement entered into force on 1 July 2004" -> agreement enteredIntoForce
-    2004-07-01)."""
-    for i, j, _ in _triggers().find(ctx.a.tokens, sent.first, sent.last):
-        near = [m for m in sent.of("instrument") if not m.attrs.get("hypothetical")
-                and (0 <= i - m.last <= 15 or 0 <= m.first - j <= 6)]
-        if not near:
+    sentence, and the states it entered into force for are its parties ("The agreement entered
+    into force on 1 July 2004" -> agreement enteredIntoForce 2004-07-01; "оно уже вступило в
+    силу для Армении, Белоруссии ..." -> each partyTo it)."""
+    a = ctx.a
+    for i, j, _ in _triggers().find(a.tokens, sent.first, sent.last):
+        if any(a.tokens[k].norm in words("not_yet_words") for k in range(max(sent.first, i - 5), i)):
+            continue  # "is to enter into force", "чтобы она вступила в силу": not yet
+        ins = _instrument(ctx, sent, i, j)
+        if ins is None:
             continue
-        ins = min(near, key=lambda m: (i - m.last) if m.last < i else 2 * (m.first - j) + 1)
+        e = ctx.entity(ins)
+        if j + 1 <= sent.last and a.tokens[j + 1].norm in words("for_words"):
+            first = next((m for m in sent.of("entity") if m.type == "State" and 0 < m.first - j <= 2), None)
+            if first is not None:
+                for m in coordinated(a, first, [x for x in sent.of("entity") if x.type == "State"], forward=True):
+                    ctx.add(ctx.entity(m), "partyTo", e, ctx.span((i, j), m), 0.65, "entry-into-force")
         d = date_near(ctx, sent, j, window=15, exclude=[(ins.first, ins.last)])
         if d is None:
             continue
         d0, d1, dm = d
-        if dm.end_value or ctx.a.breaks_between(d0, j if d0 > j else i):
+        if dm.end_value or a.breaks_between(d0, j if d0 > j else i):
             continue  # a period, or a date of another clause ("signed on ...; it will enter into force")
-        ctx.add(ctx.entity(ins), "enteredIntoForce", (dm.value, dm.datatype), ctx.span(ins, (i, j), (d0, d1)), 0.75,
-                "entry-into-force")
+        span = ctx.span(ins, (i, j), (d0, d1)) if ins.first >= sent.first else ctx.span((i, j), (d0, d1))
+        ctx.add(e, "enteredIntoForce", (dm.value, dm.datatype), span, 0.75, "entry-into-force")
