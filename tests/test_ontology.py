@@ -218,6 +218,29 @@ def test_planted_inconsistencies_are_reported(fixture, culprit):
     assert any(culprit in line for line in report.conflicts), report.text()
 
 
+#: Real documents that hold an event in a state (no city named) and name who chaired the event.
+CHAIRED_IN_A_STATE = [Path(__file__).parent / "corpus" / "tune" / name for name in
+                      ("t_04_third_amcc_singapore_norms.en.txt", "t_04_gcc_ministerial_cyber_committee_doha.ar.txt")]
+
+
+@needs_java
+@pytest.mark.parametrize("path", CHAIRED_IN_A_STATE, ids=lambda p: p.name.split(".")[0])
+def test_an_event_held_in_a_state_and_chaired_by_a_person_is_consistent(path):
+    from cdkg.graph.facts.extract import extract_facts
+    from cdkg.graph.facts.provenance import document_graph
+    from cdkg.graph.text.documents import read_document
+    from cdkg.graph.text.gazetteer import Gazetteer
+    from cdkg.graph.text.lexicon import load_lexicon
+    from cdkg.ontology.reasoner import check
+
+    data = document_graph(extract_facts(read_document(path), Gazetteer(load_lexicon())))
+    events = set(data.subjects(RDF.type, CDO.Event))
+    assert any(str(o).startswith("https://w3id.org/cdkg/id/state/") for o in data.objects(None, CDO.heldIn))
+    assert any(o in events for o in data.objects(None, CDO.headOf))
+    report = check(data)
+    assert report.ok, report.text()
+
+
 @needs_java
 def test_bilateral_agreement_with_two_parties_is_consistent():
     from cdkg.ontology.reasoner import check
