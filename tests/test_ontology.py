@@ -209,6 +209,8 @@ def test_sample_graph_in_the_build_shape_is_consistent():
 @pytest.mark.parametrize("fixture, culprit", [
     ("inconsistent-disjoint.ttl", "state/XA> is both cdo:Person"),
     ("inconsistent-bilateral.ttl", "is a cdo:BilateralAgreement (at most 2 cdo:hasParty of cdo:State) but has 3"),
+    ("inconsistent-union-range.ttl", "exampleland-accord> is cdo:Agreement (rdf:type cdo:Agreement), "
+                                     "but the range of cdo:headOf is cdo:State or cdo:Organization or cdo:Event"),
 ])
 def test_planted_inconsistencies_are_reported(fixture, culprit):
     from cdkg.ontology.reasoner import check
