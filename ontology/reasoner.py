@@ -201,20 +201,10 @@ def _disjoint_pairs(ontology: rdflib.Graph) -> set[frozenset[URIRef]]:
     return {p for p in pairs if len(p) == 2}
 
 
-def _disjointness_conflicts(ontology: rdflib.Graph, data: rdflib.Graph) -> list[str]:
-    """Individuals of *data* that fall into two disjoint classes of *ontology*.
-
-    Types come from rdf:type and from the named domains and ranges of the properties used,
-    closed under rdfs:subClassOf; each conflict names the individual, the two classes and why.
-
-    >>> from cdkg.namespaces import CDO, ID
-    >>> data = rdflib.Graph()
-    >>> _ = data.add((ID["x"], RDF.type, CDO.State)).add((ID["x"], RDF.type, CDO.Person))
-    >>> _disjointness_conflicts(load_ontology(), data)  # doctest: +ELLIPSIS
-    ['<https://w3id.org/cdkg/id/x> is both cdo:Person (rdf:type cdo:Person) and cdo:State (rdf:type cdo:State)']
-    """
+def _known_types(ontology: rdflib.Graph, data: rdflib.Graph) -> dict[URIRef, dict[URIRef, str]]:
+    """The named classes each IRI of *data* falls into, with why: its rdf:type and the named
+    domains and ranges of the properties it is used with, closed under rdfs:subClassOf."""
     closure = _superclasses(ontology)
-    disjoint = _disjoint_pairs(ontology)
     domains = {p: d for p, d in ontology.subject_objects(RDFS.domain) if isinstance(d, URIRef)}
     ranges = {p: r for p, r in ontology.subject_objects(RDFS.range) if isinstance(r, URIRef)}
     reasons: dict[URIRef, dict[URIRef, str]] = {}
@@ -231,12 +221,70 @@ def _disjointness_conflicts(ontology: rdflib.Graph, data: rdflib.Graph) -> list[
             note(s, domains[p], f"subject of {_short(p)}")
         if p in ranges and isinstance(o, URIRef):
             note(o, ranges[p], f"object of {_short(p)}")
+    return reasons
+
+
+def _disjointness_conflicts(ontology: rdflib.Graph, data: rdflib.Graph) -> list[str]:
+    """Individuals of *data* that fall into two disjoint classes of *ontology*.
+
+    Types come from rdf:type and from the named domains and ranges of the properties used,
+    closed under rdfs:subClassOf; each conflict names the individual, the two classes and why.
+
+    >>> from cdkg.namespaces import CDO, ID
+    >>> data = rdflib.Graph()
+    >>> _ = data.add((ID["x"], RDF.type, CDO.State)).add((ID["x"], RDF.type, CDO.Person))
+    >>> _disjointness_conflicts(load_ontology(), data)  # doctest: +ELLIPSIS
+    ['<https://w3id.org/cdkg/id/x> is both cdo:Person (rdf:type cdo:Person) and cdo:State (rdf:type cdo:State)']
+    """
+    disjoint = _disjoint_pairs(ontology)
     found = []
-    for node, classes in sorted(reasons.items()):
+    for node, classes in sorted(_known_types(ontology, data).items()):
         for a, b in itertools.combinations(sorted(classes), 2):
             if frozenset((a, b)) in disjoint:
                 found.append(f"<{node}> is both {_short(a)} ({classes[a]}) and {_short(b)} ({classes[b]})")
+    found += _union_conflicts(ontology, data)
     return found
+
+
+def _union_conflicts(ontology: rdflib.Graph, data: rdflib.Graph) -> list[str]:
+    """Individuals used with a property whose domain or range is a union of classes, when one of
+    their known classes is disjoint with every member of the union.
+
+    >>> from cdkg.namespaces import CDO, ID
+    >>> data = rdflib.Graph()
+    >>> _ = data.add((ID["p"], CDO.headOf, ID["x"])).add((ID["x"], RDF.type, CDO.Instrument))
+    >>> _union_conflicts(load_ontology(), data)  # doctest: +ELLIPSIS
+    ['<https://w3id.org/cdkg/id/x> is cdo:Instrument (rdf:type cdo:Instrument), but the range of cdo:headOf is cdo:State or ...']
+    """
+    closure = _superclasses(ontology)
+    disjoint = _disjoint_pairs(ontology)
+    unions: dict[tuple[URIRef, URIRef], list[URIRef]] = {}
+    for side in (RDFS.domain, RDFS.range):
+        for prop, cls in ontology.subject_objects(side):
+            members = ontology.value(cls, OWL.unionOf)
+            if members is not None:
+                unions[(prop, side)] = [m for m in rdflib.collection.Collection(ontology, members)
+                                        if isinstance(m, URIRef)]
+    if not unions:
+        return []
+    known = _known_types(ontology, data)
+
+    def apart(cls: URIRef, member: URIRef) -> bool:
+        return any(frozenset((a, b)) in disjoint for a in closure.get(cls, {cls}) for b in closure.get(member, {member}))
+
+    found = set()
+    for s, p, o in data:
+        for side, node in ((RDFS.domain, s), (RDFS.range, o)):
+            members = unions.get((p, side))
+            if not members or not isinstance(node, URIRef):
+                continue
+            for cls, why in sorted(known.get(node, {}).items()):
+                if all(apart(cls, m) for m in members):
+                    where = "domain" if side == RDFS.domain else "range"
+                    found.add(f"<{node}> is {_short(cls)} ({why}), but the {where} of {_short(p)} is "
+                              + " or ".join(_short(m) for m in members))
+                    break
+    return sorted(found)
 
 
 def _values(data: rdflib.Graph, node, prop, inverses) -> set:

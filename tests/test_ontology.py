@@ -209,6 +209,8 @@ def test_sample_graph_in_the_build_shape_is_consistent():
 @pytest.mark.parametrize("fixture, culprit", [
     ("inconsistent-disjoint.ttl", "state/XA> is both cdo:Person"),
     ("inconsistent-bilateral.ttl", "is a cdo:BilateralAgreement (at most 2 cdo:hasParty of cdo:State) but has 3"),
+    ("inconsistent-union-range.ttl", "exampleland-accord> is cdo:Agreement (rdf:type cdo:Agreement), "
+                                     "but the range of cdo:headOf is cdo:State or cdo:Organization or cdo:Event"),
 ])
 def test_planted_inconsistencies_are_reported(fixture, culprit):
     from cdkg.ontology.reasoner import check
@@ -216,6 +218,29 @@ def test_planted_inconsistencies_are_reported(fixture, culprit):
     report = check(FIXTURES / fixture)
     assert not report.consistent
     assert any(culprit in line for line in report.conflicts), report.text()
+
+
+#: Real documents that hold an event in a state (no city named) and name who chaired the event.
+CHAIRED_IN_A_STATE = [Path(__file__).parent / "corpus" / "tune" / name for name in
+                      ("t_04_third_amcc_singapore_norms.en.txt", "t_04_gcc_ministerial_cyber_committee_doha.ar.txt")]
+
+
+@needs_java
+@pytest.mark.parametrize("path", CHAIRED_IN_A_STATE, ids=lambda p: p.name.split(".")[0])
+def test_an_event_held_in_a_state_and_chaired_by_a_person_is_consistent(path):
+    from cdkg.graph.facts.extract import extract_facts
+    from cdkg.graph.facts.provenance import document_graph
+    from cdkg.graph.text.documents import read_document
+    from cdkg.graph.text.gazetteer import Gazetteer
+    from cdkg.graph.text.lexicon import load_lexicon
+    from cdkg.ontology.reasoner import check
+
+    data = document_graph(extract_facts(read_document(path), Gazetteer(load_lexicon())))
+    events = set(data.subjects(RDF.type, CDO.Event))
+    assert any(str(o).startswith("https://w3id.org/cdkg/id/state/") for o in data.objects(None, CDO.heldIn))
+    assert any(o in events for o in data.objects(None, CDO.headOf))
+    report = check(data)
+    assert report.ok, report.text()
 
 
 @needs_java

@@ -185,3 +185,46 @@ def test_validate_reads_turtle_and_nquads(tmp_path, capsys):
     turtle = tmp_path / "good.ttl"
     good_graph().serialize(turtle, format="turtle")
     assert main(["validate", str(turtle)]) == 0
+
+
+# Pairs of corpus documents that word one minted thing differently ("Grande Halle" / "La Grande
+# Halle", "Кыргызская Республика" / "Кыргызстан" in a post's name), or name two persons whose
+# surnames share their consonants (Duda, Widodo).
+CORPUS = Path(__file__).parent / "corpus" / "tune"
+HELD = Path(__file__).parent / "corpus" / "heldout"
+DOCUMENT_PAIRS = [
+    (HELD / "h_06_paris_call_launch_igf.en.txt", CORPUS / "t4_10_macron_launches_paris_call_igf_unesco.en.txt"),
+    (CORPUS / "t3_03_sco_security_council_secretaries_bishkek.ru.txt",
+     CORPUS / "t4_14_kyrgyzstan_ratifies_csto_information_sphere_protocol.ru.txt"),
+    (CORPUS / "t2_04_australia_indonesia_cyber_mou_bogor.en.txt",
+     CORPUS / "t2_02_nato_warsaw_summit_cyber_defence_pledge.en.txt"),
+]
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    from cdkg.graph.text.gazetteer import Gazetteer
+    from cdkg.graph.text.lexicon import load_lexicon
+    return Gazetteer(load_lexicon())
+
+
+@pytest.mark.parametrize("pair", DOCUMENT_PAIRS, ids=lambda pair: pair[0].name.split(".")[0])
+def test_two_documents_keep_one_preferred_label_per_language(shapes, gazetteer, pair):
+    from rdflib.namespace import RDFS, SKOS
+
+    from cdkg.graph.facts.extract import extract_facts
+    from cdkg.graph.facts.provenance import document_graph
+    from cdkg.graph.text.documents import read_document
+    union = rdflib.Graph()
+    graphs = [document_graph(extract_facts(read_document(path), gazetteer)) for path in pair]
+    for g in graphs:
+        union += g
+    shared = {s for s in graphs[0].subjects(RDFS.label) if s in set(graphs[1].subjects(RDFS.label))}
+    worded = {s for s in shared
+              if len({str(label) for label in union.objects(s, RDFS.label)}) > 1}
+    conforms, report = validate(union, shapes)
+    assert conforms, report
+    assert all(len(list(union.objects(s, SKOS.prefLabel))) <= 1 for s in union.subjects(SKOS.prefLabel))
+    # a name that different documents word differently stays with them as rdfs:label and altLabel
+    for s in worded:
+        assert set(union.objects(s, RDFS.label)) == set(union.objects(s, SKOS.altLabel))

@@ -20,7 +20,7 @@ from cdkg.graph.text.documents import Document
 from cdkg.graph.text.mentions import Analysis, Mention
 from cdkg.graph.text.normalize import tokenize
 from cdkg.graph.text.gazetteer import _ABBREVIATION
-from cdkg.graph.facts.resolve import Entity, mint, name_skeleton, title_key
+from cdkg.graph.facts.resolve import Entity, mint, name_key, name_skeleton, title_key
 
 __all__ = ["Fact", "DocumentFacts", "Context", "Sentence"]
 
@@ -170,7 +170,7 @@ class Context:
             skeleton = name_skeleton(target.label)
             if skeleton not in self._persons:
                 self._persons[skeleton] = self.remember(
-                    Entity(mint("person", skeleton), "Person", target.label, self.lang, minted=True))
+                    Entity(mint("person", name_key(target.label)), "Person", target.label, self.lang, minted=True))
             return self._persons[skeleton]
         if m.kind == "role":
             if m.attrs.get("person") is not None:
@@ -184,7 +184,8 @@ class Context:
             cluster = self.event_cluster(m)
             first = _representative(self.a, cluster)
             return self.remember(Entity(mint("event", title_key(_content(self.a, first)), str(first.first),
-                                             self.doc.sha), "Event", first.label, self.lang, minted=True))
+                                             self.doc.sha), "Event", first.label, self.lang, minted=True,
+                                      local=True))
         if m.kind in ("instrument", "org"):
             target = self.canonical(m)
             if target is None:

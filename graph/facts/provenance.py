@@ -212,8 +212,10 @@ def document_triples(result: DocumentFacts) -> list[tuple]:
             e = URIRef(entity.iri)
             g.add((e, RDF.type, CDO[entity.type]))
             g.add((e, RDFS.label, Literal(entity.label, lang=entity.lang)))
-            # an instrument keyed across documents has one title per document: none is preferred
-            label_kind = SKOS.altLabel if entity.iri.startswith(KEYED) else SKOS.prefLabel
+            # a thing minted on a key that other documents reach too (a person's name, a title) is
+            # worded by each document its own way: none of them is preferred (SKOS allows one
+            # prefLabel per language), so only a thing minted for this document alone gets one
+            label_kind = SKOS.prefLabel if entity.local and not entity.iri.startswith(KEYED) else SKOS.altLabel
             g.add((e, label_kind, Literal(entity.label, lang=entity.lang)))
     g += run_graph()
     run = run_iri()

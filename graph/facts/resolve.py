@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from cdkg.graph.text.normalize import tokenize
 from cdkg.namespaces import ID
 
-__all__ = ["Entity", "mint", "name_skeleton", "title_key"]
+__all__ = ["Entity", "mint", "name_skeleton", "name_key", "title_key"]
 
 _WEAK = str.maketrans({"ا": "", "و": "", "ي": "", "ه": "", "ء": "", "ض": "ز", "ظ": "ز", "ذ": "ز",
                        "ث": "س", "ص": "س", "ط": "ت", "ق": "ك", "ع": "", "غ": "ك"})
@@ -33,6 +33,8 @@ class Entity:
     wikidata: str | None = None
     iso2: str | None = None
     minted: bool = False
+    #: minted for one document only (its IRI is keyed on the document): its label is the preferred one
+    local: bool = False
 
 
 def _digest(*parts: str) -> str:
@@ -64,6 +66,34 @@ def name_skeleton(name: str) -> str:
     if "\u0600" <= last[0] <= "\u06ff":
         return last.translate(_WEAK) or last
     return last.translate(_LATIN_WEAK) or last
+
+
+def name_key(name: str) -> str:
+    """The key a person first seen in documents is minted on: the skeleton of every word of the name.
+
+    ``name_skeleton`` (the last word) finds the full name a short reference in the same document
+    stands for; across documents it would join different persons who share a surname ("Al Khalifa")
+    or only its consonants, so the IRI is keyed on the whole name.
+
+    Parameters
+    ----------
+    name : str
+        A person's name, in any script.
+
+    Returns
+    -------
+    str
+        The skeletons of the words, joined by spaces; empty when the name has no words.
+
+    Examples
+    --------
+    >>> from cdkg.graph.facts.resolve import name_key, name_skeleton
+    >>> name_skeleton("Jan Duda") == name_skeleton("Ida Dodo"), name_key("Jan Duda") == name_key("Ida Dodo")
+    (True, False)
+    >>> name_key("Jan  Duda") == name_key("jan duda")
+    True
+    """
+    return " ".join(name_skeleton(t.norm) for t in tokenize(name))
 
 
 def title_key(words) -> str:
