@@ -82,9 +82,11 @@ def coordinated(a, m: Mention, cands: list[Mention], forward: bool) -> list[Ment
     for o in pool:
         edge = out[-1]
         gap = (o.first - edge.last) if forward else (edge.first - o.last)
+        words = [a.tokens[k].norm for k in (range(edge.last + 1, o.first) if forward else range(o.last + 1, edge.first))]
+        if gap == 3 and words[-1] == "the":  # "Japan and the United States"
+            gap, words = 2, words[:-1]
         if gap <= 0 or gap > 2:
             continue
-        words = [a.tokens[k].norm for k in (range(edge.last + 1, o.first) if forward else range(o.last + 1, edge.first))]
         joins = [w for w in words if w in ("and", "и", "و", "or", "&")] or (
             [w for w in words if w.startswith("و")] if a.lang == "ar" else [])
         if a.lang == "ar" and not words and gap == 1:
