@@ -409,11 +409,26 @@ def _marks(a: Analysis, m: Mention) -> dict:
               and m.first <= o.first and o.last <= m.last}
     years = {d.value[:4] for d0, d1, d in a.dates if m.first <= d0 and d1 <= m.last}
     ordinals = {a.tokens[i].key for i in range(m.first, m.last + 1) if t["ordinals"].at(a.tokens, i) is not None}
-    return {"places": places, "years": years, "ordinals": ordinals}
+    return {"places": places, "years": years, "ordinals": ordinals, "names": _name_words(a, m)}
+
+
+def _name_words(a: Analysis, m: Mention) -> set:
+    """The capitalized words of an event's own name, its head word aside: "Singapore
+    International Cyber Week" and "ASEAN Ministerial Conference" share none, so they are two
+    events. Words of a state, body or person named inside do not count; a generic mention or a
+    headline in Title Case has none."""
+    if m.generic:
+        return set()
+    head = m.attrs.get("head") or (-1, -1)
+    content = set(_content(a, m))
+    named = {i for o in a.mentions if o.kind in ("entity", "person", "org") and m.first <= o.first and o.last <= m.last
+             for i in range(o.first, o.last + 1)}  # states, bodies, persons: the other marks' business
+    return {a.tokens[i].key for i in range(m.first, m.last + 1) if not head[0] <= i <= head[1] and i not in named
+            and a.capitalized(i) and not a.titlecase(i) and a.tokens[i].key in content}
 
 
 def _compatible(x: dict, y: dict) -> bool:
-    return all(not (x[k] and y[k]) or x[k] & y[k] for k in ("places", "years", "ordinals"))
+    return all(not (x[k] and y[k]) or x[k] & y[k] for k in ("places", "years", "ordinals", "names"))
 
 
 def _cluster_events(a: Analysis, events: list[Mention]) -> list[list[Mention]]:
