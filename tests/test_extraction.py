@@ -347,3 +347,13 @@ def test_arabic_financial_sector_is_not_mali_and_names_before_roles_head(pipelin
     mali = [r for r in records if "Q912" in (r["subject"]["wikidata"], r["object"].get("wikidata"))]
     assert all("القطاع المالي" not in r["evidence"]["text"] or "جمهورية مالي" in r["evidence"]["text"] for r in mali)
     assert entities.count("Q912") <= len(mali) * 2
+
+
+def test_states_listed_alongside_a_party_are_parties(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "VIENNA, 3 April - The Vienna Accord on Data Exchange entered into force today, after Peru ratified it. "
+        "Peru deposited its ratification in March, joining Ghana, Chile and the Philippines, which had "
+        "ratified earlier."), "along.en.txt", published="2024-04-03")
+    parties = {s for s, o in _facts(records, "partyTo")}
+    assert {"Q419", "Q117", "Q298", "Q928"} <= parties
+    assert ("Vienna Accord on Data Exchange", "2024-04-03") in _facts(records, "validFrom")

@@ -162,3 +162,35 @@ def chair_member(ctx: Context, sent: Sentence) -> None:
             continue
         for se in ctx.actor_entities(state):
             ctx.add(se, "memberOf", ctx.entity(body), ctx.span(state, pos, body), 0.6, "chair-member")
+
+
+_SHARED = (("acceded", "partyTo"), ("signed", "partyTo"), ("member", "memberOf"), ("became_member", "memberOf"))
+
+
+@rule("listed-alongside")
+def listed_alongside(ctx: Context, sent: Sentence) -> None:
+    """States listed alongside a state that is party to an instrument or member of a body, in a
+    sentence about ratifying, signing or membership, are so too.
+
+    "Mauritania lodged its ratification, joining Angola, Benin and Chad, which had ratified
+    earlier" (Mauritania partyTo the convention) -> Angola, Benin, Chad partyTo it.
+    """
+    a = ctx.a
+    relations = {rel for table, rel in _SHARED if triggers(ctx, sent, table)}
+    if not relations:
+        return
+    states = [m for m in sent.of("entity") if m.type == "State"]
+    for p0, p1 in triggers(ctx, sent, "along_with"):
+        after = next((m for m in states if 0 < m.first - p1 <= 2), None)
+        before = [m for m in states if 0 < p0 - m.last <= 12]
+        if after is None or not before:
+            continue
+        sides = (coordinated(a, before[-1], states, forward=False), coordinated(a, after, states, forward=True))
+        for known, listed in (sides, sides[::-1]):
+            iris = {e.iri for m in known for e in ctx.actor_entities(m)}
+            for f in list(ctx.facts.values()):
+                if f.relation not in relations or f.subject.iri not in iris:
+                    continue
+                for m in listed:
+                    for me in ctx.actor_entities(m):
+                        ctx.add(me, f.relation, f.object, ctx.span(known[0], (p0, p1), m), 0.6, "listed-alongside")
