@@ -357,3 +357,16 @@ def test_states_listed_alongside_a_party_are_parties(pipeline, tmp_path):
     parties = {s for s, o in _facts(records, "partyTo")}
     assert {"Q419", "Q117", "Q298", "Q928"} <= parties
     assert ("Vienna Accord on Data Exchange", "2024-04-03") in _facts(records, "validFrom")
+
+
+def test_named_pledges_and_calls_are_instruments_dated_by_their_adoption(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "LISBON, 6 May - Ministers of the Atlantic states on Monday adopted a Maritime Data Pledge. "
+        "Portugal on Tuesday unveiled the Lisbon Call for Safe Cables. The pledge calls for closer cooperation "
+        "on undersea cable repair."), "pledge.en.txt", published="2025-05-06")
+    dates = dict(_facts(records, "date"))
+    assert dates.get("Maritime Data Pledge") == "2025-05-05"
+    assert dates.get("Lisbon Call for Safe Cables") == "2025-05-06"
+    calls = _facts(records, "calledFor")
+    assert ("Maritime Data Pledge", "closer cooperation on undersea cable repair") in calls
+    assert not any(o == "Safe Cables" for _, o in calls)  # the "Call for" of a name calls for nothing

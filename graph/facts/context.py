@@ -211,8 +211,9 @@ class Context:
             if m.kind == "event" and before and before[-1].attrs.get("family") != m.attrs.get("family") \
                     and main is not None and not main.generic and main.first < m.first and _same_kind(main, m):
                 return self.canonical(main)  # "the meeting" after a side event: the document's main event
-            if before:
-                return self.canonical(before[-1])
+            if before:  # the latest of the same head word ("the pledge"), else of the same kind
+                headed = [o for o in before if m.kind == "instrument" and _same_head(self.a, o, m)]
+                return self.canonical((headed or before)[-1])
             if main is not None and not main.generic and _same_kind(main, m):
                 return self.canonical(main)
             if same:

@@ -15,6 +15,7 @@ import re
 
 from cdkg.graph.text import morph
 from cdkg.graph.text.analysis import make_mention
+from cdkg.graph.text.phrases import words
 
 __all__ = ["find_titles", "label_of"]
 
@@ -30,6 +31,8 @@ def find_titles(a) -> None:
     """Add ``instrument``, ``event`` and ``org`` mentions to the analysis ``a``."""
     lex = {i: m for m in a.mentions if m.kind == "entity" for i in range(m.first, m.last + 1)}
     found = []
+    named_heads = {t.norm for i, t in enumerate(a.tokens) if i > 0 and a.capitalized(i) and a.capitalized(i - 1)
+                   and not a.titlecase(i) and t.norm in words("named_instrument_heads")}
     for first, last in a.sentences:
         for kind, table in (("instrument", "instruments"), ("instrument", "generic"), ("event", "events"),
                             ("org", "orgs")):
@@ -52,6 +55,13 @@ def find_titles(a) -> None:
                 if span is None:
                     continue
                 t0, t1, generic = span
+                if kind == "instrument" and a.tokens[h0].norm in words("named_instrument_heads") and not (
+                        not generic and a.capitalized(h0) and not a.titlecase(h0)
+                        or generic and a.tokens[h0].norm in named_heads and h0 > first
+                        and a.tokens[h0 - 1].norm == "the"):
+                    # "a pledge", "call for": an instrument only by a name ("Cyber Defence Pledge"), or as
+                    # "the pledge" after one
+                    continue
                 # "the 13th Internet Governance Forum", "XIX заседание Форума ШОС": a numbered meeting of a forum
                 numbered = kind == "event" and inside is not None and t0 < inside.first and any(
                     a.at("ordinals", k) is not None or re.match(r"^\d+(st|nd|rd|th)?$|^[ivxlc]+$", a.tokens[k].norm)

@@ -196,6 +196,26 @@ def adoption(ctx: Context, sent: Sentence) -> None:
                     else ctx.span(pos), 0.7, "adopted-at-event")
 
 
+@rule("adoption-date")
+def adoption_date(ctx: Context, sent: Sentence) -> None:
+    """An instrument adopted, approved or unveiled on a date its clause gives is dated by it.
+
+    "Leaders of NATO's member states on Friday adopted a Cyber Defence Pledge" -> the pledge's
+    date is that Friday; "Macron on Monday unveiled the Paris Call" -> that Monday.
+    """
+    a = ctx.a
+    for pos in triggers(ctx, sent, "adopted"):
+        targets = [m for m in _targets(ctx, sent, pos, after=4, before=0) if m.first > pos[1]]
+        d = date_near(ctx, sent, pos[0], window=6, exclude=[(m.first, m.last) for m in sent.of("instrument", "event")])
+        if not targets or d is None:
+            continue
+        d0, d1, dm = d
+        if dm.end_value or a.breaks_between(min(d1, pos[0]), max(d0, pos[1])):
+            continue
+        ins = targets[0]
+        ctx.add(ctx.entity(ins), "date", (dm.value, dm.datatype), ctx.span((d0, d1), pos, ins), 0.7, "adoption-date")
+
+
 @rule("title-period")
 def title_period(ctx: Context, sent: Sentence) -> None:
     """A year range in a title is the instrument's period of validity.
