@@ -440,6 +440,8 @@ def _cluster_events(a: Analysis, events: list[Mention]) -> list[list[Mention]]:
         same = [i for i, c in enumerate(clusters) if _group(c[0]) == _group(m) and _compatible(marks[i], mk)]
         if m.attrs.get("part_of"):
             target = same[-1] if same else None
+        elif m.generic and _other_occasion(a, m):
+            target = None  # "last year's meeting", "the next summit": not the meeting of the report
         elif m.generic:
             target = same[-1] if same else (0 if clusters and _group(m) == "meeting" else None)
         else:
@@ -452,6 +454,14 @@ def _cluster_events(a: Analysis, events: list[Mention]) -> list[list[Mention]]:
             for k in mk:
                 marks[target][k] |= mk[k]
     return clusters
+
+
+def _other_occasion(a: Analysis, m: Mention) -> bool:
+    """A bare event word after "last year's", "the next", "previous" names another occasion."""
+    from cdkg.graph.text.phrases import words
+    first, _ = a.sentence_of(m.first)
+    return any(a.tokens[k].norm in words("other_occasion_words") and not a.breaks_between(k, m.first)
+               for k in range(max(first, m.first - 3), m.first))
 
 
 def _same_head(a: Analysis, x: Mention, y: Mention) -> bool:
