@@ -370,3 +370,13 @@ def test_named_pledges_and_calls_are_instruments_dated_by_their_adoption(pipelin
     calls = _facts(records, "calledFor")
     assert ("Maritime Data Pledge", "closer cooperation on undersea cable repair") in calls
     assert not any(o == "Safe Cables" for _, o in calls)  # the "Call for" of a name calls for nothing
+
+
+def test_a_named_venue_holds_the_meeting_beside_the_dateline_city(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "BUCHAREST, 4 June - The third Danube Cyber Conference opened on Tuesday at the Palace of "
+        "Parliament, hosted by Romania. Officials from Bulgaria and Serbia attended the conference."),
+        "venue.en.txt", published="2025-06-04")
+    held = {o for _, o in _facts(records, "heldIn")}
+    assert "Palace of Parliament" in held
+    assert any(o != "Palace of Parliament" for o in held)  # the dateline's Bucharest too

@@ -21,6 +21,7 @@ from cdkg.graph.text.mentions import Analysis, Mention
 from cdkg.graph.text.normalize import tokenize
 from cdkg.graph.text.gazetteer import _ABBREVIATION
 from cdkg.graph.facts.resolve import Entity, mint, name_skeleton, title_key
+from cdkg.graph.facts.occasions import content, name_words, other_occasion
 
 __all__ = ["Fact", "DocumentFacts", "Context", "Sentence"]
 
@@ -180,6 +181,9 @@ class Context:
                     and r.first < m.first and (r.attrs.get("phrase") == m.attrs.get("phrase")
                                                or r.attrs.get("role") == m.attrs.get("role") == "minister")]
             return self.entity(same[-1].attrs["person"]) if same else None
+        if m.kind == "venue":  # a building or site the document names: its own place
+            return self.remember(Entity(mint("place", "venue", title_key(_content(self.a, m)), self.doc.sha),
+                                        "Place", m.text, self.lang, minted=True))
         if m.kind == "event":
             cluster = self.event_cluster(m)
             first = _representative(self.a, cluster)
@@ -410,22 +414,7 @@ def _marks(a: Analysis, m: Mention) -> dict:
               and m.first <= o.first and o.last <= m.last}
     years = {d.value[:4] for d0, d1, d in a.dates if m.first <= d0 and d1 <= m.last}
     ordinals = {a.tokens[i].key for i in range(m.first, m.last + 1) if t["ordinals"].at(a.tokens, i) is not None}
-    return {"places": places, "years": years, "ordinals": ordinals, "names": _name_words(a, m)}
-
-
-def _name_words(a: Analysis, m: Mention) -> set:
-    """The capitalized words of an event's own name, its head word aside: "Singapore
-    International Cyber Week" and "ASEAN Ministerial Conference" share none, so they are two
-    events. Words of a state, body or person named inside do not count; a generic mention or a
-    headline in Title Case has none."""
-    if m.generic:
-        return set()
-    head = m.attrs.get("head") or (-1, -1)
-    content = set(_content(a, m))
-    named = {i for o in a.mentions if o.kind in ("entity", "person", "org") and m.first <= o.first and o.last <= m.last
-             for i in range(o.first, o.last + 1)}  # states, bodies, persons: the other marks' business
-    return {a.tokens[i].key for i in range(m.first, m.last + 1) if not head[0] <= i <= head[1] and i not in named
-            and a.capitalized(i) and not a.titlecase(i) and a.tokens[i].key in content}
+    return {"places": places, "years": years, "ordinals": ordinals, "names": name_words(a, m)}
 
 
 def _compatible(x: dict, y: dict) -> bool:
@@ -440,7 +429,7 @@ def _cluster_events(a: Analysis, events: list[Mention]) -> list[list[Mention]]:
         same = [i for i, c in enumerate(clusters) if _group(c[0]) == _group(m) and _compatible(marks[i], mk)]
         if m.attrs.get("part_of"):
             target = same[-1] if same else None
-        elif m.generic and _other_occasion(a, m):
+        elif m.generic and other_occasion(a, m):
             target = None  # "last year's meeting", "the next summit": not the meeting of the report
         elif m.generic:
             target = same[-1] if same else (0 if clusters and _group(m) == "meeting" else None)
@@ -454,14 +443,6 @@ def _cluster_events(a: Analysis, events: list[Mention]) -> list[list[Mention]]:
             for k in mk:
                 marks[target][k] |= mk[k]
     return clusters
-
-
-def _other_occasion(a: Analysis, m: Mention) -> bool:
-    """A bare event word after "last year's", "the next", "previous" names another occasion."""
-    from cdkg.graph.text.phrases import words
-    first, _ = a.sentence_of(m.first)
-    return any(a.tokens[k].norm in words("other_occasion_words") and not a.breaks_between(k, m.first)
-               for k in range(max(first, m.first - 3), m.first))
 
 
 def _same_head(a: Analysis, x: Mention, y: Mention) -> bool:
@@ -483,17 +464,4 @@ def _same_kind(a: Mention, b: Mention) -> bool:
     return a.type == b.type or {a.type, b.type} <= {"Agreement", "Convention"}
 
 
-def _content(a: Analysis, m: Mention) -> list[str]:
-    """The keys of a title's words other than links and determiners."""
-    from cdkg.graph.text.phrases import tables
-    t = tables()
-    out = []
-    for i in range(m.first, m.last + 1):
-        if t["links"].at(a.tokens, i) or t["determiners"].at(a.tokens, i) or t["content_function"].at(a.tokens, i) \
-                and len(a.tokens[i].norm) <= 6:
-            continue
-        k = a.tokens[i].key
-        if a.lang == "ar" and k.startswith("و") and len(k) >= 4 and t["waw"].at(a.tokens, i) is None:
-            k = k[1:]  # "وخطة" is "خطة"
-        out.append(k)
-    return out
+_content = content

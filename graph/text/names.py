@@ -22,7 +22,7 @@ _ACTOR_TYPES = ("State", "InternationalOrganization", "Forum", "Organization")
 
 def find_people(a) -> None:
     """Add ``person`` and ``role`` mentions to the analysis ``a`` and link roles to both sides."""
-    lex = {i: m for m in a.mentions if m.kind in ("entity", "org") for i in range(m.first, m.last + 1)}
+    lex = {i: m for m in a.mentions if m.kind in ("entity", "org", "venue") for i in range(m.first, m.last + 1)}
     roles = []
     for first, last in a.sentences:
         for r0, r1, cls in a.find("roles", first, last):

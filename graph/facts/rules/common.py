@@ -242,6 +242,9 @@ def places(ctx: Context, sent: Sentence) -> list[Mention]:
     a = ctx.a
     out = []
     for m in sent.mentions:
+        if m.kind == "venue" and m.first > sent.first:
+            out.append(m)  # "at the National Stadium"
+            continue
         if m.kind != "entity" or m.type not in ("Place", "State"):
             continue
         prev = m.first - 1

@@ -275,8 +275,8 @@ def dateline_place(ctx: Context, sent: None) -> None:
     if main is None or main.generic:
         return
     e = ctx.entity(main)
-    if any(f.relation == "heldIn" and f.subject.iri == e.iri for f in ctx.facts.values()):
-        return
+    if any(f.relation == "heldIn" and f.subject.iri == e.iri and not f.object.minted for f in ctx.facts.values()):
+        return  # a venue of the text's own ("the National Stadium") leaves the dateline's city to say too
     for first, last in a.sentences[:3]:
         place = next((m for m in a.mentions if m.kind == "entity" and m.type == "Place" and m.first == first), None)
         if place is None or place.last >= last:
