@@ -380,3 +380,13 @@ def test_a_named_venue_holds_the_meeting_beside_the_dateline_city(pipeline, tmp_
     held = {o for _, o in _facts(records, "heldIn")}
     assert "Palace of Parliament" in held
     assert any(o != "Palace of Parliament" for o in held)  # the dateline's Bucharest too
+
+
+def test_international_law_applying_is_one_principle_over_its_clause(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "GENEVA, 2 March - The declaration reaffirms that international law, and in particular the "
+        "Charter of the United Nations, applies to the use of ICTs."), "law.en.txt", published="2025-03-02")
+    promoted = _facts(records, "promotesPrinciple")
+    assert [o for _, o in promoted] == [
+        "international law, and in particular the Charter of the United Nations, applies to the use of ICTs"]
+    assert not _facts(records, "calledFor")
