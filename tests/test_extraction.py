@@ -390,3 +390,10 @@ def test_international_law_applying_is_one_principle_over_its_clause(pipeline, t
     assert [o for _, o in promoted] == [
         "international law, and in particular the Charter of the United Nations, applies to the use of ICTs"]
     assert not _facts(records, "calledFor")
+
+
+def test_a_role_apposed_before_a_name_heads_its_owner(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "LAGOS, 3 May - Ecopol's Executive Director, Amina Diallo, said the network had grown."),
+        "appos.en.txt", published="2025-05-03")
+    assert ("Amina Diallo", "Ecopol") in _facts(records, "headOf")
