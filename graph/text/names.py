@@ -387,9 +387,9 @@ def _body_by_noun(a, r, actors):
     if k + 1 < len(a.tokens) and not a.clause_break(k + 1) and a.at("body_nouns", k) is not None \
             and any(m.first == k + 1 or m.first == k for m in actors):
         return None  # the body is named right there
-    noun = a.tokens[k].key
+    noun = _spelling(a.tokens[k].key)
     same = [m for m in actors if m.type in ("InternationalOrganization", "Forum", "Organization")
-            and any(t.key == noun for t in a.tokens[m.first:m.last + 1]) and not m.first <= k <= m.last]
+            and any(_spelling(t.key) == noun for t in a.tokens[m.first:m.last + 1]) and not m.first <= k <= m.last]
     before = [m for m in same if m.last < r.first]
     after = [m for m in same if m.first > k]
     return before[-1] if before else (after[0] if after else None)
@@ -404,6 +404,11 @@ def _apposed_name(a, r, p) -> bool:
     breaks = [k for k in range(r.last + 1, p.first + 1) if a.clause_break(k)]
     return len(breaks) == 1 and a.gaps[breaks[0]].strip() == "," and (
         breaks[0] == p.first or a.at("honorifics", breaks[0]) is not None)
+
+
+def _spelling(key: str) -> str:
+    """British and American spellings of a body's head noun are one ("centre", "Center")."""
+    return {"centre": "center", "organisation": "organization"}.get(key, key)
 
 
 def _honorific_after_comma(a, end: int, first: int) -> bool:
