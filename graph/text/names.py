@@ -103,7 +103,9 @@ def _capitalized_names(a, roles, lex):
             i += 1
             continue
         j = i
-        while j + 1 < n and not a.clause_break(j + 1) and j - i < 4:
+        # a name runs up to five words, or eight where its parts are joined ("Jaber Al-Ahmad Al-Sabah")
+        while j + 1 < n and not a.clause_break(j + 1) and (j - i < 4 or j - i < 7 and (
+                a.hyphen_before(j + 1) or a.at("particles", j + 1) is not None)):
             if _is_name_token(a, j + 1, lex, taken):
                 j += 1
             elif (a.at("particles", j + 1) is not None and j + 2 < n and _is_name_token(a, j + 2, lex, taken)
