@@ -397,3 +397,11 @@ def test_a_role_apposed_before_a_name_heads_its_owner(pipeline, tmp_path):
         "LAGOS, 3 May - Ecopol's Executive Director, Amina Diallo, said the network had grown."),
         "appos.en.txt", published="2025-05-03")
     assert ("Amina Diallo", "Ecopol") in _facts(records, "headOf")
+
+
+def test_states_among_the_members_belong_to_the_reported_body(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "BERLIN, 2 May - The Shanghai Cooperation Organisation met in Berlin. Peru, Chile and the "
+        "Philippines are among the newer members."), "among.en.txt", published="2025-05-02")
+    members = {s for s, _ in _facts(records, "memberOf")}
+    assert {"Q419", "Q298", "Q928"} <= members

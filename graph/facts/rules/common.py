@@ -83,8 +83,8 @@ def coordinated(a, m: Mention, cands: list[Mention], forward: bool) -> list[Ment
         edge = out[-1]
         gap = (o.first - edge.last) if forward else (edge.first - o.last)
         words = [a.tokens[k].norm for k in (range(edge.last + 1, o.first) if forward else range(o.last + 1, edge.first))]
-        if gap == 3 and words[-1] == "the":  # "Japan and the United States"
-            gap, words = 2, words[:-1]
+        if gap in (2, 3) and words[-1] == "the":  # "Japan and the United States", "Ukraine, the UAE"
+            gap, words = gap - 1, words[:-1]
         if gap <= 0 or gap > 2:
             continue
         joins = [w for w in words if w in ("and", "и", "و", "or", "&")] or (
@@ -93,7 +93,7 @@ def coordinated(a, m: Mention, cands: list[Mention], forward: bool) -> list[Ment
             nxt = o if forward else edge  # "تونس والمغرب": the conjunction is attached to the next name
             if a.tokens[nxt.first].norm.startswith("و"):
                 joins = ["و"]
-        if (joins or gap == 1 and "," in a.gaps[(o.first if forward else edge.first)]) and o.kind == m.kind:
+        if (joins or gap == 1 and "," in a.gaps[(edge.last if forward else o.last) + 1]) and o.kind == m.kind:
             out.append(o)
     return out
 
