@@ -86,7 +86,9 @@ def _signers(ctx: Context, sent: Sentence, pos, targets):
     witnessed = [i for i in range(sent.first, sent.last + 1) if a.at("presence", i) is not None]
     persons = [m for m in sent.of("person") if not inside(m)
                and not any(0 < m.first - w <= 12 and not a.breaks_between(w, m.first) for w in witnessed)]
-    located = {id(p) for p in places(ctx, sent)}
+    located = {id(p) for p in places(ctx, sent)} | {  # "signed at the Council of Europe": where, not who
+        id(m) for m in sent.mentions if m.first > sent.first and a.tokens[m.first - 1].norm == "at"
+        or m.first > sent.first + 1 and a.tokens[m.first - 2].norm == "at" and a.tokens[m.first - 1].norm == "the"}
     actors = [m for m in sent.mentions if m.kind in ("entity", "sides") and (m.type in ("State",
               "InternationalOrganization") or m.kind == "sides") and not inside(m) and id(m) not in located]
     states = [m for m in actors if m.type == "State" or m.kind == "sides"]
