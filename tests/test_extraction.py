@@ -405,3 +405,11 @@ def test_states_among_the_members_belong_to_the_reported_body(pipeline, tmp_path
         "Philippines are among the newer members."), "among.en.txt", published="2025-05-02")
     members = {s for s, _ in _facts(records, "memberOf")}
     assert {"Q419", "Q298", "Q928"} <= members
+
+
+def test_a_body_at_whose_seat_a_meeting_is_held_hosts_it(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "ACCRA, 5 May - Ghana and Togo signed a memorandum on cyber security in a ceremony on Monday. "
+        "The ceremony was held at the headquarters of the National Cyber Authority."), "host.en.txt",
+        published="2025-05-06")
+    assert [s for s, _ in _facts(records, "hosts")] == ["National Cyber Authority"]
