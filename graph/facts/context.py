@@ -12,6 +12,7 @@ object).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -413,7 +414,8 @@ def _marks(a: Analysis, m: Mention) -> dict:
     places = {o.entry.iri for o in a.mentions if o.kind == "entity" and o.type == "Place"
               and m.first <= o.first and o.last <= m.last}
     years = {d.value[:4] for d0, d1, d in a.dates if m.first <= d0 and d1 <= m.last}
-    ordinals = {a.tokens[i].key for i in range(m.first, m.last + 1) if t["ordinals"].at(a.tokens, i) is not None}
+    ordinals = {a.tokens[i].key for i in range(m.first, m.last + 1) if t["ordinals"].at(a.tokens, i) is not None
+                or re.match(r"^\d+(st|nd|rd|th)$", a.tokens[i].norm)}  # "third", "9th"
     return {"places": places, "years": years, "ordinals": ordinals, "names": name_words(a, m)}
 
 
