@@ -157,6 +157,7 @@ def _grow(a, kind: str, h0: int, h1: int, first: int, last: int, lex: dict):
 
 def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
     lang, t0 = a.lang, h0
+    owner = False  # past a possessive ("Ministers'"), its capitalized words are the owner's name
     for _ in range(6):
         j = t0 - 1
         if j < first or (a.clause_break(t0) and not a.hyphen_before(t0)):
@@ -176,8 +177,10 @@ def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
                   or (a.capitalized(j) or w.isupper()) and a.at("stops:en", j) is None and not a.titlecase(j)
                   and (a.at("name_stops", j) is None or kind == "org" or kind == "instrument" and len(n) > 4)
                   or j in lex)  # "the ASEAN Cybersecurity Cooperation Strategy"
-            possessive = w.islower() and w.endswith("s") and a.gaps[t0].strip() in ("'", "\u2019")
-            ok = ok or possessive  # "the Quad leaders' summit", "BRICS foreign ministers' meeting"
+            possessive = w.endswith("s") and a.gaps[t0].strip() in ("'", "\u2019")
+            # "the Quad leaders' summit", "BRICS foreign ministers' meeting", "Foreign Ministers' ... Dialogue"
+            ok = ok or possessive or owner and (a.capitalized(j) or w.isupper()) and a.at("stops:en", j) is None
+            owner = owner or possessive
             if not ok and w.islower() and j - 1 >= first and not a.clause_break(j) and (
                     a.at("premodifiers", j - 1) is not None or _ORDINAL.match(a.tokens[j - 1].norm)) \
                     and a.at("stops:en", j) is None and a.at("links", j) is None:
