@@ -111,7 +111,7 @@ def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = N
     at most ``limit`` words each. In English a list of actions ("holding dialogues,
     exchanging information and ...") splits at its commas, its gerunds dropped."""
     a = ctx.a
-    limit = limit or {"en": 10, "ru": 16, "ar": 12}.get(ctx.lang, 12)
+    limit = limit or {"en": 14, "ru": 16, "ar": 12}.get(ctx.lang, 12)
     gerund_list = ctx.lang == "en" and start <= sent.last and a.tokens[start].norm.endswith("ing")
     spans, cur = [], None
     j = start
@@ -158,10 +158,10 @@ def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = N
             continue
         if _object_stop(a, j):
             break
-        if ctx.lang == "en" and n == "and" and cur is not None and j + 1 <= sent.last and (
+        if ctx.lang == "en" and n in ("and", "but") and cur is not None and j + 1 <= sent.last and (
                 a.at("speech", j + 1) or a.at("rel:called", j + 1) or a.at("rel:welcomed", j + 1)
-                or a.tokens[j + 1].norm in ("reaffirms", "reaffirmed", "notes", "noted", "agreed", "agrees")):
-            break  # "... on cyber defence and reaffirms that ...": a new clause
+                or a.tokens[j + 1].norm in words("clause_verbs")):
+            break  # "... on cyber defence and reaffirms that ...", "... memoranda and described": a new clause
         if cur is None:
             cur = [j, j]
         elif cur[1] - cur[0] + 1 < limit:
