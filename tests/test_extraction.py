@@ -413,3 +413,13 @@ def test_a_body_at_whose_seat_a_meeting_is_held_hosts_it(pipeline, tmp_path):
         "The ceremony was held at the headquarters of the National Cyber Authority."), "host.en.txt",
         published="2025-05-06")
     assert [s for s, _ in _facts(records, "hosts")] == ["National Cyber Authority"]
+
+
+def test_a_second_verb_after_a_long_first_clause_keeps_the_sentence_subject(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "Chile and Peru also underlined the value of the regional cyber strategy as a basis for national "
+        "legislation and cross-border cooperation, and urged the swift adoption of a joint incident protocol."),
+        "second.en.txt")
+    calls = _facts(records, "calledFor")
+    assert {s for s, _ in calls} == {"Q298", "Q419"}
+    assert {(s, "swift adoption of a joint incident protocol") for s in ("Q298", "Q419")} <= set(calls)

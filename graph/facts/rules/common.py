@@ -68,6 +68,12 @@ def agents(ctx: Context, sent: Sentence, pos: tuple[int, int]) -> list[Mention]:
     if pronoun is not None and not any(m.first > pronoun for m in before):
         earlier = [m for m in a.mentions if m.kind == "person" and m.last < sent.first]
         return earlier[-1:]  # "he said", "он поприветствовал": the person named last
+    if ctx.lang == "en" and pos[0] - 1 > sent.first and a.tokens[pos[0] - 1].norm == "and" \
+            and "," in a.gaps[pos[0] - 1]:
+        # "Ukraine and the EU underlined the value of ... cooperation, and urged ...": the sentence's subject
+        subject = [m for m in cands if m.first - sent.first <= 3 and m.last < pos[0]][:1]
+        if subject:
+            return coordinated(a, subject[0], cands, forward=True)
     if not before:
         return []
     last = before[-1]
