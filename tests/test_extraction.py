@@ -347,3 +347,79 @@ def test_arabic_financial_sector_is_not_mali_and_names_before_roles_head(pipelin
     mali = [r for r in records if "Q912" in (r["subject"]["wikidata"], r["object"].get("wikidata"))]
     assert all("القطاع المالي" not in r["evidence"]["text"] or "جمهورية مالي" in r["evidence"]["text"] for r in mali)
     assert entities.count("Q912") <= len(mali) * 2
+
+
+def test_states_listed_alongside_a_party_are_parties(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "VIENNA, 3 April - The Vienna Accord on Data Exchange entered into force today, after Peru ratified it. "
+        "Peru deposited its ratification in March, joining Ghana, Chile and the Philippines, which had "
+        "ratified earlier."), "along.en.txt", published="2024-04-03")
+    parties = {s for s, o in _facts(records, "partyTo")}
+    assert {"Q419", "Q117", "Q298", "Q928"} <= parties
+    assert ("Vienna Accord on Data Exchange", "2024-04-03") in _facts(records, "validFrom")
+
+
+def test_named_pledges_and_calls_are_instruments_dated_by_their_adoption(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "LISBON, 6 May - Ministers of the Atlantic states on Monday adopted a Maritime Data Pledge. "
+        "Portugal on Tuesday unveiled the Lisbon Call for Safe Cables. The pledge calls for closer cooperation "
+        "on undersea cable repair."), "pledge.en.txt", published="2025-05-06")
+    dates = dict(_facts(records, "date"))
+    assert dates.get("Maritime Data Pledge") == "2025-05-05"
+    assert dates.get("Lisbon Call for Safe Cables") == "2025-05-06"
+    calls = _facts(records, "calledFor")
+    assert ("Maritime Data Pledge", "closer cooperation on undersea cable repair") in calls
+    assert not any(o == "Safe Cables" for _, o in calls)  # the "Call for" of a name calls for nothing
+
+
+def test_a_named_venue_holds_the_meeting_beside_the_dateline_city(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "BUCHAREST, 4 June - The third Danube Cyber Conference opened on Tuesday at the Palace of "
+        "Parliament, hosted by Romania. Officials from Bulgaria and Serbia attended the conference."),
+        "venue.en.txt", published="2025-06-04")
+    held = {o for _, o in _facts(records, "heldIn")}
+    assert "Palace of Parliament" in held
+    assert any(o != "Palace of Parliament" for o in held)  # the dateline's Bucharest too
+
+
+def test_international_law_applying_is_one_principle_over_its_clause(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "GENEVA, 2 March - The declaration reaffirms that international law, and in particular the "
+        "Charter of the United Nations, applies to the use of ICTs."), "law.en.txt", published="2025-03-02")
+    promoted = _facts(records, "promotesPrinciple")
+    assert [o for _, o in promoted] == [
+        "international law, and in particular the Charter of the United Nations, applies to the use of ICTs"]
+    assert not _facts(records, "calledFor")
+
+
+def test_a_role_apposed_before_a_name_heads_its_owner(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "LAGOS, 3 May - Ecopol's Executive Director, Amina Diallo, said the network had grown."),
+        "appos.en.txt", published="2025-05-03")
+    assert ("Amina Diallo", "Ecopol") in _facts(records, "headOf")
+
+
+def test_states_among_the_members_belong_to_the_reported_body(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "BERLIN, 2 May - The Shanghai Cooperation Organisation met in Berlin. Peru, Chile and the "
+        "Philippines are among the newer members."), "among.en.txt", published="2025-05-02")
+    members = {s for s, _ in _facts(records, "memberOf")}
+    assert {"Q419", "Q298", "Q928"} <= members
+
+
+def test_a_body_at_whose_seat_a_meeting_is_held_hosts_it(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "ACCRA, 5 May - Ghana and Togo signed a memorandum on cyber security in a ceremony on Monday. "
+        "The ceremony was held at the headquarters of the National Cyber Authority."), "host.en.txt",
+        published="2025-05-06")
+    assert [s for s, _ in _facts(records, "hosts")] == ["National Cyber Authority"]
+
+
+def test_a_second_verb_after_a_long_first_clause_keeps_the_sentence_subject(pipeline, tmp_path):
+    records = _extract_text(pipeline, tmp_path, (
+        "Chile and Peru also underlined the value of the regional cyber strategy as a basis for national "
+        "legislation and cross-border cooperation, and urged the swift adoption of a joint incident protocol."),
+        "second.en.txt")
+    calls = _facts(records, "calledFor")
+    assert {s for s, _ in calls} == {"Q298", "Q419"}
+    assert {(s, "swift adoption of a joint incident protocol") for s in ("Q298", "Q419")} <= set(calls)

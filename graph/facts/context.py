@@ -12,6 +12,7 @@ object).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,6 +22,7 @@ from cdkg.graph.text.mentions import Analysis, Mention
 from cdkg.graph.text.normalize import tokenize
 from cdkg.graph.text.gazetteer import _ABBREVIATION
 from cdkg.graph.facts.resolve import Entity, mint, name_key, name_skeleton, title_key
+from cdkg.graph.facts.occasions import content, name_words, other_occasion
 
 __all__ = ["Fact", "DocumentFacts", "Context", "Sentence"]
 
@@ -180,6 +182,9 @@ class Context:
                     and r.first < m.first and (r.attrs.get("phrase") == m.attrs.get("phrase")
                                                or r.attrs.get("role") == m.attrs.get("role") == "minister")]
             return self.entity(same[-1].attrs["person"]) if same else None
+        if m.kind == "venue":  # a building or site the document names: its own place
+            return self.remember(Entity(mint("place", "venue", title_key(_content(self.a, m)), self.doc.sha),
+                                        "Place", m.text, self.lang, minted=True))
         if m.kind == "event":
             cluster = self.event_cluster(m)
             first = _representative(self.a, cluster)
@@ -212,8 +217,9 @@ class Context:
             if m.kind == "event" and before and before[-1].attrs.get("family") != m.attrs.get("family") \
                     and main is not None and not main.generic and main.first < m.first and _same_kind(main, m):
                 return self.canonical(main)  # "the meeting" after a side event: the document's main event
-            if before:
-                return self.canonical(before[-1])
+            if before:  # the latest of the same head word ("the pledge"), else of the same kind
+                headed = [o for o in before if m.kind == "instrument" and _same_head(self.a, o, m)]
+                return self.canonical((headed or before)[-1])
             if main is not None and not main.generic and _same_kind(main, m):
                 return self.canonical(main)
             if same:
@@ -409,12 +415,13 @@ def _marks(a: Analysis, m: Mention) -> dict:
     places = {o.entry.iri for o in a.mentions if o.kind == "entity" and o.type == "Place"
               and m.first <= o.first and o.last <= m.last}
     years = {d.value[:4] for d0, d1, d in a.dates if m.first <= d0 and d1 <= m.last}
-    ordinals = {a.tokens[i].key for i in range(m.first, m.last + 1) if t["ordinals"].at(a.tokens, i) is not None}
-    return {"places": places, "years": years, "ordinals": ordinals}
+    ordinals = {a.tokens[i].key for i in range(m.first, m.last + 1) if t["ordinals"].at(a.tokens, i) is not None
+                or re.match(r"^\d+(st|nd|rd|th)$", a.tokens[i].norm)}  # "third", "9th"
+    return {"places": places, "years": years, "ordinals": ordinals, "names": name_words(a, m)}
 
 
 def _compatible(x: dict, y: dict) -> bool:
-    return all(not (x[k] and y[k]) or x[k] & y[k] for k in ("places", "years", "ordinals"))
+    return all(not (x[k] and y[k]) or x[k] & y[k] for k in ("places", "years", "ordinals", "names"))
 
 
 def _cluster_events(a: Analysis, events: list[Mention]) -> list[list[Mention]]:
@@ -425,6 +432,8 @@ def _cluster_events(a: Analysis, events: list[Mention]) -> list[list[Mention]]:
         same = [i for i, c in enumerate(clusters) if _group(c[0]) == _group(m) and _compatible(marks[i], mk)]
         if m.attrs.get("part_of"):
             target = same[-1] if same else None
+        elif m.generic and other_occasion(a, m):
+            target = None  # "last year's meeting", "the next summit": not the meeting of the report
         elif m.generic:
             target = same[-1] if same else (0 if clusters and _group(m) == "meeting" else None)
         else:
@@ -458,17 +467,4 @@ def _same_kind(a: Mention, b: Mention) -> bool:
     return a.type == b.type or {a.type, b.type} <= {"Agreement", "Convention"}
 
 
-def _content(a: Analysis, m: Mention) -> list[str]:
-    """The keys of a title's words other than links and determiners."""
-    from cdkg.graph.text.phrases import tables
-    t = tables()
-    out = []
-    for i in range(m.first, m.last + 1):
-        if t["links"].at(a.tokens, i) or t["determiners"].at(a.tokens, i) or t["content_function"].at(a.tokens, i) \
-                and len(a.tokens[i].norm) <= 6:
-            continue
-        k = a.tokens[i].key
-        if a.lang == "ar" and k.startswith("و") and len(k) >= 4 and t["waw"].at(a.tokens, i) is None:
-            k = k[1:]  # "وخطة" is "خطة"
-        out.append(k)
-    return out
+_content = content

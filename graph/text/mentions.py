@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from cdkg.graph.text import names, titles
+from cdkg.graph.text import names, principle_spans, titles, venues
 from cdkg.graph.text.analysis import Analysis, Mention, make_mention
 from cdkg.graph.text.dates import DateMention, find_dates
 from cdkg.graph.text.documents import Document
@@ -110,6 +110,8 @@ def analyze(doc: Document, gazetteer: Gazetteer) -> Analysis:
     _capitals(a, gazetteer.lexicon)
     _national_bodies(a)
     titles.find_titles(a)
+    principle_spans.find_law_applicability(a, gazetteer.lexicon)
+    venues.find_venues(a)
     names.find_people(a)
     _sides(a)
     a.mentions.sort(key=lambda m: (m.first, -m.last, m.kind))

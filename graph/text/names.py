@@ -22,7 +22,7 @@ _ACTOR_TYPES = ("State", "InternationalOrganization", "Forum", "Organization")
 
 def find_people(a) -> None:
     """Add ``person`` and ``role`` mentions to the analysis ``a`` and link roles to both sides."""
-    lex = {i: m for m in a.mentions if m.kind in ("entity", "org") for i in range(m.first, m.last + 1)}
+    lex = {i: m for m in a.mentions if m.kind in ("entity", "org", "venue") for i in range(m.first, m.last + 1)}
     roles = []
     for first, last in a.sentences:
         for r0, r1, cls in a.find("roles", first, last):
@@ -103,7 +103,9 @@ def _capitalized_names(a, roles, lex):
             i += 1
             continue
         j = i
-        while j + 1 < n and not a.clause_break(j + 1) and j - i < 4:
+        # a name runs up to five words, or eight where its parts are joined ("Jaber Al-Ahmad Al-Sabah")
+        while j + 1 < n and not a.clause_break(j + 1) and (j - i < 4 or j - i < 7 and (
+                a.hyphen_before(j + 1) or a.at("particles", j + 1) is not None)):
             if _is_name_token(a, j + 1, lex, taken):
                 j += 1
             elif (a.at("particles", j + 1) is not None and j + 2 < n and _is_name_token(a, j + 2, lex, taken)
@@ -353,7 +355,8 @@ def _attach(a, r, people, lex, before_too: bool = True) -> None:
         # "رئيس جمهورية أوزبكستان، فخامة شوكت ميرضيائيف": a comma, then an honorific and the name
         a.at("honorifics", p.first - 1) is not None and not a.breaks_between(r.last, p.first - 1)
         and not a.breaks_between(p.first - 1, p.first)))
-        or p.first - r.last <= 9 and _honorific_after_comma(a, r.last, p.first)]
+        or p.first - r.last <= 9 and _honorific_after_comma(a, r.last, p.first)
+        or p.first - r.last <= 9 and _apposed_name(a, r, p)]
     before = [p for p in people if 0 < r.first - p.last <= 2 and any(c in a.gaps[p.last + 1] for c in ",،")
               or 0 < r.first - p.last <= 1 and (a.lang != "ar" or not a.breaks_between(p.last, r.first))
               and not any(c in a.gaps[r.first] for c in ".!?")]  # not across the end of a sentence
@@ -386,12 +389,28 @@ def _body_by_noun(a, r, actors):
     if k + 1 < len(a.tokens) and not a.clause_break(k + 1) and a.at("body_nouns", k) is not None \
             and any(m.first == k + 1 or m.first == k for m in actors):
         return None  # the body is named right there
-    noun = a.tokens[k].key
+    noun = _spelling(a.tokens[k].key)
     same = [m for m in actors if m.type in ("InternationalOrganization", "Forum", "Organization")
-            and any(t.key == noun for t in a.tokens[m.first:m.last + 1]) and not m.first <= k <= m.last]
+            and any(_spelling(t.key) == noun for t in a.tokens[m.first:m.last + 1]) and not m.first <= k <= m.last]
     before = [m for m in same if m.last < r.first]
     after = [m for m in same if m.first > k]
     return before[-1] if before else (after[0] if after else None)
+
+
+def _apposed_name(a, r, p) -> bool:
+    """"Afripol's Executive Director, Jalel Chelba", "The head of the centre, Muhammad Buarki": in
+    English a determined role, its complement, one comma, then the name."""
+    if a.lang != "en" or r.first == 0 or not (a.tokens[r.first - 1].norm == "the"
+                                              or a.gaps[r.first].strip() in ("'s", "’s")):
+        return False
+    breaks = [k for k in range(r.last + 1, p.first + 1) if a.clause_break(k)]
+    return len(breaks) == 1 and a.gaps[breaks[0]].strip() == "," and (
+        breaks[0] == p.first or a.at("honorifics", breaks[0]) is not None)
+
+
+def _spelling(key: str) -> str:
+    """British and American spellings of a body's head noun are one ("centre", "Center")."""
+    return {"centre": "center", "organisation": "organization"}.get(key, key)
 
 
 def _honorific_after_comma(a, end: int, first: int) -> bool:
@@ -426,11 +445,14 @@ def _target(a, r, person, lex):
         right = [m for m in right if a.tokens[m.first - 1].norm in ("of", "the", "for", "at") or m.first - 1 in lex]
     left = [m for m in actors if 0 <= r.first - m.last <= 2 and not a.breaks_between(m.last, r.first)]
     if not left and not right and a.lang != "ar":
-        # "CSA Chief Executive David Koh", "director of the CCDCOE": an acronym of a body named elsewhere
+        # "CSA Chief Executive David Koh", "director of the CCDCOE": an acronym of a body named elsewhere;
+        # "Afripol's Executive Director": the body whose head it is
         after = r.last + 1 + (1 if r.last + 1 < len(a.tokens) and a.tokens[r.last + 1].norm == "of" else 0)
         after += 1 if after < len(a.tokens) and a.tokens[after].norm == "the" else 0
         for k in (r.first - 1, after if after > r.last + 1 else -1):
-            if 0 <= k < len(a.tokens) and a.word(k).isupper() and len(a.word(k)) >= 2 and k not in lex \
+            owner = k == r.first - 1 and a.gaps[r.first].strip() in ("'s", "’s") and a.capitalized(k) \
+                and not any(p.first <= k <= p.last for p in a.mentions if p.kind == "person")
+            if 0 <= k < len(a.tokens) and (a.word(k).isupper() and len(a.word(k)) >= 2 or owner) and k not in lex \
                     and not a.breaks_between(min(k, r.first), max(k, r.last)):
                 acronym = make_mention(a, "org", "Organization", k, k)
                 acronym.attrs.update(acronym=True, label=acronym.text)

@@ -15,6 +15,7 @@ import re
 
 from cdkg.graph.text import morph
 from cdkg.graph.text.analysis import make_mention
+from cdkg.graph.text.phrases import words
 
 __all__ = ["find_titles", "label_of"]
 
@@ -30,6 +31,8 @@ def find_titles(a) -> None:
     """Add ``instrument``, ``event`` and ``org`` mentions to the analysis ``a``."""
     lex = {i: m for m in a.mentions if m.kind == "entity" for i in range(m.first, m.last + 1)}
     found = []
+    named_heads = {t.norm for i, t in enumerate(a.tokens) if i > 0 and a.capitalized(i) and a.capitalized(i - 1)
+                   and not a.titlecase(i) and t.norm in words("named_instrument_heads")}
     for first, last in a.sentences:
         for kind, table in (("instrument", "instruments"), ("instrument", "generic"), ("event", "events"),
                             ("org", "orgs")):
@@ -52,6 +55,13 @@ def find_titles(a) -> None:
                 if span is None:
                     continue
                 t0, t1, generic = span
+                if kind == "instrument" and a.tokens[h0].norm in words("named_instrument_heads") and not (
+                        not generic and a.capitalized(h0) and not a.titlecase(h0)
+                        or generic and a.tokens[h0].norm in named_heads and h0 > first
+                        and a.tokens[h0 - 1].norm == "the"):
+                    # "a pledge", "call for": an instrument only by a name ("Cyber Defence Pledge"), or as
+                    # "the pledge" after one
+                    continue
                 # "the 13th Internet Governance Forum", "XIX заседание Форума ШОС": a numbered meeting of a forum
                 numbered = kind == "event" and inside is not None and t0 < inside.first and any(
                     a.at("ordinals", k) is not None or re.match(r"^\d+(st|nd|rd|th)?$|^[ivxlc]+$", a.tokens[k].norm)
@@ -147,6 +157,7 @@ def _grow(a, kind: str, h0: int, h1: int, first: int, last: int, lex: dict):
 
 def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
     lang, t0 = a.lang, h0
+    owner = False  # past a possessive ("Ministers'"), its capitalized words are the owner's name
     for _ in range(6):
         j = t0 - 1
         if j < first or (a.clause_break(t0) and not a.hyphen_before(t0)):
@@ -166,8 +177,10 @@ def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
                   or (a.capitalized(j) or w.isupper()) and a.at("stops:en", j) is None and not a.titlecase(j)
                   and (a.at("name_stops", j) is None or kind == "org" or kind == "instrument" and len(n) > 4)
                   or j in lex)  # "the ASEAN Cybersecurity Cooperation Strategy"
-            possessive = w.islower() and w.endswith("s") and a.gaps[t0].strip() in ("'", "\u2019")
-            ok = ok or possessive  # "the Quad leaders' summit", "BRICS foreign ministers' meeting"
+            possessive = w.endswith("s") and a.gaps[t0].strip() in ("'", "\u2019")
+            # "the Quad leaders' summit", "BRICS foreign ministers' meeting", "Foreign Ministers' ... Dialogue"
+            ok = ok or possessive or owner and (a.capitalized(j) or w.isupper()) and a.at("stops:en", j) is None
+            owner = owner or possessive
             if not ok and w.islower() and j - 1 >= first and not a.clause_break(j) and (
                     a.at("premodifiers", j - 1) is not None or _ORDINAL.match(a.tokens[j - 1].norm)) \
                     and a.at("stops:en", j) is None and a.at("links", j) is None:

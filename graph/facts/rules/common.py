@@ -68,6 +68,12 @@ def agents(ctx: Context, sent: Sentence, pos: tuple[int, int]) -> list[Mention]:
     if pronoun is not None and not any(m.first > pronoun for m in before):
         earlier = [m for m in a.mentions if m.kind == "person" and m.last < sent.first]
         return earlier[-1:]  # "he said", "он поприветствовал": the person named last
+    if ctx.lang == "en" and pos[0] - 1 > sent.first and a.tokens[pos[0] - 1].norm == "and" \
+            and "," in a.gaps[pos[0] - 1]:
+        # "Ukraine and the EU underlined the value of ... cooperation, and urged ...": the sentence's subject
+        subject = [m for m in cands if m.first - sent.first <= 3 and m.last < pos[0]][:1]
+        if subject:
+            return coordinated(a, subject[0], cands, forward=True)
     if not before:
         return []
     last = before[-1]
@@ -82,16 +88,18 @@ def coordinated(a, m: Mention, cands: list[Mention], forward: bool) -> list[Ment
     for o in pool:
         edge = out[-1]
         gap = (o.first - edge.last) if forward else (edge.first - o.last)
+        words = [a.tokens[k].norm for k in (range(edge.last + 1, o.first) if forward else range(o.last + 1, edge.first))]
+        if gap in (2, 3) and words[-1] == "the":  # "Japan and the United States", "Ukraine, the UAE"
+            gap, words = gap - 1, words[:-1]
         if gap <= 0 or gap > 2:
             continue
-        words = [a.tokens[k].norm for k in (range(edge.last + 1, o.first) if forward else range(o.last + 1, edge.first))]
         joins = [w for w in words if w in ("and", "и", "و", "or", "&")] or (
             [w for w in words if w.startswith("و")] if a.lang == "ar" else [])
         if a.lang == "ar" and not words and gap == 1:
             nxt = o if forward else edge  # "تونس والمغرب": the conjunction is attached to the next name
             if a.tokens[nxt.first].norm.startswith("و"):
                 joins = ["و"]
-        if (joins or gap == 1 and "," in a.gaps[(o.first if forward else edge.first)]) and o.kind == m.kind:
+        if (joins or gap == 1 and "," in a.gaps[(edge.last if forward else o.last) + 1]) and o.kind == m.kind:
             out.append(o)
     return out
 
@@ -109,7 +117,7 @@ def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = N
     at most ``limit`` words each. In English a list of actions ("holding dialogues,
     exchanging information and ...") splits at its commas, its gerunds dropped."""
     a = ctx.a
-    limit = limit or {"en": 10, "ru": 16, "ar": 12}.get(ctx.lang, 12)
+    limit = limit or {"en": 14, "ru": 16, "ar": 12}.get(ctx.lang, 12)
     gerund_list = ctx.lang == "en" and start <= sent.last and a.tokens[start].norm.endswith("ing")
     spans, cur = [], None
     j = start
@@ -156,10 +164,10 @@ def free_objects(ctx: Context, sent: Sentence, start: int, limit: int | None = N
             continue
         if _object_stop(a, j):
             break
-        if ctx.lang == "en" and n == "and" and cur is not None and j + 1 <= sent.last and (
+        if ctx.lang == "en" and n in ("and", "but") and cur is not None and j + 1 <= sent.last and (
                 a.at("speech", j + 1) or a.at("rel:called", j + 1) or a.at("rel:welcomed", j + 1)
-                or a.tokens[j + 1].norm in ("reaffirms", "reaffirmed", "notes", "noted", "agreed", "agrees")):
-            break  # "... on cyber defence and reaffirms that ...": a new clause
+                or a.tokens[j + 1].norm in words("clause_verbs")):
+            break  # "... on cyber defence and reaffirms that ...", "... memoranda and described": a new clause
         if cur is None:
             cur = [j, j]
         elif cur[1] - cur[0] + 1 < limit:
@@ -240,6 +248,9 @@ def places(ctx: Context, sent: Sentence) -> list[Mention]:
     a = ctx.a
     out = []
     for m in sent.mentions:
+        if m.kind == "venue" and m.first > sent.first:
+            out.append(m)  # "at the National Stadium"
+            continue
         if m.kind != "entity" or m.type not in ("Place", "State"):
             continue
         prev = m.first - 1

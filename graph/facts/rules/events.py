@@ -180,6 +180,35 @@ def event_host(ctx: Context, sent: Sentence) -> None:
                         else ctx.span(h, pos), 0.7, "event-host")
 
 
+@rule("hosting-body")
+def hosting_body(ctx: Context, sent: Sentence) -> None:
+    """A body at whose seat a meeting is held hosts it (English): "The event was held at the
+    headquarters of the Federal Ministry of Justice", "signed at the Council of Europe ..., as part
+    of an international conference" -> the body hosts the meeting.
+    """
+    a = ctx.a
+    if ctx.lang != "en":
+        return
+    evs = _events(sent)
+    held = triggers(ctx, sent, "held")
+    for m in sent.mentions:
+        if not (m.kind in ("entity", "org") and m.type in ("InternationalOrganization", "Organization", "Forum")) \
+                or any(e.first <= m.first and m.last <= e.last for e in evs):
+            continue  # "at the ITU Plenipotentiary Conference": the body names the meeting
+        k = m.first - 1
+        while k > sent.first and a.tokens[k].norm in ("the", "of", "headquarters", "seat", "premises"):
+            k -= 1
+        if a.tokens[k].norm != "at" or a.breaks_between(k, m.first):
+            continue
+        if evs:
+            ev = min(evs, key=lambda e: abs(e.first - m.first))
+        elif any(p1 < k for _, p1 in held) and ctx.main_event is not None:
+            ev = ctx.main_event  # "The event was held at ...": the report's meeting
+        else:
+            continue
+        ctx.add(ctx.entity(m), "hosts", ctx.entity(ev), ctx.span((k, m.last)), 0.6, "hosting-body")
+
+
 @rule("chaired-by")
 def chaired_by(ctx: Context, sent: Sentence) -> None:
     """The person who chairs an event or a body heads it and takes part in it.
@@ -275,8 +304,8 @@ def dateline_place(ctx: Context, sent: None) -> None:
     if main is None or main.generic:
         return
     e = ctx.entity(main)
-    if any(f.relation == "heldIn" and f.subject.iri == e.iri for f in ctx.facts.values()):
-        return
+    if any(f.relation == "heldIn" and f.subject.iri == e.iri and not f.object.minted for f in ctx.facts.values()):
+        return  # a venue of the text's own ("the National Stadium") leaves the dateline's city to say too
     for first, last in a.sentences[:3]:
         place = next((m for m in a.mentions if m.kind == "entity" and m.type == "Place" and m.first == first), None)
         if place is None or place.last >= last:

@@ -86,7 +86,9 @@ def _signers(ctx: Context, sent: Sentence, pos, targets):
     witnessed = [i for i in range(sent.first, sent.last + 1) if a.at("presence", i) is not None]
     persons = [m for m in sent.of("person") if not inside(m)
                and not any(0 < m.first - w <= 12 and not a.breaks_between(w, m.first) for w in witnessed)]
-    located = {id(p) for p in places(ctx, sent)}
+    located = {id(p) for p in places(ctx, sent)} | {  # "signed at the Council of Europe": where, not who
+        id(m) for m in sent.mentions if m.first > sent.first and a.tokens[m.first - 1].norm == "at"
+        or m.first > sent.first + 1 and a.tokens[m.first - 2].norm == "at" and a.tokens[m.first - 1].norm == "the"}
     actors = [m for m in sent.mentions if m.kind in ("entity", "sides") and (m.type in ("State",
               "InternationalOrganization") or m.kind == "sides") and not inside(m) and id(m) not in located]
     states = [m for m in actors if m.type == "State" or m.kind == "sides"]
@@ -194,6 +196,26 @@ def adoption(ctx: Context, sent: Sentence) -> None:
         for ins in targets:
             ctx.add(ctx.entity(ins), "adoptedAt", ctx.entity(ev), ctx.span(pos, ev) if abs(ev.first - pos[0]) < 30
                     else ctx.span(pos), 0.7, "adopted-at-event")
+
+
+@rule("adoption-date")
+def adoption_date(ctx: Context, sent: Sentence) -> None:
+    """An instrument adopted, approved or unveiled on a date its clause gives is dated by it.
+
+    "Leaders of NATO's member states on Friday adopted a Cyber Defence Pledge" -> the pledge's
+    date is that Friday; "Macron on Monday unveiled the Paris Call" -> that Monday.
+    """
+    a = ctx.a
+    for pos in triggers(ctx, sent, "adopted"):
+        targets = [m for m in _targets(ctx, sent, pos, after=4, before=0) if m.first > pos[1]]
+        d = date_near(ctx, sent, pos[0], window=6, exclude=[(m.first, m.last) for m in sent.of("instrument", "event")])
+        if not targets or d is None:
+            continue
+        d0, d1, dm = d
+        if dm.end_value or a.breaks_between(min(d1, pos[0]), max(d0, pos[1])):
+            continue
+        ins = targets[0]
+        ctx.add(ctx.entity(ins), "date", (dm.value, dm.datatype), ctx.span((d0, d1), pos, ins), 0.7, "adoption-date")
 
 
 @rule("title-period")

@@ -28,9 +28,13 @@ def member_of(ctx: Context, sent: Sentence) -> None:
             if not bodies:  # "new members of the initiative", "вступил в организацию": the body named before
                 ref = body_by_noun(ctx, pos[1] + 1)
                 bodies = [ref] if ref is not None else []
+            among = not bodies and _among_members(ctx, sent, pos)
+            if among:
+                bodies, members = among
             if not bodies:
                 continue
-            members = [m for m in agents(ctx, sent, pos) if m.type == "State" or m.kind == "sides"]
+            if not among:
+                members = [m for m in agents(ctx, sent, pos) if m.type == "State" or m.kind == "sides"]
             if not members:  # "مصر والسعودية عضوان في ...": the states just before the word
                 before = [m for m in sent.mentions if (m.kind == "entity" and m.type == "State" or m.kind == "sides")
                           and 0 < pos[0] - m.last <= 8 and not a.breaks_between(m.last, pos[0])]
@@ -58,6 +62,33 @@ def member_of(ctx: Context, sent: Sentence) -> None:
                 for me in ctx.actor_entities(m):
                     for body in listed:
                         ctx.add(me, "memberOf", ctx.entity(body), ctx.span(m, pos, body), 0.7, "member-of")
+
+
+def _among_members(ctx: Context, sent: Sentence, pos) -> list:
+    """"Australia, India and Japan are among the longer-standing members": no body named, the
+    one the report names most (the first of those named as often); "The group ... counts among
+    its members": the body of the subject's noun. The states listed just before, or just after
+    ("... among its members the United States, Russia"), are its members. Returns (bodies,
+    members), or an empty list."""
+    a = ctx.a
+    if not any(a.tokens[k].norm == "among" for k in range(max(sent.first, pos[0] - 4), pos[0])):
+        return []
+    if pos[0] > 0 and a.tokens[pos[0] - 1].norm == "its":
+        ref = body_by_noun(ctx, sent.first)
+        bodies = [ref] if ref is not None else []
+    else:
+        counts: dict = {}
+        for m in a.mentions:
+            if m.kind == "entity" and m.type in ("InternationalOrganization", "Forum"):
+                counts.setdefault(m.entry.iri, [0, m])[0] += 1
+        ranked = sorted(counts.values(), key=lambda c: (-c[0], c[1].first))
+        bodies = [ranked[0][1]] if ranked else []
+    states = [m for m in sent.of("entity") if m.type == "State"]
+    after = next((m for m in states if 0 < m.first - pos[1] <= 2), None)
+    before = [m for m in states if 0 < pos[0] - m.last <= 6 and not a.breaks_between(m.last, pos[0])]
+    members = coordinated(a, after, states, forward=True) if after is not None else (
+        coordinated(a, before[-1], states, forward=False) if before else [])
+    return (bodies, members) if bodies and members else []
 
 
 @rule("proposed")
@@ -162,3 +193,35 @@ def chair_member(ctx: Context, sent: Sentence) -> None:
             continue
         for se in ctx.actor_entities(state):
             ctx.add(se, "memberOf", ctx.entity(body), ctx.span(state, pos, body), 0.6, "chair-member")
+
+
+_SHARED = (("acceded", "partyTo"), ("signed", "partyTo"), ("member", "memberOf"), ("became_member", "memberOf"))
+
+
+@rule("listed-alongside")
+def listed_alongside(ctx: Context, sent: Sentence) -> None:
+    """States listed alongside a state that is party to an instrument or member of a body, in a
+    sentence about ratifying, signing or membership, are so too.
+
+    "Mauritania lodged its ratification, joining Angola, Benin and Chad, which had ratified
+    earlier" (Mauritania partyTo the convention) -> Angola, Benin, Chad partyTo it.
+    """
+    a = ctx.a
+    relations = {rel for table, rel in _SHARED if triggers(ctx, sent, table)}
+    if not relations:
+        return
+    states = [m for m in sent.of("entity") if m.type == "State"]
+    for p0, p1 in triggers(ctx, sent, "along_with"):
+        after = next((m for m in states if 0 < m.first - p1 <= 2), None)
+        before = [m for m in states if 0 < p0 - m.last <= 12]
+        if after is None or not before:
+            continue
+        sides = (coordinated(a, before[-1], states, forward=False), coordinated(a, after, states, forward=True))
+        for known, listed in (sides, sides[::-1]):
+            iris = {e.iri for m in known for e in ctx.actor_entities(m)}
+            for f in list(ctx.facts.values()):
+                if f.relation not in relations or f.subject.iri not in iris:
+                    continue
+                for m in listed:
+                    for me in ctx.actor_entities(m):
+                        ctx.add(me, f.relation, f.object, ctx.span(known[0], (p0, p1), m), 0.6, "listed-alongside")

@@ -100,6 +100,9 @@ def _calls(ctx: Context, sent: Sentence, relation: str, tables: tuple[str, ...],
     for table in tables:
         says = table == "instrument_says"
         for pos in triggers(ctx, sent, table):
+            if any(m.kind == "instrument" and not m.generic and m.first < pos[0] and pos[1] <= m.last
+                   for m in sent.mentions):
+                continue  # "the Paris Call for Trust and Security": a word of a title, not a call
             start = _object_start(ctx, sent, pos)
             if start is None:
                 continue

@@ -62,3 +62,4 @@ def entry_into_force(ctx: Context, sent: Sentence) -> None:
             continue  # a period, or a date of another clause ("signed on ...; it will enter into force")
         span = ctx.span(ins, (i, j), (d0, d1)) if ins.first >= sent.first else ctx.span((i, j), (d0, d1))
         ctx.add(e, "enteredIntoForce", (dm.value, dm.datatype), span, 0.75, "entry-into-force")
+        ctx.add(e, "validFrom", (dm.value, dm.datatype), span, 0.7, "entry-into-force")  # in force from then
