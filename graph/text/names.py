@@ -291,12 +291,13 @@ def _arabic_name_word(a, k: int, lex: dict, first_word: bool) -> bool:
         return False
     if k in lex and lex[k].type != "Person" and not _nisba(a, k, lex, first_word):
         return False
+    # "عبدالرحمن بن علي", "إبراهيم بن صالح": after بن a given name, though it reads as a preposition
+    # or a trigger word ("لصالح") elsewhere
+    after_particle = k > 0 and a.at("particles", k - 1) is not None and a.at("given_names", k) is not None
     for table in ("stops:ar", "locatives", "roles", "instruments", "events", "orgs", "speech", "rel:signed",
                   "rel:participated", "rel:called", "rel:welcomed"):
         if a.at(table, k) is not None and not (table == "roles" and not first_word and a.tokens[k].norm == "امين"):
-            # "عبدالرحمن بن علي": after بن a given name, though it reads as a preposition elsewhere
-            if table == "stops:ar" and k > 0 and a.at("particles", k - 1) is not None \
-                    and a.at("given_names", k) is not None:
+            if after_particle and table in ("stops:ar", "rel:called", "rel:welcomed", "rel:signed", "rel:participated"):
                 continue
             return False
     if first_word and n.startswith(("ال", "لل", "بال", "وال")):
@@ -389,6 +390,9 @@ def _body_by_noun(a, r, actors):
     noun = a.tokens[k].key
     same = [m for m in actors if m.type in ("InternationalOrganization", "Forum", "Organization")
             and any(t.key == noun for t in a.tokens[m.first:m.last + 1]) and not m.first <= k <= m.last]
+    # "المكتب التنفيذي للمجلس" names the council only inside: a body headed by the noun comes first
+    headed = [m for m in same if a.tokens[m.last if a.lang == "en" else m.first].key == noun]
+    same = headed or same
     before = [m for m in same if m.last < r.first]
     after = [m for m in same if m.first > k]
     return before[-1] if before else (after[0] if after else None)
