@@ -210,6 +210,9 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
             break
         if _locative_place(a, j, lex) and not between:
             break
+        if kind == "org" and j > h1 + 1 and (j in lex and lex[j].type == "Person" or lang == "ru" and j not in lex
+                                             and a.capitalized(j) and morph.is_given_name(a.word(j))):
+            break  # "МИД России Сергей Лавров": the name after the body is its head's
         if lang == "ru" and (morph.is_verb(a.word(j)) or j > h1 and morph.breaks_title(a.word(j))
                              and not morph.is_preposition(a.word(j - 1)) and j not in lex):
             break
