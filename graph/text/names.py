@@ -60,6 +60,7 @@ def find_people(a) -> None:
         _attach(a, r, people, lex, before_too=False)
     for r in sorted(roles, key=lambda r: -r.first):
         _attach(a, r, people, lex, before_too=True)
+    _chain_roles(a, roles)
     a.mentions.extend(roles + [p for p in people if p.entry is None])
 
 
@@ -367,6 +368,26 @@ def _attach(a, r, people, lex, before_too: bool = True) -> None:
         person.attrs["role"] = r
         r.attrs["person"] = person
     r.attrs["target"] = _state_of_cabinet(a, _target(a, r, person, lex))
+
+
+def _chain_roles(a, roles) -> None:
+    """Two roles in a row name one person: "председатель Исполнительного комитета – исполнительный
+    секретарь СНГ Сергей Лебедев", "بدر الصالحي، رئيس مجلس إدارة الفريق والمدير العام للمركز"."""
+    roles = sorted(roles, key=lambda r: r.first)
+    for r, r2 in zip(roles, roles[1:]):
+        target = r.attrs.get("target")
+        end = max(r.last, target.last if target is not None and target.first > r.last else r.last)
+        # Arabic: the body's last word may trail the complement ("مجلس إدارة الفريق"), the second role
+        # joined by و ("والمدير العام")
+        trail = r2.first - end - 1 == 1 and a.lang == "ar" and a.tokens[end + 1].norm.startswith("ال") \
+            and a.tokens[r2.first].norm.startswith("و") and not a.breaks_between(end, r2.first)
+        if (r2.first != end + 1 and not trail) or not all(c in " \n–—-" for c in a.gaps[r2.first]):
+            continue
+        p, p2 = r.attrs.get("person"), r2.attrs.get("person")
+        if p is None and p2 is not None and p2.first > r2.last and r.attrs["role"] == "head":
+            r.attrs["person"] = p2
+        elif p2 is None and p is not None and p.last < r.first and r2.attrs["role"] == "head":
+            r2.attrs["person"] = p
 
 
 def _body_by_noun(a, r, actors):
