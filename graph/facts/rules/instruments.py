@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import agents, date_near, near, places, triggers
+from cdkg.graph.facts.rules.common import agents, date_near, dates, near, places, triggers
 from cdkg.graph.text.phrases import words
 
 
@@ -183,9 +183,12 @@ def adoption(ctx: Context, sent: Sentence) -> None:
     "the ministers approved the concept at the meeting in Tashkent" -> concept adoptedAt
     meeting; "На встрече были согласованы 10 документов" -> each adoptedAt the meeting.
     """
-    for pos in triggers(ctx, sent, "adopted") + triggers(ctx, sent, "signed"):
+    adopted = triggers(ctx, sent, "adopted")
+    for pos in adopted + triggers(ctx, sent, "signed"):
         targets = _targets(ctx, sent, pos, after=14, before=10)
         events = [ev for ev in sent.of("event") if not any(t.first <= ev.first <= t.last for t in targets)]
+        if targets and not events and pos in adopted and _main_event_adoption(ctx, sent):
+            events = [ctx.main_event]  # "Также министры согласовали заявление ...": at the meeting reported
         if not targets or not events:
             continue
         if ctx.a.find("sidelines", sent.first, sent.last):
@@ -194,6 +197,14 @@ def adoption(ctx: Context, sent: Sentence) -> None:
         for ins in targets:
             ctx.add(ctx.entity(ins), "adoptedAt", ctx.entity(ev), ctx.span(pos, ev) if abs(ev.first - pos[0]) < 30
                     else ctx.span(pos), 0.7, "adopted-at-event")
+
+
+def _main_event_adoption(ctx: Context, sent: Sentence) -> bool:
+    """A sentence with no event, date or place of its own, whose adopters are people ("министры
+    согласовали заявление"), adopts at the report's one meeting."""
+    main = ctx.main_event
+    return main is not None and not main.generic and not dates(ctx, sent) and not places(ctx, sent) \
+        and bool(sent.of("role") or sent.of("person"))
 
 
 @rule("title-period")
