@@ -269,3 +269,15 @@ def body_by_noun(ctx: Context, k: int):
             and any(t.key == noun for t in a.tokens[m.first:m.last + 1])]
     before = [m for m in same if m.last < k]
     return before[-1] if before else (next((m for m in same if m.first > k), None))
+
+
+def recent_instrument(ctx: Context, sent: Sentence, back: int = 2):
+    """The instrument a pronoun takes up: the last one named by its title in the sentences just
+    before ("... более раннего Соглашения ..., которое было заключено в Минске. ... оно уже вступило
+    в силу"), not the one the report is about."""
+    a = ctx.a
+    k = next(n for n, s in enumerate(a.sentences) if s[0] == sent.first)
+    lo = a.sentences[max(0, k - back)][0]
+    named = [m for m in ctx.instruments if lo <= m.first and m.last < sent.first and not m.generic
+             and not m.attrs.get("hypothetical")]
+    return max(named, key=lambda m: m.first) if named else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import agents, date_near, dates, near, places, triggers
+from cdkg.graph.facts.rules.common import agents, date_near, dates, near, places, recent_instrument, triggers
 from cdkg.graph.text.phrases import words
 
 
@@ -157,7 +157,8 @@ def accession(ctx: Context, sent: Sentence) -> None:
         if not targets and pos[1] + 1 <= sent.last and ctx.a.tokens[pos[1] + 1].norm in words("object_pronouns") \
                 and ctx.main_instrument is not None and not ctx.main_instrument.attrs.get("hypothetical") \
                 and ctx.main_instrument.first < pos[0]:
-            targets = [ctx.main_instrument]  # "the fifteenth member state to ratify it", "Россия ратифицировала его"
+            # "the fifteenth member state to ratify it", "Россия ратифицировала его": the instrument just named
+            targets = [recent_instrument(ctx, sent) or ctx.main_instrument]
         if not targets:
             continue
         subjects = [m for m in agents(ctx, sent, pos) if m.type in ("State", "InternationalOrganization")

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import coordinated, date_near
+from cdkg.graph.facts.rules.common import coordinated, date_near, recent_instrument
 from cdkg.graph.text.phrases import Phrases, patterns, words
 
 
@@ -23,14 +23,15 @@ def _triggers() -> Phrases:
 
 def _instrument(ctx: Context, sent: Sentence, i: int, j: int):
     """The instrument an entry-into-force phrase speaks of: the one next to it, else, after a
-    pronoun subject ("оно уже вступило в силу", "It entered into force"), the report's own."""
+    pronoun subject ("оно уже вступило в силу", "It entered into force"), the one named last in the
+    sentences just before, else the report's own."""
     near = [m for m in sent.of("instrument") if not m.attrs.get("hypothetical")
             and (0 <= i - m.last <= 15 or 0 <= m.first - j <= 6)]
     if near:
         return min(near, key=lambda m: (i - m.last) if m.last < i else 2 * (m.first - j) + 1)
     if not any(ctx.a.tokens[k].norm in words("subject_pronouns") for k in range(max(sent.first, i - 4), i)):
         return None
-    recent = _recent_instrument(ctx, sent)
+    recent = recent_instrument(ctx, sent)
     if recent is not None:
         return recent
     main = ctx.main_instrument
@@ -38,17 +39,6 @@ def _instrument(ctx: Context, sent: Sentence, i: int, j: int):
         return main
     return None
 
-
-def _recent_instrument(ctx: Context, sent: Sentence, back: int = 2):
-    """The instrument a pronoun takes up: the last one named by its title in the sentences just
-    before ("... более раннего Соглашения ..., которое было заключено в Минске. ... оно уже вступило
-    в силу"), not the one the report is about."""
-    a = ctx.a
-    k = next(n for n, s in enumerate(a.sentences) if s[0] == sent.first)
-    lo = a.sentences[max(0, k - back)][0]
-    named = [m for m in ctx.instruments if lo <= m.first and m.last < sent.first and not m.generic
-             and not m.attrs.get("hypothetical")]
-    return max(named, key=lambda m: m.first) if named else None
 
 
 @rule("entry-into-force")
