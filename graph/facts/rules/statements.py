@@ -67,12 +67,32 @@ def _speaker(ctx: Context, sent: Sentence, pos, says: bool):
             return [ins[-1]]
         if a.find("instrument_pronouns", max(sent.first, pos[0] - 3), pos[0] - 1):
             return [ctx.main_instrument] if ctx.main_instrument is not None else []
+    hal = _hal_speaker(ctx, sent, pos)
+    if hal:
+        return hal
     found = agents(ctx, sent, pos)
     if found:
         return found
     if pos[0] - sent.first <= 3 and ctx.main_instrument is not None and says:
         return [ctx.main_instrument]
     return []
+
+
+def _hal_speaker(ctx: Context, sent: Sentence, pos) -> list:
+    """An Arabic participle clause after a comma ("...، داعياً إلى ...", "...، مشدداً على ضرورة ...")
+    speaks for the person the sentence is about: the first one it names, else the one named last
+    before it."""
+    a = ctx.a
+    if ctx.lang != "ar":
+        return []
+    k = next((x for x in (pos[0], pos[0] - 1) if x > sent.first and a.word(x).endswith(("اً", "ًا"))
+              and any(c in a.gaps[x] for c in "،,")), None)
+    if k is None:
+        return []
+    named = [m for m in sent.of("person") if m.last < k]
+    if named:
+        return named[:1]
+    return [m for m in a.mentions if m.kind == "person" and m.last < sent.first][-1:]
 
 
 def voice(ctx: Context, speakers: list) -> list:
