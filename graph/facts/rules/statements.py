@@ -96,7 +96,7 @@ def _hal_speaker(ctx: Context, sent: Sentence, pos) -> list:
 
 
 def voice(ctx: Context, speakers: list) -> list:
-    """A joint statement speaks for its authors: what the sides, their heads or "the leaders"
+    """A joint statement speaks for its authors: what the two states, their heads or "the leaders"
     say in a report on their joint statement is the statement's."""
     statement = ctx.main_statement()
     if statement is None or not speakers:
@@ -110,7 +110,8 @@ def voice(ctx: Context, speakers: list) -> list:
         if m.kind == "role" and m.attrs.get("role") == "head":
             return True
         e = ctx.entity(m)
-        return e is not None and e.iri in heads
+        # the two states of a bilateral report on their joint statement speak through it too
+        return e is not None and (e.iri in heads or e.type == "State" and e.iri in {x.iri for x in ctx.sides()})
     return [statement] if all(authored(m) for m in speakers) else speakers
 
 
