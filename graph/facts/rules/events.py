@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import body_by_noun, coordinated, agents, date_near, places, triggers
+from cdkg.graph.facts.rules.common import body_by_noun, coordinated, agents, date_near, listed_persons, places, triggers
 from cdkg.graph.text.phrases import words
 
 _PARTICIPANT_TYPES = ("State", "InternationalOrganization", "Organization", "Forum")
@@ -233,9 +233,12 @@ def speaker_at_main_event(ctx: Context, sent: Sentence) -> None:
     e = ctx.entity(main)
     for pos in triggers(ctx, sent, "participated"):
         # "Российскую делегацию возглавил ... Олег Храмов", "شارك في الاجتماع وزير ...": who comes after the verb
-        for m in sent.of("person"):
-            if 0 < m.first - pos[1] <= 8 and not a.breaks_between(pos[1], m.first):
-                ctx.add(ctx.entity(m), "participatedIn", e, ctx.span(pos, m), 0.5, "speaker-at-main-event")
+        # "Среди участников – президент ...": a dash after the word opens the list
+        dash = pos[1] + 1 <= sent.last and a.gaps[pos[1] + 1].strip() in ("–", "—", "-", ":")
+        first = next((m for m in sent.of("person") if 0 < m.first - pos[1] <= 8
+                      and not a.breaks_between(pos[1] + (1 if dash else 0), m.first)), None)
+        for m in listed_persons(ctx, sent, first) if first is not None else []:
+            ctx.add(ctx.entity(m), "participatedIn", e, ctx.span(pos, m), 0.5, "speaker-at-main-event")
     for pos in trig:
         for m in agents(ctx, sent, pos):
             if m.kind in ("person", "role", "entity", "sides") and (m.type in ("Person", "State") or m.kind == "sides"):
