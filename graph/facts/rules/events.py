@@ -54,6 +54,8 @@ def event_date(ctx: Context, sent: Sentence) -> None:
         nearest = min(evs, key=lambda o: min(abs(o.last - d0), abs(o.first - d1)))
         if nearest is not ev:
             continue
+        if len(str(dm.value)) == 4 and ev.first <= d0 <= ev.last + 1 and not ctx.a.gaps[d0].strip():
+            continue  # "معرض جيتكس غلوبال 2023", "GITEX Global 2023": a year in the name, not a date
         ctx.add(ctx.entity(ev), "date", (dm.value, dm.datatype), ctx.span(ev, (d0, d1)), 0.75, "event-date")
 
 
