@@ -165,10 +165,15 @@ def event_host(ctx: Context, sent: Sentence) -> None:
             ctx.add(ctx.entity(ev), "heldIn", ctx.entity(city), ctx.span(pos, city), 0.7, "event-host")
     for rel, after in (("hosted_by", True), ("hosts", False)):
         for pos in triggers(ctx, sent, rel):
+            # not a body named inside the event's title ("لاستضافة القمة السنوية للمبادرة الدولية")
             right = [m for m in sent.mentions if m.kind in ("entity", "org") and m.type in _PARTICIPANT_TYPES
-                     and 0 <= m.first - pos[1] <= 4]
+                     and 0 <= m.first - pos[1] <= 4 and not any(e.first <= m.first and m.last <= e.last for e in evs)]
             if after or ctx.lang == "ar":
                 hosts = right[:1]
+                if not hosts and ctx.lang == "ar" and not after:
+                    # "استعداد البيت الأبيض لاستضافة القمة": the body right before the verbal noun
+                    hosts = [m for m in sent.mentions if m.kind in ("entity", "org") and m.type in _PARTICIPANT_TYPES
+                             and 0 < pos[0] - m.last <= 2 and not ctx.a.breaks_between(m.last, pos[0])][-1:]
             else:
                 hosts = [m for m in agents(ctx, sent, pos) if m.kind in ("entity", "org")
                          and m.type in _PARTICIPANT_TYPES]
