@@ -266,8 +266,8 @@ def _ar_stop(a, kind: str, j: int, h0: int, h1: int, last: int, between: bool, l
     if j > h1 + 1 and a.at("given_names", j) is not None and kind in ("org", "event") and not between \
             and a.tokens[j - 1].norm.startswith(_DEFINITE):
         return True  # "الأمين العام لمجلس التعاون ... محمد البديوي": the name of the person who heads it
-    if n.startswith("و") and not between and a.at("waw", j) is None:
-        return True
+    if n.startswith("و") and not between and a.at("waw", j) is None and n[1:] not in words("ordinal_tens"):
+        return True  # but "الدورة الرابعة والسبعين": a compound ordinal
     if n.startswith("وو") and not between and j > h1 + 1:
         return True  # "مجلس الأمن السيبراني ... ووزارة الخزانة": a second name joined by و
     if n.startswith("بال") and not between and a.tokens[j - 1].norm not in words("related_adjectives"):
