@@ -60,6 +60,7 @@ def find_people(a) -> None:
         _attach(a, r, people, lex, before_too=False)
     for r in sorted(roles, key=lambda r: -r.first):
         _attach(a, r, people, lex, before_too=True)
+    _chain_roles(a, roles)
     a.mentions.extend(roles + [p for p in people if p.entry is None])
 
 
@@ -293,12 +294,13 @@ def _arabic_name_word(a, k: int, lex: dict, first_word: bool) -> bool:
         return False
     if k in lex and lex[k].type != "Person" and not _nisba(a, k, lex, first_word):
         return False
+    # "عبدالرحمن بن علي", "إبراهيم بن صالح": after بن a given name, though it reads as a preposition
+    # or a trigger word ("لصالح") elsewhere
+    after_particle = k > 0 and a.at("particles", k - 1) is not None and a.at("given_names", k) is not None
     for table in ("stops:ar", "locatives", "roles", "instruments", "events", "orgs", "speech", "rel:signed",
                   "rel:participated", "rel:called", "rel:welcomed"):
         if a.at(table, k) is not None and not (table == "roles" and not first_word and a.tokens[k].norm == "امين"):
-            # "عبدالرحمن بن علي": after بن a given name, though it reads as a preposition elsewhere
-            if table == "stops:ar" and k > 0 and a.at("particles", k - 1) is not None \
-                    and a.at("given_names", k) is not None:
+            if after_particle and table in ("stops:ar", "rel:called", "rel:welcomed", "rel:signed", "rel:participated"):
                 continue
             return False
     if first_word and n.startswith(("ال", "لل", "بال", "وال")):
@@ -371,6 +373,26 @@ def _attach(a, r, people, lex, before_too: bool = True) -> None:
     r.attrs["target"] = _state_of_cabinet(a, _target(a, r, person, lex))
 
 
+def _chain_roles(a, roles) -> None:
+    """Two roles in a row name one person: "председатель Исполнительного комитета – исполнительный
+    секретарь СНГ Сергей Лебедев", "بدر الصالحي، رئيس مجلس إدارة الفريق والمدير العام للمركز"."""
+    roles = sorted(roles, key=lambda r: r.first)
+    for r, r2 in zip(roles, roles[1:]):
+        target = r.attrs.get("target")
+        end = max(r.last, target.last if target is not None and target.first > r.last else r.last)
+        # Arabic: the body's last word may trail the complement ("مجلس إدارة الفريق"), the second role
+        # joined by و ("والمدير العام")
+        trail = r2.first - end - 1 == 1 and a.lang == "ar" and a.tokens[end + 1].norm.startswith("ال") \
+            and a.tokens[r2.first].norm.startswith("و") and not a.breaks_between(end, r2.first)
+        if (r2.first != end + 1 and not trail) or not all(c in " \n–—-" for c in a.gaps[r2.first]):
+            continue
+        p, p2 = r.attrs.get("person"), r2.attrs.get("person")
+        if p is None and p2 is not None and p2.first > r2.last and r.attrs["role"] == "head":
+            r.attrs["person"] = p2
+        elif p2 is None and p is not None and p.last < r.first and r2.attrs["role"] == "head":
+            r2.attrs["person"] = p
+
+
 def _body_by_noun(a, r, actors):
     """A role followed by a body's bare head noun ("الأمين العام للمنظمة", "Secretary-General of
     the Organization", "генеральный секретарь Организации") belongs to the body of that noun the
@@ -392,6 +414,9 @@ def _body_by_noun(a, r, actors):
     noun = _spelling(a.tokens[k].key)
     same = [m for m in actors if m.type in ("InternationalOrganization", "Forum", "Organization")
             and any(_spelling(t.key) == noun for t in a.tokens[m.first:m.last + 1]) and not m.first <= k <= m.last]
+    # "المكتب التنفيذي للمجلس" names the council only inside: a body headed by the noun comes first
+    headed = [m for m in same if _spelling(a.tokens[m.last if a.lang == "en" else m.first].key) == noun]
+    same = headed or same
     before = [m for m in same if m.last < r.first]
     after = [m for m in same if m.first > k]
     return before[-1] if before else (after[0] if after else None)

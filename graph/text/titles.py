@@ -223,6 +223,9 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
             break
         if _locative_place(a, j, lex) and not between:
             break
+        if kind == "org" and j > h1 + 1 and (j in lex and lex[j].type == "Person" or lang == "ru" and j not in lex
+                                             and a.capitalized(j) and morph.is_given_name(a.word(j))):
+            break  # "МИД России Сергей Лавров": the name after the body is its head's
         if lang == "ru" and (morph.is_verb(a.word(j)) or j > h1 and morph.breaks_title(a.word(j))
                              and not morph.is_preposition(a.word(j - 1)) and j not in lex):
             break
@@ -245,6 +248,8 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
                 break  # "the report affirming that ...": a participle, not part of the title
         if lang == "ar" and j > h1 + 1 and any(a.at("rel:" + r, j) is not None for r in ("called", "welcomed")):
             break  # a verb of the clause ("... حول أمن البيانات دعا فيه ...")
+        if lang == "ar" and kind == "event" and a.at("rel:hosted_by", j) is not None:
+            break  # "حفل احتضنه مقر الأمم المتحدة": the host is not part of the name
         if lang == "ar" and _ar_stop(a, kind, j, h0, h1, last, between, lex):
             break
         if n in ("between", "между", "بين"):
@@ -274,8 +279,8 @@ def _ar_stop(a, kind: str, j: int, h0: int, h1: int, last: int, between: bool, l
     if j > h1 + 1 and a.at("given_names", j) is not None and kind in ("org", "event") and not between \
             and a.tokens[j - 1].norm.startswith(_DEFINITE):
         return True  # "الأمين العام لمجلس التعاون ... محمد البديوي": the name of the person who heads it
-    if n.startswith("و") and not between and a.at("waw", j) is None:
-        return True
+    if n.startswith("و") and not between and a.at("waw", j) is None and n[1:] not in words("ordinal_tens"):
+        return True  # but "الدورة الرابعة والسبعين": a compound ordinal
     if n.startswith("وو") and not between and j > h1 + 1:
         return True  # "مجلس الأمن السيبراني ... ووزارة الخزانة": a second name joined by و
     if n.startswith("بال") and not between and a.tokens[j - 1].norm not in words("related_adjectives"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
+from cdkg.graph.text.phrases import words
 
 
 @rule("role-head-of")
@@ -24,8 +25,16 @@ def role_head_of(ctx: Context, sent: Sentence) -> None:
             continue
         if _is_ministry(ctx, target) and not _ministry_role(ctx, r):
             continue
+        if _subunit(ctx, target):
+            continue
         ctx.add(ctx.entity(person), "headOf", ctx.entity(target), ctx.span(r, person, target), 0.85,
                 "role-head-of")
+
+
+def _subunit(ctx: Context, m) -> bool:
+    """A department inside a body ("مدير إدارة تكنولوجيا المعلومات بالمنظمة") is headed by a
+    director, not a head in the sense of headOf."""
+    return ctx.lang == "ar" and m.kind == "org" and ctx.a.tokens[m.first].key in words("subunit_heads")
 
 
 @rule("minister-heads-ministry")

@@ -280,3 +280,37 @@ def body_by_noun(ctx: Context, k: int):
             and any(t.key == noun for t in a.tokens[m.first:m.last + 1])]
     before = [m for m in same if m.last < k]
     return before[-1] if before else (next((m for m in same if m.first > k), None))
+
+
+def recent_instrument(ctx: Context, sent: Sentence, back: int = 2):
+    """The instrument a pronoun takes up: the last one named by its title in the sentences just
+    before ("... более раннего Соглашения ..., которое было заключено в Минске. ... оно уже вступило
+    в силу"), not the one the report is about."""
+    a = ctx.a
+    k = next(n for n, s in enumerate(a.sentences) if s[0] == sent.first)
+    lo = a.sentences[max(0, k - back)][0]
+    named = [m for m in ctx.instruments if lo <= m.first and m.last < sent.first and not m.generic
+             and not m.attrs.get("hypothetical")]
+    return max(named, key=lambda m: m.first) if named else None
+
+
+def listed_persons(ctx: Context, sent: Sentence, first: Mention) -> list[Mention]:
+    """A person and those listed after them with their roles ("Среди участников – президент
+    Беларуси Александр Лукашенко, президент Казахстана Касым-Жомарт Токаев и президент России
+    Владимир Путин" -> the three presidents): between two names only roles, the states and bodies
+    they belong to, commas and "and"."""
+    a = ctx.a
+    covered = {k for m in sent.mentions if m.kind in ("role", "entity", "org") for k in range(m.first, m.last + 1)}
+    out = [first]
+    for p in sorted((m for m in sent.of("person") if m.first > first.last and m.last > m.first), key=lambda m: m.first):
+        gap = range(out[-1].last + 1, p.first)
+        if len(gap) > 9 or not any(c in a.gaps[out[-1].last + 1] for c in ",،") and not (
+                gap and a.tokens[gap[0]].norm in words("list_joins")):
+            break
+        if not all(k in covered or a.tokens[k].norm in words("list_joins") for k in gap):
+            break
+        if any(c in a.gaps[k] for k in list(gap) + [p.first] for c in ".;:!?"):
+            break
+        out.append(p)
+    return out
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import body_by_noun, coordinated, agents, date_near, places, triggers
+from cdkg.graph.facts.rules.common import body_by_noun, coordinated, agents, date_near, listed_persons, places, triggers
 from cdkg.graph.text.phrases import words
 
 _PARTICIPANT_TYPES = ("State", "InternationalOrganization", "Organization", "Forum")
@@ -54,6 +54,8 @@ def event_date(ctx: Context, sent: Sentence) -> None:
         nearest = min(evs, key=lambda o: min(abs(o.last - d0), abs(o.first - d1)))
         if nearest is not ev:
             continue
+        if len(str(dm.value)) == 4 and ev.first <= d0 <= ev.last + 1 and not ctx.a.gaps[d0].strip():
+            continue  # "معرض جيتكس غلوبال 2023", "GITEX Global 2023": a year in the name, not a date
         ctx.add(ctx.entity(ev), "date", (dm.value, dm.datatype), ctx.span(ev, (d0, d1)), 0.75, "event-date")
 
 
@@ -163,10 +165,15 @@ def event_host(ctx: Context, sent: Sentence) -> None:
             ctx.add(ctx.entity(ev), "heldIn", ctx.entity(city), ctx.span(pos, city), 0.7, "event-host")
     for rel, after in (("hosted_by", True), ("hosts", False)):
         for pos in triggers(ctx, sent, rel):
+            # not a body named inside the event's title ("لاستضافة القمة السنوية للمبادرة الدولية")
             right = [m for m in sent.mentions if m.kind in ("entity", "org") and m.type in _PARTICIPANT_TYPES
-                     and 0 <= m.first - pos[1] <= 4]
+                     and 0 <= m.first - pos[1] <= 4 and not any(e.first <= m.first and m.last <= e.last for e in evs)]
             if after or ctx.lang == "ar":
                 hosts = right[:1]
+                if not hosts and ctx.lang == "ar" and not after:
+                    # "استعداد البيت الأبيض لاستضافة القمة": the body right before the verbal noun
+                    hosts = [m for m in sent.mentions if m.kind in ("entity", "org") and m.type in _PARTICIPANT_TYPES
+                             and 0 < pos[0] - m.last <= 2 and not ctx.a.breaks_between(m.last, pos[0])][-1:]
             else:
                 hosts = [m for m in agents(ctx, sent, pos) if m.kind in ("entity", "org")
                          and m.type in _PARTICIPANT_TYPES]
@@ -175,6 +182,10 @@ def event_host(ctx: Context, sent: Sentence) -> None:
             if not hosts:
                 continue
             ev = min(evs, key=lambda m: abs(m.first - pos[0]) if m.first >= sent.first else 999)
+            before = [m for m in evs if sent.first <= m.first and m.last < pos[0] and pos[0] - m.last <= 3
+                      and not any(c in ctx.a.gaps[k] for k in range(m.last + 1, pos[0] + 1) for c in ",،.;:")]
+            if after and before:
+                ev = before[-1]  # "«القمة العالمية ...» التي تستضيفها المملكة": the event the clause is about
             for h in hosts:
                 ctx.add(ctx.entity(h), "hosts", ctx.entity(ev), ctx.span(h, pos, ev) if ev.first >= sent.first
                         else ctx.span(h, pos), 0.7, "event-host")
@@ -262,9 +273,12 @@ def speaker_at_main_event(ctx: Context, sent: Sentence) -> None:
     e = ctx.entity(main)
     for pos in triggers(ctx, sent, "participated"):
         # "Российскую делегацию возглавил ... Олег Храмов", "شارك في الاجتماع وزير ...": who comes after the verb
-        for m in sent.of("person"):
-            if 0 < m.first - pos[1] <= 8 and not a.breaks_between(pos[1], m.first):
-                ctx.add(ctx.entity(m), "participatedIn", e, ctx.span(pos, m), 0.5, "speaker-at-main-event")
+        # "Среди участников – президент ...": a dash after the word opens the list
+        dash = pos[1] + 1 <= sent.last and a.gaps[pos[1] + 1].strip() in ("–", "—", "-", ":")
+        first = next((m for m in sent.of("person") if 0 < m.first - pos[1] <= 8
+                      and not a.breaks_between(pos[1] + (1 if dash else 0), m.first)), None)
+        for m in listed_persons(ctx, sent, first) if first is not None else []:
+            ctx.add(ctx.entity(m), "participatedIn", e, ctx.span(pos, m), 0.5, "speaker-at-main-event")
     for pos in trig:
         for m in agents(ctx, sent, pos):
             if m.kind in ("person", "role", "entity", "sides") and (m.type in ("Person", "State") or m.kind == "sides"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import agents, date_near, near, places, triggers
+from cdkg.graph.facts.rules.common import agents, date_near, dates, near, places, recent_instrument, triggers
 from cdkg.graph.text.phrases import words
 
 
@@ -159,7 +159,8 @@ def accession(ctx: Context, sent: Sentence) -> None:
         if not targets and pos[1] + 1 <= sent.last and ctx.a.tokens[pos[1] + 1].norm in words("object_pronouns") \
                 and ctx.main_instrument is not None and not ctx.main_instrument.attrs.get("hypothetical") \
                 and ctx.main_instrument.first < pos[0]:
-            targets = [ctx.main_instrument]  # "the fifteenth member state to ratify it", "Россия ратифицировала его"
+            # "the fifteenth member state to ratify it", "Россия ратифицировала его": the instrument just named
+            targets = [recent_instrument(ctx, sent) or ctx.main_instrument]
         if not targets:
             continue
         subjects = [m for m in agents(ctx, sent, pos) if m.type in ("State", "InternationalOrganization")
@@ -185,9 +186,12 @@ def adoption(ctx: Context, sent: Sentence) -> None:
     "the ministers approved the concept at the meeting in Tashkent" -> concept adoptedAt
     meeting; "На встрече были согласованы 10 документов" -> each adoptedAt the meeting.
     """
-    for pos in triggers(ctx, sent, "adopted") + triggers(ctx, sent, "signed"):
+    adopted = triggers(ctx, sent, "adopted")
+    for pos in adopted + triggers(ctx, sent, "signed"):
         targets = _targets(ctx, sent, pos, after=14, before=10)
         events = [ev for ev in sent.of("event") if not any(t.first <= ev.first <= t.last for t in targets)]
+        if targets and not events and pos in adopted and _main_event_adoption(ctx, sent):
+            events = [ctx.main_event]  # "Также министры согласовали заявление ...": at the meeting reported
         if not targets or not events:
             continue
         if ctx.a.find("sidelines", sent.first, sent.last):
@@ -216,6 +220,14 @@ def adoption_date(ctx: Context, sent: Sentence) -> None:
             continue
         ins = targets[0]
         ctx.add(ctx.entity(ins), "date", (dm.value, dm.datatype), ctx.span((d0, d1), pos, ins), 0.7, "adoption-date")
+
+
+def _main_event_adoption(ctx: Context, sent: Sentence) -> bool:
+    """A sentence with no event, date or place of its own, whose adopters are people ("министры
+    согласовали заявление"), adopts at the report's one meeting."""
+    main = ctx.main_event
+    return main is not None and not main.generic and not dates(ctx, sent) and not places(ctx, sent) \
+        and bool(sent.of("role") or sent.of("person"))
 
 
 @rule("title-period")

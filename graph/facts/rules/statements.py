@@ -67,6 +67,9 @@ def _speaker(ctx: Context, sent: Sentence, pos, says: bool):
             return [ins[-1]]
         if a.find("instrument_pronouns", max(sent.first, pos[0] - 3), pos[0] - 1):
             return [ctx.main_instrument] if ctx.main_instrument is not None else []
+    hal = _hal_speaker(ctx, sent, pos)
+    if hal:
+        return hal
     found = agents(ctx, sent, pos)
     if found:
         return found
@@ -75,8 +78,25 @@ def _speaker(ctx: Context, sent: Sentence, pos, says: bool):
     return []
 
 
+def _hal_speaker(ctx: Context, sent: Sentence, pos) -> list:
+    """An Arabic participle clause after a comma ("...، داعياً إلى ...", "...، مشدداً على ضرورة ...")
+    speaks for the person the sentence is about: the first one it names, else the one named last
+    before it."""
+    a = ctx.a
+    if ctx.lang != "ar":
+        return []
+    k = next((x for x in (pos[0], pos[0] - 1) if x > sent.first and a.word(x).endswith(("اً", "ًا"))
+              and any(c in a.gaps[x] for c in "،,")), None)
+    if k is None:
+        return []
+    named = [m for m in sent.of("person") if m.last < k]
+    if named:
+        return named[:1]
+    return [m for m in a.mentions if m.kind == "person" and m.last < sent.first][-1:]
+
+
 def voice(ctx: Context, speakers: list) -> list:
-    """A joint statement speaks for its authors: what the sides, their heads or "the leaders"
+    """A joint statement speaks for its authors: what the two states, their heads or "the leaders"
     say in a report on their joint statement is the statement's."""
     statement = ctx.main_statement()
     if statement is None or not speakers:
@@ -90,7 +110,8 @@ def voice(ctx: Context, speakers: list) -> list:
         if m.kind == "role" and m.attrs.get("role") == "head":
             return True
         e = ctx.entity(m)
-        return e is not None and e.iri in heads
+        # the two states of a bilateral report on their joint statement speak through it too
+        return e is not None and (e.iri in heads or e.type == "State" and e.iri in {x.iri for x in ctx.sides()})
     return [statement] if all(authored(m) for m in speakers) else speakers
 
 

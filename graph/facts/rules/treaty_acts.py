@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from cdkg.graph.facts.context import Context, Sentence
 from cdkg.graph.facts.rules import rule
-from cdkg.graph.facts.rules.common import coordinated, date_near
+from cdkg.graph.facts.rules.common import coordinated, date_near, recent_instrument
 from cdkg.graph.text.phrases import Phrases, patterns, words
 
 
@@ -23,16 +23,22 @@ def _triggers() -> Phrases:
 
 def _instrument(ctx: Context, sent: Sentence, i: int, j: int):
     """The instrument an entry-into-force phrase speaks of: the one next to it, else, after a
-    pronoun subject ("оно уже вступило в силу", "It entered into force"), the report's own."""
+    pronoun subject ("оно уже вступило в силу", "It entered into force"), the one named last in the
+    sentences just before, else the report's own."""
     near = [m for m in sent.of("instrument") if not m.attrs.get("hypothetical")
             and (0 <= i - m.last <= 15 or 0 <= m.first - j <= 6)]
     if near:
         return min(near, key=lambda m: (i - m.last) if m.last < i else 2 * (m.first - j) + 1)
+    if not any(ctx.a.tokens[k].norm in words("subject_pronouns") for k in range(max(sent.first, i - 4), i)):
+        return None
+    recent = recent_instrument(ctx, sent)
+    if recent is not None:
+        return recent
     main = ctx.main_instrument
-    if main is not None and not main.attrs.get("hypothetical") and main.first < i and any(
-            ctx.a.tokens[k].norm in words("subject_pronouns") for k in range(max(sent.first, i - 4), i)):
+    if main is not None and not main.attrs.get("hypothetical") and main.first < i:
         return main
     return None
+
 
 
 @rule("entry-into-force")
