@@ -46,14 +46,14 @@ def _set_score(pipeline, gold_dir: Path, documents: Path | None = None) -> Score
 def test_corpus_f1_floor(pipeline):
     total = _set_score(pipeline, GOLD, DOCUMENTS)
     assert total.reference > 50
-    assert total.f1 >= 0.50, (total.precision, total.recall)
+    assert total.f1 >= 0.58, (total.precision, total.recall)
 
 
 @needs_shared(DEV_GOLD)
 def test_dev_f1_floor(pipeline):
     total = _set_score(pipeline, DEV_GOLD)
     assert total.reference > 70
-    assert total.f1 >= 0.60, (total.precision, total.recall)
+    assert total.f1 >= 0.68, (total.precision, total.recall)
 
 
 @pytest.mark.parametrize("part", ["tune", "heldout"])
@@ -61,7 +61,7 @@ def test_own_corpus_f1_floor(pipeline, part):
     gold_dir = OWN / part / "gold"
     assert len(list(gold_dir.glob("*.json"))) >= 18
     total = _set_score(pipeline, gold_dir)
-    assert total.f1 >= {"tune": 0.55, "heldout": 0.45}[part], (part, total.precision, total.recall)
+    assert total.f1 >= {"tune": 0.60, "heldout": 0.42}[part], (part, total.precision, total.recall)
 
 
 @pytest.mark.parametrize("path", CORPUS_FILES + sorted(FIXTURES.glob("*.txt")), ids=lambda p: p.name)
