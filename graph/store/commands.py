@@ -227,8 +227,9 @@ def _link(args: argparse.Namespace) -> int:
 
     report = link_file(args.file, store=args.store or default_store(), name=args.name,
                        rdf_format=args.format)
+    rewritten = f"; {' and '.join(report.rewritten)} rewritten" if report.rewritten else ""
     print(f"linked {args.file}: {report.triples} triples into <{report.graph}>, "
-          f"{report.aligned} entities aligned with the lexicon")
+          f"{report.aligned} entities aligned with the lexicon{rewritten}")
     return 0
 
 
