@@ -171,7 +171,20 @@ def test_link_rewrites_graph_trig_manifest_and_inferences_with_the_store(build_c
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["linked"] == without_by["linked"]
 
 
-@pytest.mark.parametrize("point", ["link:inference", "link:dump", "journal"])
+def test_infer_rewrites_graph_trig_and_manifest_with_the_store(build_copy):
+    from cdkg.namespaces import INFERRED_GRAPH
+
+    out = build_copy
+    with Store.open(out / "store") as target:      # the store changed outside a build
+        target.remove_graphs([str(INFERRED_GRAPH)])
+    done = subprocess.run([CDKG, "infer", "--store", str(out / "store")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "graph.trig and manifest.json rewritten" in done.stdout
+    assert assert_outputs_describe_the_store(out)["inferred"] > 0
+    assert not list(out.glob(".build-*"))
+
+
+@pytest.mark.parametrize("point", ["link:inference", "amend:dump", "journal"])
 def test_a_killed_link_leaves_the_build_as_it_was_or_asks_for_a_build(build_copy, point):
     out = build_copy
     before = {name: (out / name).read_bytes() for name in ("graph.trig", "manifest.json")}

@@ -20,9 +20,7 @@ The example dataset ``data/linked/memberships.ttl`` is written by `cdkg.graph.st
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,9 +28,8 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from cdkg.errors import CdkgError
-from cdkg.files import write_atomic
-from cdkg.graph.store.transaction import (build_lock, check_committed, commit, fault, new_work_dir,
-                                             recover)
+from cdkg.graph.store.amend import amend
+from cdkg.graph.store.transaction import fault
 from cdkg.namespaces import CDO, ID, INFERRED_GRAPH, LEXICON_GRAPH, OWL, linked_graph
 
 #: Formats ``cdkg link`` reads, by name or file suffix.
@@ -357,36 +354,6 @@ def _link_with_inferences(target, triples: list[ox.Triple], graph: str, recomput
     return report
 
 
-def _rewrite_outputs(out: Path, work: Path, target, report: LinkReport, source: Path) -> None:
-    """Write into ``work`` the ``graph.trig`` and ``manifest.json`` of the updated store, for
-    those of them the committed build has (a ``--no-trig`` build has no graph.trig)."""
-    rewritten = []
-    if (out / "graph.trig").exists():
-        fault("link:dump")
-        target.dump(work / "graph.trig")
-        rewritten.append("graph.trig")
-    manifest = _read_manifest(out / "manifest.json")
-    if manifest is not None:
-        manifest["triples"] = len(target)
-        manifest["inferred"] = target.count(str(INFERRED_GRAPH))
-        linked = manifest.setdefault("linked", {})
-        linked[report.graph] = {"file": source.name, "triples": report.triples, "aligned": report.aligned}
-        manifest["linked"] = dict(sorted(linked.items()))
-        write_atomic(work / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
-        rewritten.append("manifest.json")
-    report.rewritten = tuple(rewritten)
-
-
-def _read_manifest(path: Path) -> dict | None:
-    """The build's manifest, or None when there is none (or it is unreadable: the next build
-    rebuilds everything then, and it is left as it is)."""
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return manifest if isinstance(manifest, dict) else None
-
-
 def _link_into(target, triples: list[ox.Triple], graph: str) -> LinkReport:
     """Replace ``graph`` of the open store ``target`` by ``triples`` and their alignments."""
     from cdkg.graph.store.store import from_ox
@@ -403,11 +370,12 @@ def link_file(path: Path, store: Path, name: str | None = None, rdf_format: str 
     """Import ``path`` into ``id:graph/linked/<name>`` of the store at ``store`` and align it.
 
     The file is parsed completely before the store is opened. A build's store (a folder named
-    ``store``) is updated as a build updates it: in a hard-linked copy, with the inferred graph
-    brought up to date and the ``graph.trig`` and ``manifest.json`` beside it rewritten, all three
-    committed together (`cdkg.graph.store.transaction`); so the outputs always describe one store,
-    and a malformed file or a killed link leaves them as they were. Another store folder is
-    updated in place, in one transaction of the store.
+    ``store``) is updated as a build updates it (`cdkg.graph.store.amend.amend`): in a
+    hard-linked copy, with the inferred graph brought up to date and the ``graph.trig`` and
+    ``manifest.json`` beside it rewritten (the manifest lists the linked graphs), all three
+    committed together; so the outputs always describe one store, and a malformed file or a killed
+    link leaves them as they were. Another store folder is updated in place, in one transaction of
+    the store.
 
     Parameters
     ----------
@@ -433,32 +401,16 @@ def link_file(path: Path, store: Path, name: str | None = None, rdf_format: str 
     ...
     cdkg.errors.CdkgError: no/such.ttl: no such file
     """
-    from cdkg.graph.store.store import Store
-
     path, store = Path(path), Path(store)
     graph = str(linked_graph(dataset_name(path, name)))
     triples = _parse_file(path, rdf_format)
-    check_committed(store)
-    if not (store / "CURRENT").exists():
-        raise CdkgError(f"{store}: not an Oxigraph store folder (run `cdkg build` first)")
-    out = store.parent
-    # the build lock: a build running meanwhile would commit a copy of the store without this graph
-    with build_lock(out):
-        check_committed(store)
-        if store.name != "store":
-            with Store.open(store) as target:
-                return _link_into(target, triples, graph)
-        recover(out)             # no commit is pending (checked): this removes what killed runs left
-        manifest = _read_manifest(out / "manifest.json")
-        work = new_work_dir(out)
-        try:
-            with Store.open(store, read_only=True) as committed:
-                committed.backup(work / "store")
-                changed_outside = manifest is not None and manifest.get("triples") != len(committed)
-            with Store.open(work / "store") as target:
-                report = _link_with_inferences(target, triples, graph, recompute=changed_outside)
-                _rewrite_outputs(out, work, target, report, path)
-            commit(out, work)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    return report
+    reports = []
+
+    def change(target, changed_outside: bool) -> dict:
+        report = _link_with_inferences(target, triples, graph, recompute=changed_outside)
+        reports.append(report)
+        return {"linked": {graph: {"file": path.name, "triples": report.triples, "aligned": report.aligned}}}
+
+    rewritten = amend(store, change)
+    reports[0].rewritten = rewritten
+    return reports[0]
