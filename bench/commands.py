@@ -83,4 +83,7 @@ def register(subparsers) -> None:
     parser.add_argument("--timeout", type=float, default=5.0, help="the server's query timeout (default 5 s)")
     parser.add_argument("--workers", type=int, default=6, help="the server's engine count (default 6)")
     parser.add_argument("--store", type=Path, default=None, help="serve this store (default: build the fixtures)")
+    parser.add_argument("--cache-mb", type=int, default=64,
+                        help="the server's answer cache (default 64 MB, as cdkg serve; 0: every request "
+                             "runs its queries)")
     parser.set_defaults(func=_lazy("cdkg.bench.serve_bench"))

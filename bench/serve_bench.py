@@ -152,7 +152,7 @@ def run(args) -> int:
             return 2
         store = work / "build" / "store"
     command = [_cdkg(), "serve", "--store", str(store), "--port", "0", "--documents", str(documents),
-               "--timeout", str(args.timeout), "--workers", str(args.workers)]
+               "--timeout", str(args.timeout), "--workers", str(args.workers), "--cache-mb", str(args.cache_mb)]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         banner = server.stdout.readline()

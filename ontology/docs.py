@@ -32,11 +32,32 @@ _REMOTE_LINK = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']https?://[^>]*>""", r
 _CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?["']?https?://[^;]*;""", re.I)
 
 
+class _MembersInListOrder(list):
+    """The members of a union or intersection in the order of the ontology's RDF list.
+
+    pyLODE 3.4 gathers the members' HTML elements in a ``set()``; the elements hash by identity,
+    that is by memory address, so the order of "A or B or C" changed from one run to the next
+    (PYTHONHASHSEED does not fix it). Put in place of ``set`` in ``pylode.utils`` (its only use
+    there), this keeps the order pyLODE reads them in, which is the list's.
+
+    >>> members = _MembersInListOrder()
+    >>> for name in ("Event", "Actor", "Instrument"):
+    ...     members.add(name)
+    >>> list(members)
+    ['Event', 'Actor', 'Instrument']
+    """
+
+    def add(self, item) -> None:
+        self.append(item)
+
+
 def _import_pylode():
     """Import pyLODE, working around its 3.4.1 wheel reading a pyproject.toml that is not installed.
 
     (RDFLib/pyLODE issue #260: ``pylode/version.py`` opens ``site-packages/pyproject.toml``.)
     Importing it also calls ``logging.basicConfig(level=DEBUG)``; the root logger is restored.
+    The members of unions and intersections are kept in list order (`_MembersInListOrder`), so
+    that two runs write the same bytes.
     """
     if "pylode.version" not in sys.modules:
         shim = types.ModuleType("pylode.version")
@@ -54,6 +75,9 @@ def _import_pylode():
         for handler in list(root.handlers):
             if handler not in handlers:
                 root.removeHandler(handler)
+    utils = sys.modules.get("pylode.utils")
+    if utils is not None:
+        utils.set = _MembersInListOrder
     return pylode
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -84,6 +87,123 @@ def test_relinking_is_idempotent_and_only_touches_its_graph(store):
     with Store.open(store, read_only=True) as reader:
         names = reader.graph_names()
     assert SCO_GRAPH in names and str(ID["graph/lexicon"]) in names
+
+
+# --- a build's outputs: store, graph.trig and manifest.json move together ----------------------
+
+TREATY = """@prefix cdo: <https://w3id.org/cdkg/ontology#> .
+@prefix state: <https://w3id.org/cdkg/id/state/> .
+<http://example.org/treaty> a cdo:Agreement .
+state:RU cdo:partyTo <http://example.org/treaty> .
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A committed build of the fixture documents (store, graph.trig, manifest.json)."""
+    from cdkg.graph.store.build import build
+
+    out = tmp_path_factory.mktemp("built") / "build"
+    build(ROOT / "tests" / "fixtures" / "documents", out, quiet=True, jobs=1)
+    return out
+
+
+@pytest.fixture
+def build_copy(built, tmp_path) -> Path:
+    out = tmp_path / "build"
+    shutil.copytree(built, out)
+    return out
+
+
+def assert_outputs_describe_the_store(out: Path) -> dict:
+    """graph.trig holds the store's quads, the manifest its size, and the inferred graph is what
+    recomputing it from scratch gives; return the manifest."""
+    from rdflib import Graph
+
+    from cdkg.graph.store.inference import axioms_from
+    from cdkg.graph.store.reasoner import Reasoner
+    from cdkg.namespaces import INFERRED_GRAPH
+    from cdkg.paths import ONTOLOGY_TTL
+
+    inferred = ox.NamedNode(str(INFERRED_GRAPH))
+    with Store.open(out / "store", read_only=True) as reader:
+        quads = {str(q) for q in reader.quads()}
+        kept = {str(q) for q in reader.match(None, None, None, inferred)}
+        reader.backup(out.parent / "recomputed")
+    assert {str(q) for q in ox.parse(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG)} == quads
+    with Store.open(out.parent / "recomputed") as copy:
+        Reasoner(axioms_from(Graph().parse(ONTOLOGY_TTL, format="turtle"))).recompute(copy)
+        assert {str(q) for q in copy.match(None, None, None, inferred)} == kept
+    shutil.rmtree(out.parent / "recomputed")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["triples"] == len(quads) and manifest["inferred"] == len(kept)
+    return manifest
+
+
+def test_link_rewrites_graph_trig_manifest_and_inferences_with_the_store(build_copy, tmp_path):
+    from cdkg.graph.store.build import build
+
+    out = build_copy
+    trig_before = (out / "graph.trig").read_bytes()
+    done = link(str(MEMBERSHIPS), "--store", str(out / "store"))
+    assert done.returncode == 0, done.stderr
+    assert "graph.trig and manifest.json rewritten" in done.stdout
+    assert (out / "graph.trig").read_bytes() != trig_before
+    manifest = assert_outputs_describe_the_store(out)
+    assert manifest["linked"][SCO_GRAPH]["file"] == "memberships.ttl"
+    assert not list(out.glob(".build-*"))
+
+    # a dataset that feeds the cross-document rules, linked and then relinked without one party
+    treaty = tmp_path / "treaty.ttl"
+    treaty.write_text(TREATY + "state:BY cdo:partyTo <http://example.org/treaty> .\n", encoding="utf-8")
+    assert link(str(treaty), "--store", str(out / "store")).returncode == 0
+    with_by = assert_outputs_describe_the_store(out)
+    treaty.write_text(TREATY, encoding="utf-8")
+    assert link(str(treaty), "--store", str(out / "store")).returncode == 0
+    without_by = assert_outputs_describe_the_store(out)
+    assert with_by["inferred"] > without_by["inferred"]      # RU-BY cooperation and the bilateral type went
+    assert set(without_by["linked"]) == {SCO_GRAPH, str(linked_graph("treaty"))}
+
+    # the next build finds nothing to do, and keeps the linked datasets in its manifest
+    before = snapshot(out / "store")
+    report = build(ROOT / "tests" / "fixtures" / "documents", out, quiet=True, jobs=1)
+    assert report.extracted == 0 and snapshot(out / "store") == before
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["linked"] == without_by["linked"]
+
+
+def test_infer_rewrites_graph_trig_and_manifest_with_the_store(build_copy):
+    from cdkg.namespaces import INFERRED_GRAPH
+
+    out = build_copy
+    with Store.open(out / "store") as target:      # the store changed outside a build
+        target.remove_graphs([str(INFERRED_GRAPH)])
+    done = subprocess.run([CDKG, "infer", "--store", str(out / "store")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "graph.trig and manifest.json rewritten" in done.stdout
+    assert assert_outputs_describe_the_store(out)["inferred"] > 0
+    assert not list(out.glob(".build-*"))
+
+
+@pytest.mark.parametrize("point", ["link:inference", "amend:dump", "journal"])
+def test_a_killed_link_leaves_the_build_as_it_was_or_asks_for_a_build(build_copy, point):
+    out = build_copy
+    before = {name: (out / name).read_bytes() for name in ("graph.trig", "manifest.json")}
+    quads = snapshot(out / "store")
+    killed = subprocess.run([CDKG, "link", str(MEMBERSHIPS), "--store", str(out / "store")],
+                            capture_output=True, text=True, timeout=120, env={**os.environ, "CDKG_FAULT": point})
+    assert killed.returncode == -9, f"the link never reached {point}: {killed.stderr}"
+    if point == "journal":      # killed in the commit: refused until a build finishes the move
+        refused = link(str(MEMBERSHIPS), "--store", str(out / "store"))
+        assert refused.returncode == 2 and "cdkg build" in refused.stderr
+        from cdkg.graph.store.build import build
+        build(ROOT / "tests" / "fixtures" / "documents", out, quiet=True, jobs=1)
+        assert assert_outputs_describe_the_store(out)["linked"][SCO_GRAPH]["triples"] > 0
+    else:
+        assert {name: (out / name).read_bytes() for name in before} == before
+        assert snapshot(out / "store") == quads
+    assert link(str(MEMBERSHIPS), "--store", str(out / "store")).returncode == 0
+    assert_outputs_describe_the_store(out)
+    assert not list(out.glob(".build-*"))
 
 
 def test_alignment_by_iso_code_and_by_same_as(store, tmp_path):

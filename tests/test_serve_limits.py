@@ -183,3 +183,116 @@ def test_bad_limits_are_one_line_exit_2(store):
         done = subprocess.run([CDKG, "serve", "--store", str(store), "--port", "0", *option],
                               capture_output=True, text=True, timeout=60)
         assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, (option, done.stderr)
+
+
+# --- answers kept for repeated requests, and what travels on the wire ------------------------
+
+LABELS = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s ?label"
+
+
+def counting_engine(pool) -> list:
+    """Record every request that reaches an engine of ``pool`` (the cache answers the others)."""
+    runs = []
+    original = pool._run_in_engine
+
+    def run(request):
+        runs.append(request.get("text"))
+        return original(request)
+
+    pool._run_in_engine = run
+    return runs
+
+
+def test_a_repeated_query_or_page_is_answered_without_an_engine(store):
+    from cdkg.graph.store.serve import Server
+
+    with Server(store, port=0, workers=2).serve_in_thread() as server:
+        root = server.url.rsplit("/", 1)[0]
+        runs = counting_engine(server.pool)
+        first = get_query(server.url, LABELS)
+        page = request(root + "/id/state/KZ")
+        assert first[0] == 200 and page[0] == 200 and len(runs) > 1
+        so_far = len(runs)
+        assert get_query(server.url, LABELS)[2] == first[2]
+        assert request(root + "/id/state/KZ")[2] == page[2]
+        assert len(runs) == so_far
+        # another accepted format is another answer
+        assert get_query(server.url, LABELS, accept="text/csv")[0] == 200 and len(runs) == so_far + 1
+
+
+def test_identical_requests_at_once_cost_one_engine_run(store):
+    from cdkg.graph.store.serve import Server
+
+    with Server(store, port=0, workers=4).serve_in_thread() as server:
+        runs = counting_engine(server.pool)
+        answers = []
+        threads = [threading.Thread(target=lambda: answers.append(get_query(server.url, COUNT_UNION)))
+                   for _ in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert [a[0] for a in answers] == [200] * 12 and len({a[2] for a in answers}) == 1
+    assert runs == [COUNT_UNION]
+
+
+def test_an_update_empties_the_cache_and_cache_mb_0_keeps_nothing(store, tmp_path):
+    from cdkg.graph.store.serve import Server
+
+    folder = tmp_path / "store"
+    with Store.open(folder) as opened:
+        opened.load_file(SAMPLE, format="trig")
+    with Server(folder, port=0, allow_update=True).serve_in_thread() as server:
+        before = json.loads(get_query(server.url, COUNT_UNION)[2])["results"]["bindings"][0]["n"]["value"]
+        assert json.loads(get_query(server.url, COUNT_UNION)[2])["results"]["bindings"][0]["n"]["value"] == before
+        insert = urllib.parse.urlencode({"update": 'INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> "c" } }'})
+        assert request(server.update_url, "POST", {"Content-Type": "application/x-www-form-urlencoded"},
+                       insert.encode())[0] == 204
+        after = json.loads(get_query(server.url, COUNT_UNION)[2])["results"]["bindings"][0]["n"]["value"]
+        assert int(after) == int(before) + 1
+    with Server(store, port=0, cache_mb=0).serve_in_thread() as server:
+        runs = counting_engine(server.pool)
+        for _ in range(2):
+            assert get_query(server.url, COUNT_UNION)[0] == 200
+        assert runs == [COUNT_UNION, COUNT_UNION]
+
+
+def raw_exchange(url: str, data: bytes) -> tuple[bytes, bytes]:
+    """Send ``data`` on a fresh connection: (the first read, everything until the server closes)."""
+    parts = urllib.parse.urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        sock.sendall(data)
+        first = sock.recv(1 << 16)
+        rest = first
+        while chunk := sock.recv(1 << 16):
+            rest += chunk
+    return first, rest
+
+
+def test_a_small_answer_leaves_in_one_write_and_head_and_http_0_9_still_work(store):
+    with CdkgServe(store) as server:
+        path = "/query?" + urllib.parse.urlencode({"query": "ASK {}"})
+        ask = f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\nConnection: close\r\n\r\n".encode()
+        first, whole = raw_exchange(server.url, ask)
+        # head and body in one segment (Nagle's algorithm once held the body back ~40 ms)
+        assert first == whole and first.startswith(b"HTTP/1.1 200") and first.endswith(b"\r\n\r\ntrue")
+        _, head = raw_exchange(server.url, ask.replace(b"GET ", b"HEAD ", 1))
+        assert head.startswith(b"HTTP/1.1 200") and b"Content-Length: 4" in head and head.endswith(b"\r\n\r\n")
+        _, old = raw_exchange(server.url, f"GET {path}\r\n\r\n".encode())
+        assert b"true" in old and not old.startswith(b"HTTP/")
+
+
+def test_leftovers_are_told_by_their_lock_not_by_a_process_id(tmp_path):
+    import fcntl
+
+    from cdkg.graph.store.serve import _remove_leftovers
+
+    # both folders carry the id of a live process (this one), as a reused id would
+    gone, alive = tmp_path / f".cdkg-serve-{os.getpid()}-a", tmp_path / f".cdkg-serve-{os.getpid()}-b"
+    for folder in (gone, alive):
+        folder.mkdir()
+        (folder / ".live").touch()
+    with open(alive / ".live", "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        _remove_leftovers(tmp_path)
+        assert not gone.exists() and alive.exists()

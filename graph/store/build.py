@@ -261,14 +261,23 @@ def _extract(store: Store, todo: list[_Ref], total: int, jobs: int, facts_by_doc
         bar.close()
 
 
-def _write_manifest(path: Path, fingerprint: str, report: BuildReport, wanted: dict, facts_by_doc: dict) -> None:
-    """What the next build compares with: the pipeline's fingerprint, sizes, documents and fact counts."""
+def _write_manifest(path: Path, fingerprint: str, report: BuildReport, wanted: dict, facts_by_doc: dict,
+                    linked: dict) -> None:
+    """What the next build compares with: the pipeline's fingerprint, sizes, documents and fact
+    counts; and the linked datasets (`cdkg link`) the store keeps."""
     write_atomic(path, json.dumps(
         {"fingerprint": fingerprint, "tool": __version__,
          "triples": report.triples, "inferred": report.inferred,
          "documents": {iri: d.name for iri, d in sorted(wanted.items())},
-         "facts": {k: v for k, v in sorted(facts_by_doc.items()) if k in wanted}},
+         "facts": {k: v for k, v in sorted(facts_by_doc.items()) if k in wanted},
+         "linked": dict(sorted(linked.items()))},
         ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def _kept_links(manifest: dict, names: set[str]) -> dict:
+    """The manifest's record of the linked datasets (`cdkg link`) whose graphs the store holds."""
+    linked = manifest.get("linked")
+    return {g: v for g, v in linked.items() if g in names} if isinstance(linked, dict) else {}
 
 
 #: Above this many changed documents a rebuild recomputes the inferences instead of updating them.
@@ -373,7 +382,7 @@ def _build_into(work: Path, out: Path, docs: list[_Ref], pipeline, fingerprint: 
         report.timings["dump"] = time.perf_counter() - started
         report.triples = len(store)
         fault("manifest")
-        _write_manifest(work / "manifest.json", fingerprint, report, wanted, facts_by_doc)
+        _write_manifest(work / "manifest.json", fingerprint, report, wanted, facts_by_doc, _kept_links(manifest, names))
     finally:
         store.close()
     return True

@@ -28,6 +28,8 @@ def default_store() -> Path:
 
 def _add_serve_and_review(subparsers) -> None:
     """Add ``serve`` and ``review export`` (the workbench's two commands) to ``cdkg``."""
+    from cdkg.graph.store.answers import DEFAULT_CACHE_MB
+
     serve = subparsers.add_parser(
         "serve", help="serve the graph over the SPARQL 1.1 Protocol on loopback",
         description="Serve the store over the SPARQL 1.1 Protocol (query at /query or /sparql, update "
@@ -46,6 +48,9 @@ def _add_serve_and_review(subparsers) -> None:
                        help="queries run at once, each in its own engine process (default: cores, 4 to 8)")
     serve.add_argument("--queue", type=int, default=64,
                        help="requests that may wait for an engine; past that 503 + Retry-After (default 64)")
+    serve.add_argument("--cache-mb", type=int, default=DEFAULT_CACHE_MB,
+                       help="megabytes of answers kept for queries asked again while the store is "
+                            f"unchanged; every update empties it (default {DEFAULT_CACHE_MB}; 0 keeps none)")
     serve.add_argument("--documents", type=Path, default=None,
                        help="folder of the documents' text files, for the evidence pages (default: data/documents)")
     serve.add_argument("--base-iri", default=None,
@@ -182,7 +187,8 @@ def _serve(args: argparse.Namespace) -> int:
     serve_forever(args.store or default_store(), host=args.host, port=args.port,
                   allow_update=args.allow_update, timeout=args.timeout, limit=args.limit,
                   workers=DEFAULT_WORKERS if args.workers is None else args.workers, queue=args.queue, base_iri=args.base_iri,
-                  documents=args.documents or documents_dir(), review=args.review, reviews=args.reviews)
+                  documents=args.documents or documents_dir(), review=args.review, reviews=args.reviews,
+                  cache_mb=args.cache_mb)
     return 0
 
 
@@ -227,8 +233,9 @@ def _link(args: argparse.Namespace) -> int:
 
     report = link_file(args.file, store=args.store or default_store(), name=args.name,
                        rdf_format=args.format)
+    rewritten = f"; {' and '.join(report.rewritten)} rewritten" if report.rewritten else ""
     print(f"linked {args.file}: {report.triples} triples into <{report.graph}>, "
-          f"{report.aligned} entities aligned with the lexicon")
+          f"{report.aligned} entities aligned with the lexicon{rewritten}")
     return 0
 
 

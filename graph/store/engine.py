@@ -15,7 +15,8 @@ from one long-lived spawner thread, since the signal follows the thread that for
 worker that finds its stdin closed exits too.
 
 `Pool` bounds the work: ``workers`` queries run at once, ``queue`` more wait for a worker, and
-past that the front answers 503 with ``Retry-After``.
+past that the front answers 503 with ``Retry-After``. A query asked again while the store is
+unchanged is answered from `AnswerCache <cdkg.graph.store.answers.AnswerCache>` without an engine.
 
 Messages: a request is one JSON line; an answer is one JSON line (status, content type,
 headers, body length) followed by the body bytes.
@@ -38,6 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 
+from cdkg.graph.store.answers import DEFAULT_CACHE_MB, AnswerCache
 from cdkg.graph.store.endpoint import Busy
 
 __all__ = ["Pool", "Busy", "answer_request"]
@@ -147,6 +149,8 @@ class Pool:
         The most rows or triples one answer carries.
     read_write : bool
         Open the store writable and accept updates.
+    cache_bytes : int
+        Bytes of answers kept for identical queries (`cdkg.graph.store.answers.AnswerCache`; 0: none).
 
     Examples
     --------
@@ -161,8 +165,9 @@ class Pool:
     """
 
     def __init__(self, store: Path, workers: int = 2, queue: int = 64, timeout: float = 30.0,
-                 limit: int = 10000, read_write: bool = False):
+                 limit: int = 10000, read_write: bool = False, cache_bytes: int = DEFAULT_CACHE_MB << 20):
         self.store, self.timeout, self.limit, self.read_write = Path(store), timeout, limit, read_write
+        self.cache = AnswerCache(cache_bytes)
         self.size = 1 if read_write else max(1, workers)
         self._slots = threading.BoundedSemaphore(self.size + max(0, queue))
         self._idle: "queues.Queue[_Worker]" = queues.Queue()
@@ -219,8 +224,21 @@ class Pool:
     def run(self, request: dict) -> tuple[int, str, dict, bytes]:
         """Answer one request: (status, content type, headers, body); `Busy` when the queue is full.
 
-        A request past the timeout (waiting included) gets 503 and its worker is replaced.
+        A query asked before with the store unchanged is answered from the cache, without an
+        engine. A request past the timeout (waiting included) gets 503 and its worker is replaced.
         """
+        if self.closed:
+            raise Busy
+        if request.get("op") != "update":
+            return self.cache.answer(request, lambda: self._run_in_engine(request))
+        self.cache.changed()
+        try:
+            return self._run_in_engine(request)
+        finally:
+            self.cache.changed()     # queries that ran beside the update are not kept either
+
+    def _run_in_engine(self, request: dict) -> tuple[int, str, dict, bytes]:
+        """`run` in an engine: wait for a free one (`Busy` past the queue), stop it at the timeout."""
         if self.closed or not self._slots.acquire(blocking=False):
             raise Busy
         started = time.monotonic()

@@ -28,7 +28,9 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from cdkg.errors import CdkgError
-from cdkg.namespaces import CDO, ID, LEXICON_GRAPH, OWL, linked_graph
+from cdkg.graph.store.amend import amend
+from cdkg.graph.store.transaction import fault
+from cdkg.namespaces import CDO, ID, INFERRED_GRAPH, LEXICON_GRAPH, OWL, linked_graph
 
 #: Formats ``cdkg link`` reads, by name or file suffix.
 FORMATS = {
@@ -308,13 +310,72 @@ class LinkReport:
     graph: str
     triples: int
     aligned: int
+    #: The committed outputs beside the store that were rewritten with it (``graph.trig``, ``manifest.json``).
+    rewritten: tuple[str, ...] = ()
+
+
+def _graph_triples(target, graph: str) -> set[tuple]:
+    return {(q.subject, q.predicate, q.object) for q in target.match(None, None, None, ox.NamedNode(graph))}
+
+
+def _link_with_inferences(target, triples: list[ox.Triple], graph: str, recompute: bool) -> LinkReport:
+    """`_link_into`, then the inferred graph brought up to date.
+
+    As an incremental build does for a changed document: the triples whose inferred status may
+    change (those the old and new graph assert or derive) are re-examined, with the
+    cross-document part before and after. ``recompute`` (the store was changed outside a build
+    since its manifest was written) recomputes it all. A store without an inferred graph is left
+    without one.
+    """
+    from rdflib import Graph
+
+    from cdkg.graph.store.inference import axioms_from
+    from cdkg.graph.store.reasoner import Reasoner
+    from cdkg.paths import ONTOLOGY_TTL
+
+    if str(INFERRED_GRAPH) not in target.graph_names():
+        return _link_into(target, triples, graph)
+    reasoner = Reasoner(axioms_from(Graph().parse(ONTOLOGY_TTL, format="turtle")))
+    old = set() if recompute else _graph_triples(target, graph)
+    # the rules are monotonic: a graph that held nothing takes no cross-document inference away
+    old_cross = reasoner.cross_closure(reasoner.scan(target)) if old else set()
+    report = _link_into(target, triples, graph)
+    fault("link:inference")
+    if recompute:
+        reasoner.recompute(target)
+        return report
+    new = _graph_triples(target, graph)
+    local = reasoner.derive_all(new)
+    candidates = {t for t in old | new if t[1] in reasoner.targets} | reasoner.derive_all(old) | local
+    reasoner.write(target, local)
+    cross = reasoner.cross_closure(reasoner.scan(target))
+    reasoner.write(target, cross)
+    reasoner.settle(target, candidates | old_cross | cross, cross)
+    return report
+
+
+def _link_into(target, triples: list[ox.Triple], graph: str) -> LinkReport:
+    """Replace ``graph`` of the open store ``target`` by ``triples`` and their alignments."""
+    from cdkg.graph.store.store import from_ox
+
+    pairs = alignments(_lexicon_keys(target), _external_keys(triples))
+    triples = skolemize(triples, graph.rsplit("/", 1)[1])
+    rows = [tuple(from_ox(term) for term in (t.subject, t.predicate, t.object)) for t in triples]
+    rows += [(URIRef(lex), OWL.sameAs, URIRef(ext)) for lex, ext in pairs]
+    target.replace_graphs({graph: rows})
+    return LinkReport(graph, len(set(rows)), len({lex for lex, _ in pairs}))
 
 
 def link_file(path: Path, store: Path, name: str | None = None, rdf_format: str | None = None) -> LinkReport:
     """Import ``path`` into ``id:graph/linked/<name>`` of the store at ``store`` and align it.
 
-    The file is parsed completely before the store is opened, and the graph is replaced in one
-    transaction, so a malformed file leaves the store as it was.
+    The file is parsed completely before the store is opened. A build's store (a folder named
+    ``store``) is updated as a build updates it (`cdkg.graph.store.amend.amend`): in a
+    hard-linked copy, with the inferred graph brought up to date and the ``graph.trig`` and
+    ``manifest.json`` beside it rewritten (the manifest lists the linked graphs), all three
+    committed together; so the outputs always describe one store, and a malformed file or a killed
+    link leaves them as they were. Another store folder is updated in place, in one transaction of
+    the store.
 
     Parameters
     ----------
@@ -330,7 +391,8 @@ def link_file(path: Path, store: Path, name: str | None = None, rdf_format: str 
     Returns
     -------
     LinkReport
-        The graph, its number of triples and how many lexicon entities were aligned.
+        The graph, its number of triples, how many lexicon entities were aligned, and the
+        outputs rewritten.
 
     Examples
     --------
@@ -339,20 +401,16 @@ def link_file(path: Path, store: Path, name: str | None = None, rdf_format: str 
     ...
     cdkg.errors.CdkgError: no/such.ttl: no such file
     """
-    from cdkg.graph.store.store import Store, from_ox
-    from cdkg.graph.store.transaction import build_lock, check_committed
-
-    path = Path(path)
+    path, store = Path(path), Path(store)
     graph = str(linked_graph(dataset_name(path, name)))
     triples = _parse_file(path, rdf_format)
-    check_committed(store)
-    if not (Path(store) / "CURRENT").exists():
-        raise CdkgError(f"{store}: not an Oxigraph store folder (run `cdkg build` first)")
-    # the build lock: a build running meanwhile would commit a copy of the store without this graph
-    with build_lock(Path(store).parent), Store.open(store) as target:
-        pairs = alignments(_lexicon_keys(target), _external_keys(triples))
-        triples = skolemize(triples, graph.rsplit("/", 1)[1])
-        rows = [tuple(from_ox(term) for term in (t.subject, t.predicate, t.object)) for t in triples]
-        rows += [(URIRef(lex), OWL.sameAs, URIRef(ext)) for lex, ext in pairs]
-        target.replace_graphs({graph: rows})
-    return LinkReport(graph, len(set(rows)), len({lex for lex, _ in pairs}))
+    reports = []
+
+    def change(target, changed_outside: bool) -> dict:
+        report = _link_with_inferences(target, triples, graph, recompute=changed_outside)
+        reports.append(report)
+        return {"linked": {graph: {"file": path.name, "triples": report.triples, "aligned": report.aligned}}}
+
+    rewritten = amend(store, change)
+    reports[0].rewritten = rewritten
+    return reports[0]

@@ -5,12 +5,14 @@
 end even on ``kill -9``), and puts the protocol front (`cdkg.graph.store.endpoint.Front`) before it. Read-only serving works on a snapshot of the
 store (`Store.backup <cdkg.graph.store.store.Store.backup>`: hard links, so cheap), taken at
 start and deleted at exit, so ``cdkg build`` or ``cdkg link`` may write the store while it is
-served; restart ``cdkg serve`` to see their changes. With ``--allow-update`` one worker opens the
+served; restart ``cdkg serve`` to see their changes. Answers to queries asked again are kept
+(`cdkg.graph.store.answers`, ``--cache-mb``): the snapshot does not change while it is served. With ``--allow-update`` one worker opens the
 store itself, writable, so nothing else may open it meanwhile (and requests run one at a time).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -20,6 +22,7 @@ import threading
 from pathlib import Path
 
 from cdkg.errors import CdkgError
+from cdkg.graph.store.answers import DEFAULT_CACHE_MB
 from cdkg.graph.store.endpoint import Front
 from cdkg.graph.store.engine import Pool
 from cdkg.graph.store.store import Store
@@ -44,11 +47,34 @@ def _snapshot(store: Path, into: Path) -> Path:
     return target
 
 
+_LIVE = ".live"
+
+
+def _hold(workdir: Path):
+    """Lock ``workdir/.live`` for as long as this server lives (the kernel drops it on ``kill -9``)."""
+    handle = open(workdir / _LIVE, "a+b")
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return handle
+
+
+def _dead(leftover: Path) -> bool:
+    """Whether the server of a snapshot folder is gone: nobody holds its lock (a process id alone
+    can be reused, by a thread too, and /proc then shows it alive)."""
+    try:
+        with open(leftover / _LIVE, "rb") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+    except BlockingIOError:
+        return False
+    except OSError:           # no lock file: a server that died before making it, or an older one
+        pid = leftover.name.split("-")[2]
+        return pid.isdigit() and not Path(f"/proc/{pid}").exists()
+
+
 def _remove_leftovers(folder: Path) -> None:
     """Delete snapshot folders of servers that died without cleaning up (``kill -9``)."""
     for leftover in folder.glob(".cdkg-serve-*"):
-        pid = leftover.name.split("-")[2]
-        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+        if leftover.is_dir() and _dead(leftover):
             shutil.rmtree(leftover, ignore_errors=True)
 
 
@@ -58,16 +84,17 @@ class Server:
     def __init__(self, store: Path, host: str = "127.0.0.1", port: int = 7878,
                  allow_update: bool = False, timeout: float = 30.0, limit: int = 10000,
                  workers: int = DEFAULT_WORKERS, queue: int = 64, base_iri: str | None = None,
-                 documents: Path | None = None, review=None):
+                 documents: Path | None = None, review=None, cache_mb: int = DEFAULT_CACHE_MB):
         store = Path(store)
         if not (store / "CURRENT").exists():
             raise CdkgError(f"{store}: not an Oxigraph store folder (run `cdkg build` first)")
-        if timeout <= 0 or limit < 1 or workers < 1 or queue < 0:
+        if timeout <= 0 or limit < 1 or workers < 1 or queue < 0 or cache_mb < 0:
             raise CdkgError(f"{store}: --timeout must be positive, --limit and --workers at least 1, "
-                            f"--queue at least 0")
+                            f"--queue and --cache-mb at least 0")
         self.store, self.allow_update, self.timeout, self.limit = store, allow_update, timeout, limit
         _remove_leftovers(store.parent)
         self.workdir = Path(tempfile.mkdtemp(prefix=f".cdkg-serve-{os.getpid()}-", dir=store.parent))
+        self._live = _hold(self.workdir)
         self.pool: Pool | None = None
         self.front: Front | None = None
         self._thread: threading.Thread | None = None
@@ -78,7 +105,7 @@ class Server:
                     opened.load_file(review.path, format="trig")
             try:
                 self.pool = Pool(location, workers=workers, queue=queue, timeout=timeout, limit=limit,
-                                 read_write=allow_update or review is not None)
+                                 read_write=allow_update or review is not None, cache_bytes=cache_mb << 20)
             except RuntimeError as exc:
                 raise CdkgError(f"{store}: the query engine did not start ({str(exc)[:200]})") from None
             from cdkg.graph.web.pages import Workbench
@@ -134,6 +161,7 @@ class Server:
         if self.pool is not None:
             self.pool.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
+        self._live.close()
 
     def __enter__(self) -> "Server":
         return self
@@ -145,7 +173,7 @@ class Server:
 def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False,
                   timeout: float = 30.0, limit: int = 10000, workers: int = DEFAULT_WORKERS,
                   queue: int = 64, base_iri: str | None = None, documents: Path | None = None,
-                  review: bool = False, reviews: Path | None = None) -> None:
+                  review: bool = False, reviews: Path | None = None, cache_mb: int = DEFAULT_CACHE_MB) -> None:
     """Serve until Ctrl-C or SIGTERM, printing the endpoint URL first.
 
     Parameters
@@ -174,6 +202,8 @@ def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_
         Let reviewers accept, reject or correct facts on the evidence pages (one engine then).
     reviews : Path, optional
         The reviews file (default ``reviews.trig`` beside the store).
+    cache_mb : int
+        Megabytes of answers kept for queries asked again (0: none); emptied by every update.
 
     Examples
     --------
@@ -191,7 +221,7 @@ def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_
         token, from_env = token_from_env()
         reviewer = Reviews(Path(reviews) if reviews else Path(store).parent / "reviews.trig", token)
     server = Server(store, host, port, allow_update, timeout, limit, workers, queue, base_iri, documents,
-                    reviewer)
+                    reviewer, cache_mb)
 
     def stop(signum, frame):
         raise KeyboardInterrupt
@@ -200,7 +230,8 @@ def serve_forever(store: Path, host: str = "127.0.0.1", port: int = 7878, allow_
     mode = "read-write" if allow_update else "read-only snapshot"
     root = server.url.rsplit("/", 1)[0]
     print(f"cdkg serve: {store} at {server.url} (update: {server.update_url}; {mode}, "
-          f"timeout {timeout:g} s, limit {limit} rows, {server.pool.size} engine(s)); workbench at {root}/; Ctrl-C stops", flush=True)
+          f"timeout {timeout:g} s, limit {limit} rows, {server.pool.size} engine(s), "
+          f"cache {cache_mb} MB); workbench at {root}/; Ctrl-C stops", flush=True)
     if reviewer is not None:
         shown = "from CDKG_REVIEW_TOKEN" if from_env else reviewer.token
         print(f"cdkg serve: review on; reviews in {reviewer.path}; token {shown}", flush=True)

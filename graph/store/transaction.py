@@ -242,3 +242,4 @@ def commit(out: Path, work: Path) -> None:
     _fsync_dir(out)
     fault("committed")
     shutil.rmtree(work, ignore_errors=True)
+

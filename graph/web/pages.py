@@ -80,7 +80,7 @@ class Workbench:
         try:
             if method in ("GET", "HEAD"):
                 if path == "/":
-                    answer = self.query_page()
+                    answer = self._kept({"path": path}, self.query_page)
                 elif path.startswith("/static/"):
                     answer = self.static(path[len("/static/"):])
                 elif path == "/views" or path.startswith("/views/"):
@@ -88,9 +88,12 @@ class Workbench:
                 elif path == "/library.json":
                     answer = self.library_json()
                 elif path.startswith("/id/"):
-                    answer = self.entity(path[len("/id/"):], url.query, handler.headers.get("Accept"))
+                    accept = handler.headers.get("Accept")
+                    answer = self._kept({"path": path, "query": url.query, "accept": accept},
+                                        lambda: self.entity(path[len("/id/"):], url.query, accept))
                 elif path.startswith("/doc/"):
-                    answer = self.evidence(path[len("/doc/"):], url.query)
+                    answer = self._kept({"path": path, "query": url.query},
+                                        lambda: self.evidence(path[len("/doc/"):], url.query))
                 else:
                     return False
             elif method == "POST" and path == "/library/bind":
@@ -108,6 +111,20 @@ class Workbench:
             answer = _Answer.text(400, str(exc))
         handler.send(answer, cors=False)
         return True
+
+    def _kept(self, key: dict, make) -> _Answer:
+        """``make()``, or the page it made before with the store unchanged (kept in the engine
+        pool's `AnswerCache <cdkg.graph.store.answers.AnswerCache>`, which updates empty)."""
+        cache = getattr(self.pool, "cache", None)
+        if cache is None:
+            return make()
+
+        def compute() -> tuple:
+            answer = make()
+            return answer.status, answer.content_type, answer.headers or {}, answer.body
+
+        status, kind, headers, body = cache.answer({"op": "page", **key}, compute)
+        return _Answer(status, kind, body, headers or None)
 
     @staticmethod
     def _body(handler) -> bytes:
