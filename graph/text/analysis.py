@@ -11,7 +11,7 @@ from cdkg.graph.text.dates import DateMention
 from cdkg.graph.text.documents import Document
 from cdkg.graph.text.lexicon import Entry
 from cdkg.graph.text.normalize import Token
-from cdkg.graph.text.phrases import Lookups, tables
+from cdkg.graph.text.phrases import Lookups, Phrases, tables
 
 __all__ = ["Mention", "Analysis", "make_mention"]
 
@@ -102,10 +102,11 @@ class Analysis:
             self.lookups = Lookups(self.tokens)
         return self.lookups.at(tables()[table], i)
 
-    def find(self, table: str, first: int, last: int):
+    def find(self, table: str | Phrases, first: int, last: int):
+        """The phrases of ``table`` (a name of `tables`, or a table) in tokens ``first..last``."""
         if self.lookups is None:
             self.lookups = Lookups(self.tokens)
-        return self.lookups.find(tables()[table], first, last)
+        return self.lookups.find(tables()[table] if isinstance(table, str) else table, first, last)
 
     def sentence_of(self, i: int) -> tuple[int, int]:
         for s in self.sentences:
