@@ -300,8 +300,9 @@ def labels_for(source, iris: set, lang: str, mark_fallback: bool = False) -> dic
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
             "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-            f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ skos:prefLabel rdfs:label dcterms:title }}"
-            " GRAPH ?g { ?x ?p ?l } FILTER(isLiteral(?l)) }", name="labels")
+            # a FILTER on ?p, not VALUES: Oxigraph then starts from the IRIs (0.6 ms, not 12, for 8 IRIs)
+            f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x ?p ?l }}"
+            " FILTER(?p IN (skos:prefLabel, rdfs:label, dcterms:title) && isLiteral(?l)) }", name="labels")
         for x, p, label in result.rows:
             language = (label.language or "").lower().split("-")[0]
             rank = (order.index(language) if language in order else len(order),
