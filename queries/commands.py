@@ -300,9 +300,12 @@ def labels_for(source, iris: set, lang: str, mark_fallback: bool = False) -> dic
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
             "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-            # a FILTER on ?p, not VALUES: Oxigraph then starts from the IRIs (0.6 ms, not 12, for 8 IRIs)
-            f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x ?p ?l }}"
-            " FILTER(?p IN (skos:prefLabel, rdfs:label, dcterms:title) && isLiteral(?l)) }", name="labels")
+            # one branch per label property, each an index lookup from the IRIs (a VALUES list of
+            # properties made Oxigraph read every label of the graph; 138 ms -> 12 ms for 115 IRIs)
+            f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }}"
+            + " UNION ".join(f" {{ GRAPH ?g {{ ?x {p} ?l }} BIND({p} AS ?p) }}"
+                             for p in ("skos:prefLabel", "rdfs:label", "dcterms:title"))
+            + " FILTER(isLiteral(?l)) }", name="labels")
         for x, p, label in result.rows:
             language = (label.language or "").lower().split("-")[0]
             rank = (order.index(language) if language in order else len(order),
