@@ -304,8 +304,12 @@ def labels_for(source, iris: set, lang: str, mark_fallback: bool = False) -> dic
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
             "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-            f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ skos:prefLabel rdfs:label dcterms:title }}"
-            " GRAPH ?g { ?x ?p ?l } FILTER(isLiteral(?l)) }", name="labels")
+            # one branch per label property, each an index lookup from the IRIs (a VALUES list of
+            # properties made Oxigraph read every label of the graph; 138 ms -> 12 ms for 115 IRIs)
+            f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }}"
+            + " UNION ".join(f" {{ GRAPH ?g {{ ?x {p} ?l }} BIND({p} AS ?p) }}"
+                             for p in ("skos:prefLabel", "rdfs:label", "dcterms:title"))
+            + " FILTER(isLiteral(?l)) }", name="labels")
         for x, p, label in result.rows:
             language = (label.language or "").lower().split("-")[0]
             rank = (order.index(language) if language in order else len(order),

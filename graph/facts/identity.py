@@ -69,6 +69,7 @@ class KnownInstrument:
     wikidata: str | None
 
 
+@lru_cache(maxsize=8192)
 def _key(text: str) -> frozenset:
     return frozenset(t.key for t in tokenize(text) if t.key and t.norm not in _STOP)
 
@@ -104,6 +105,7 @@ def known_instruments() -> tuple[KnownInstrument, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=8192)        # a pure function of its strings and the lexicon's instruments
 def match_instrument(title: str, after: str = "") -> KnownInstrument | None:
     """The known instrument a title names, if any (``after``: the text right after the title).
 

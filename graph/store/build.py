@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from cdkg import __version__
@@ -197,7 +197,7 @@ def _extract_one(path: Path) -> tuple[str, bytes, bytes, bytes, int, str | None]
         raise CdkgError(problem)
     result = canonical_instruments(_WORKER["pipeline"].extract_document(doc))  # what the graph holds
     reasoner = _WORKER["reasoner"]
-    triples = list(dict.fromkeys((to_ox(s), to_ox(p), to_ox(o)) for s, p, o in document_triples(result)))
+    triples = list(dict.fromkeys(_ox_triples(document_triples(result))))
     g = ox.NamedNode(str(document_iri(doc.sha)))
     asserted = ox.serialize([ox.Quad(s, p, o, g) for s, p, o in triples], format=ox.RdfFormat.N_QUADS)
     derived = ox.serialize([ox.Quad(s, p, o, _INFERRED) for s, p, o in sorted(reasoner.derive_all(triples), key=str)],
@@ -206,6 +206,22 @@ def _extract_one(path: Path) -> tuple[str, bytes, bytes, bytes, int, str | None]
                            format=ox.RdfFormat.N_QUADS) if _WORKER.get("targets") else b""
     warning = None if result.facts else f"{doc.path}: {why_no_facts(result)}"
     return doc.sha, asserted, derived, targets, len(result.facts), warning
+
+
+def _ox_triples(triples):
+    """rdflib triples as pyoxigraph ones; an IRI repeated in the document is converted once
+    (a literal is always converted: rdflib's equality ignores the case of its language)."""
+    iris: dict[str, ox.NamedNode] = {}
+
+    def term(t):
+        if type(t) is URIRef:
+            node = iris.get(t)
+            if node is None:
+                node = iris[t] = ox.NamedNode(t)
+            return node
+        return to_ox(t)
+
+    return ((term(s), term(p), term(o)) for s, p, o in triples)
 
 
 def _results(paths: list[Path], jobs: int):

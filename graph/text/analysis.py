@@ -11,7 +11,7 @@ from cdkg.graph.text.dates import DateMention
 from cdkg.graph.text.documents import Document
 from cdkg.graph.text.lexicon import Entry
 from cdkg.graph.text.normalize import Token
-from cdkg.graph.text.phrases import tables
+from cdkg.graph.text.phrases import Lookups, Phrases, tables
 
 __all__ = ["Mention", "Analysis", "make_mention"]
 
@@ -55,6 +55,8 @@ class Analysis:
     sentences: list[tuple[int, int]]
     mentions: list[Mention] = field(default_factory=list)
     dates: list[tuple[int, int, DateMention]] = field(default_factory=list)
+    #: the phrase tables' lookups on these tokens, made once (the tokens never change)
+    lookups: Lookups | None = field(default=None, repr=False, compare=False)
 
     @property
     def lang(self) -> str:
@@ -96,10 +98,15 @@ class Analysis:
         return 0 < i < len(self.gaps) and self.gaps[i] in ("-", "–")
 
     def at(self, table: str, i: int):
-        return tables()[table].at(self.tokens, i)
+        if self.lookups is None:
+            self.lookups = Lookups(self.tokens)
+        return self.lookups.at(tables()[table], i)
 
-    def find(self, table: str, first: int, last: int):
-        return tables()[table].find(self.tokens, first, last)
+    def find(self, table: str | Phrases, first: int, last: int):
+        """The phrases of ``table`` (a name of `tables`, or a table) in tokens ``first..last``."""
+        if self.lookups is None:
+            self.lookups = Lookups(self.tokens)
+        return self.lookups.find(tables()[table] if isinstance(table, str) else table, first, last)
 
     def sentence_of(self, i: int) -> tuple[int, int]:
         for s in self.sentences:

@@ -101,6 +101,11 @@ def normalize_char(ch: str) -> str:
     return "".join(_MAP.get(c, c) for c in out if ord(c) not in _DIACRITICS).lower()
 
 
+#: character -> its normalized form, filled as characters are met (a dictionary lookup is cheaper
+#: than a call of `normalize_char`)
+_NORMALIZED: dict[str, str] = {}
+
+
 def normalize(text: str) -> tuple[str, list[int]]:
     """Normalize ``text``; return the normalized string and, per normalized character, its
     offset in ``text`` (plus a final entry ``len(text)``), so spans map back exactly.
@@ -121,14 +126,18 @@ def normalize(text: str) -> tuple[str, list[int]]:
     >>> norm, offsets
     ('ان', [0, 2, 5])
     """
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        for c in normalize_char(ch):
-            chars.append(c)
-            offsets.append(i)
+    known = _NORMALIZED
+    parts = []
+    for ch in text:
+        c = known.get(ch)
+        if c is None:
+            c = known[ch] = normalize_char(ch)
+        parts.append(c)
+    if all(len(c) == 1 for c in parts):         # the usual case: one character for one
+        return "".join(parts), list(range(len(text) + 1))
+    offsets = [i for i, c in enumerate(parts) for _ in c]
     offsets.append(len(text))
-    return "".join(chars), offsets
+    return "".join(parts), offsets
 
 
 def strip_prefixes(word: str) -> str:

@@ -13,12 +13,13 @@ prefixes and Russian endings removed), so one listed form covers its inflections
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from functools import lru_cache
 
 from cdkg.graph.text.normalize import Token, normalize, token_key, tokenize
 from cdkg.paths import patterns_dir
 
-__all__ = ["Phrases", "patterns", "tables", "norms", "words"]
+__all__ = ["Phrases", "Lookups", "patterns", "tables", "norms", "words"]
 
 
 def norms(*words: str) -> tuple[str, ...]:
@@ -56,6 +57,9 @@ class Phrases:
                 self.index.setdefault(key, value)
         self.longest = max((len(k) for k in self.index), default=0)
         self.firsts = {k[0] for k in self.index}
+        self._reach: dict[str, int] = {}      # first word -> length of its longest phrase
+        for k in self.index:
+            self._reach[k[0]] = max(self._reach.get(k[0], 0), len(k))
 
     def at(self, tokens: list[Token], i: int) -> tuple[int, object] | None:
         """``(length, value)`` of the longest phrase starting at token ``i``, or None.
@@ -64,20 +68,24 @@ class Phrases:
         """
         if i >= len(tokens) or i < 0:
             return None
-        attr = "norm" if self.exact else "key"
-        first_word = getattr(tokens[i], attr)
-        firsts = [first_word]
-        if tokens[i].norm[:1] in ("و", "ف") and len(tokens[i].norm) > 2:
-            rest = tokens[i].norm[1:]
-            firsts.append(rest if self.exact else token_key(rest))
-        firsts = [f for f in firsts if f in self.firsts]
+        token, exact, reach = tokens[i], self.exact, self._reach
+        norm = token.norm
+        firsts = [norm if exact else token.key]
+        if norm[:1] in ("و", "ف") and len(norm) > 2:
+            firsts.append(norm[1:] if exact else token_key(norm[1:]))
+        firsts = [f for f in firsts if f in reach]
         if not firsts:
             return None
-        for n in range(min(self.longest, len(tokens) - i), 0, -1):
-            rest = tuple(getattr(t, attr) for t in tokens[i + 1:i + n])
+        index = self.index
+        top = min(max(reach[f] for f in firsts), len(tokens) - i)
+        if top == 1:
+            return next(((1, index[(f,)]) for f in firsts if (f,) in index), None)
+        following = tuple(t.norm if exact else t.key for t in tokens[i + 1:i + top])
+        for n in range(top, 0, -1):
+            rest = following[:n - 1]
             for first in firsts:
-                if (first,) + rest in self.index:
-                    return n, self.index[(first,) + rest]
+                if n <= reach[first] and (first,) + rest in index:
+                    return n, index[(first,) + rest]
         return None
 
     def find(self, tokens: list[Token], first: int, last: int) -> list[tuple[int, int, object]]:
@@ -94,6 +102,66 @@ class Phrases:
 
     def __contains__(self, key: str) -> bool:
         return (key,) in self.index
+
+
+class Lookups:
+    """The phrases of each table found on one token list, looked for once per table.
+
+    Only the tokens whose word (or word without an attached و/ف) begins some phrase of the
+    table are tried, and what :meth:`Phrases.at` found there is kept: `at` and `find` answer
+    as the table's own methods do.
+
+    >>> from cdkg.graph.text.normalize import tokenize
+    >>> table = Phrases([("memorandum of understanding", "Agreement"), ("memorandum", "Agreement")])
+    >>> tokens = tokenize("a memorandum of understanding and a memorandum")
+    >>> Lookups(tokens).find(table, 0, 6) == table.find(tokens, 0, 6) == [(1, 3, 'Agreement'), (6, 6, 'Agreement')]
+    True
+    """
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self._words: tuple[dict, dict] | None = None
+        self._tables: dict[int, tuple[Phrases, dict, list[int]]] = {}
+
+    def _positions(self) -> tuple[dict, dict]:
+        """Word -> the positions of the tokens it could begin a phrase at: by norm, by key."""
+        if self._words is None:
+            by_norm: dict[str, list[int]] = {}
+            by_key: dict[str, list[int]] = {}
+            for i, t in enumerate(self.tokens):
+                by_norm.setdefault(t.norm, []).append(i)
+                by_key.setdefault(t.key, []).append(i)
+                if t.norm[:1] in ("و", "ف") and len(t.norm) > 2:
+                    by_norm.setdefault(t.norm[1:], []).append(i)
+                    by_key.setdefault(token_key(t.norm[1:]), []).append(i)
+            self._words = (by_norm, by_key)
+        return self._words
+
+    def _hits(self, table: Phrases) -> tuple[dict, list[int]]:
+        known = self._tables.get(id(table))
+        if known is None or known[0] is not table:
+            words = self._positions()[0 if table.exact else 1]
+            tried = sorted({i for w in words.keys() & table.firsts for i in words[w]})
+            hits = {i: hit for i in tried if (hit := table.at(self.tokens, i)) is not None}
+            known = self._tables[id(table)] = (table, hits, sorted(hits))
+        return known[1], known[2]
+
+    def at(self, table: Phrases, i: int) -> tuple[int, object] | None:
+        """`Phrases.at` of ``table`` at token ``i``."""
+        return self._hits(table)[0].get(i)
+
+    def find(self, table: Phrases, first: int, last: int) -> list[tuple[int, int, object]]:
+        """`Phrases.find` of ``table`` in tokens ``first..last``."""
+        hits, positions = self._hits(table)
+        out, i = [], first
+        for k in range(bisect_left(positions, first), len(positions)):
+            p = positions[k]
+            if p > last:
+                break
+            if p >= i and p + hits[p][0] - 1 <= last:
+                out.append((p, p + hits[p][0] - 1, hits[p][1]))
+                i = p + hits[p][0]
+        return out
 
 
 @lru_cache(maxsize=4)

@@ -38,7 +38,7 @@ def _stance_triggers(ctx: Context, sent: Sentence) -> list[tuple[str, tuple[int,
     earlier one's is dropped ("refused to sign" is not also "refused")."""
     found, taken = [], []
     for name in STANCES:
-        for i, j, _ in _tables()[name].find(ctx.a.tokens, sent.first, sent.last):
+        for i, j, _ in ctx.a.find(_tables()[name], sent.first, sent.last):
             if any(i <= y and x <= j for x, y in taken):
                 continue
             if i > sent.first and ctx.a.tokens[i - 1].norm == "as" and name == "opposed":
