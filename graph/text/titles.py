@@ -147,7 +147,9 @@ def _grow(a, kind: str, h0: int, h1: int, first: int, last: int, lex: dict):
     t1 = _right(a, kind, h0, h1, last, lex)
     determined = t0 == h0 and h0 > first and a.at("determiners", h0 - 1) is not None
     own = (t0 < h0) or (t1 > h1)
-    generic = not own and (determined or lang != "en" or not a.capitalized(h0) or kind == "event")
+    # "MOU", "the renewed MoU": an abbreviated head alone names no instrument of its own
+    abbreviated = kind == "instrument" and h0 == h1 and a.tokens[h0].key in words("abbreviated_heads")
+    generic = not own and (determined or lang != "en" or not a.capitalized(h0) or kind == "event" or abbreviated)
     if kind == "org" and not own and lang != "ru":
         return None
     if kind == "org" and lang == "ru" and not own and not a.word(h0).isupper():
