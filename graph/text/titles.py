@@ -241,6 +241,9 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
             elif kind == "org" and not (a.capitalized(j) or a.at("links", j) is not None and j + 1 <= last
                                         and a.capitalized(j + 1)):
                 break
+            elif n == "to" and kind == "instrument" and j + 1 <= last and a.word(j + 1).islower() \
+                    and a.at("determiners", j + 1) is None and j + 1 not in lex:
+                break  # "a memorandum to step up cooperation": a purpose, not the title
             elif n.endswith("ed") and a.at("premodifiers", j) is None and j not in lex \
                     and not (a.at("links", j - 1) is not None and j + 1 <= last and not a.clause_break(j + 1)
                              and a.tokens[j + 1].norm not in ("by", "in", "at", "on", "to", "with")):
