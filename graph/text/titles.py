@@ -147,7 +147,9 @@ def _grow(a, kind: str, h0: int, h1: int, first: int, last: int, lex: dict):
     t1 = _right(a, kind, h0, h1, last, lex)
     determined = t0 == h0 and h0 > first and a.at("determiners", h0 - 1) is not None
     own = (t0 < h0) or (t1 > h1)
-    generic = not own and (determined or lang != "en" or not a.capitalized(h0) or kind == "event")
+    # "MOU", "the renewed MoU": an abbreviated head alone names no instrument of its own
+    abbreviated = kind == "instrument" and h0 == h1 and a.tokens[h0].key in words("abbreviated_heads")
+    generic = not own and (determined or lang != "en" or not a.capitalized(h0) or kind == "event" or abbreviated)
     if kind == "org" and not own and lang != "ru":
         return None
     if kind == "org" and lang == "ru" and not own and not a.word(h0).isupper():
@@ -239,6 +241,9 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
             elif kind == "org" and not (a.capitalized(j) or a.at("links", j) is not None and j + 1 <= last
                                         and a.capitalized(j + 1)):
                 break
+            elif n == "to" and kind == "instrument" and j + 1 <= last and a.word(j + 1).islower() \
+                    and a.at("determiners", j + 1) is None and j + 1 not in lex:
+                break  # "a memorandum to step up cooperation": a purpose, not the title
             elif n.endswith("ed") and a.at("premodifiers", j) is None and j not in lex \
                     and not (a.at("links", j - 1) is not None and j + 1 <= last and not a.clause_break(j + 1)
                              and a.tokens[j + 1].norm not in ("by", "in", "at", "on", "to", "with")):

@@ -204,3 +204,63 @@ def committed_to(ctx: Context, sent: Sentence) -> None:
     the speakers promotesPrinciple "an open, secure, stable and peaceful cyberspace".
     """
     _calls(ctx, sent, "promotesPrinciple", ("commitment",), "committed-to", "Principle", through_commas=True)
+
+
+def _action_list(ctx: Context, sent: Sentence, start: int) -> list[tuple[int, int]]:
+    """The actions a list names, split at its commas; "A, B and C" splits its last item at "and"
+    too, while "A and B, C, and D" keeps "A and B" whole."""
+    a = ctx.a
+    items, cur = [], [start, start]
+    for j in range(start + 1, sent.last + 1):
+        gap = a.gaps[j]
+        if any(c in gap for c in ";:.(") or a.tokens[j].norm in ("while", "which", "so"):
+            break
+        if "," in gap:
+            items.append(cur)
+            cur = [j + 1 if a.tokens[j].norm == "and" else j] * 2
+            continue
+        cur[1] = j
+    items.append(cur)
+    last = items[-1]
+    ands = [k for k in range(last[0] + 1, last[1]) if a.tokens[k].norm == "and"]
+    if len(items) > 1 and a.tokens[last[0] - 1].norm != "and" and ands:
+        items[-1:] = [[last[0], ands[-1] - 1], [ands[-1] + 1, last[1]]]
+    out = []
+    for s0, s1 in items:
+        while s0 < s1 and a.at("determiners", s0):
+            s0 += 1
+        if s0 <= s1 and s1 - s0 < 14:
+            out.append((s0, s1))
+    return out
+
+
+@rule("under-instrument")
+def under_instrument(ctx: Context, sent: Sentence) -> None:
+    """What the parties will do under an instrument is what the instrument calls for, one
+    action of the list at a time.
+
+    "Under the memorandum, the two agencies will exchange information on cyber threats, carry
+    out joint training and share best practices" -> the memorandum calledFor "exchange
+    information on cyber threats", "carry out joint training", "share best practices".
+    """
+    a = ctx.a
+    first = sent.first
+    if ctx.lang != "en" or a.tokens[first].norm not in words("framework_words"):
+        return
+    ins = next((m for m in sent.of("instrument") if m.first <= first + 2), None)
+    comma = next((k for k in range(first + 1, min(sent.last, first + 8) + 1) if "," in a.gaps[k]), None)
+    if ins is None or comma is None or ins.last >= comma:
+        return
+    will = next((k for k in range(comma, min(sent.last, comma + 6) + 1)
+                 if a.tokens[k].norm in words("undertaking_words")), None)
+    if will is None:
+        return
+    start = will + 1
+    while start < sent.last and a.tokens[start].norm in words("cooperation_words"):
+        start += 1
+    if start > will + 1 and a.tokens[start].norm in ("on", "in") and start < sent.last:
+        start += 1
+    subject = ctx.entity(ins)
+    for o0, o1 in _action_list(ctx, sent, start):
+        ctx.add(subject, "calledFor", ctx.concept(a.span_text(o0, o1), "Topic"), ctx.span((first, will), (o0, o1)),
+                0.6, "under-instrument")
