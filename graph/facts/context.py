@@ -122,7 +122,7 @@ class Context:
         # an event word inside an instrument's title names no event ("План консультаций между МИД ...")
         titled = [(m.first, m.last, m.attrs.get("head")) for m in self.instruments if not m.generic]
         self.events = [m for m in ms if m.kind == "event" and not _hypothetical(analysis, m) and not any(
-            f <= m.first and m.last <= l and head is not None and head[1] < m.first for f, l, head in titled)]
+            f <= m.first <= l and head is not None and head[1] < m.first for f, l, head in titled)]
         self.orgs = [m for m in ms if m.kind == "org"]
         # the sides of a report: states, and an organization that deals with a state as one
         # ("the EU and Ukraine ... the two sides")
