@@ -96,11 +96,16 @@ def proposed(ctx: Context, sent: Sentence) -> None:
     """Who proposed an instrument, a forum or an event.
 
     "Uzbekistan proposed an SCO expert forum on information security" -> Uzbekistan proposed
-    the forum.
+    the forum; the object may come first in Russian ("инициативу о разработке договора Россия
+    выдвинула в 2019 году" -> Россия proposed the initiative).
     """
     for pos in triggers(ctx, sent, "proposed"):
         objs = [m for m in sent.mentions if m.kind in ("instrument", "event") and 0 < m.first - pos[1] <= 12]
         who = [m for m in agents(ctx, sent, pos) if m.kind in ("entity", "person", "role", "sides")]
+        if not objs and who and ctx.lang == "ru" and pos[0] - who[-1].last <= 1:
+            # "инициативу о разработке договора Россия выдвинула": the object put first
+            objs = [m for m in sent.of("instrument") if 0 < who[0].first - m.last <= 8
+                    and not ctx.a.breaks_between(m.last, who[0].first)]
         if not objs or not who:
             continue
         for w in who:
