@@ -117,7 +117,8 @@ def proposed(ctx: Context, sent: Sentence) -> None:
 def proposed_by(ctx: Context, sent: Sentence) -> None:
     """An instrument or event, then who put it forward: "proposed by", "предложенной", or an
     Arabic relative verb with the object's pronoun ("المبادرة العالمية لأمن البيانات التي طرحتها
-    الصين" -> China proposed the initiative).
+    الصين" -> China proposed the initiative); in Russian the participle may come first
+    ("внесенный Россией проект резолюции" -> Россия proposed the resolution).
     """
     a = ctx.a
     for pos in triggers(ctx, sent, "proposed_by"):
@@ -128,6 +129,11 @@ def proposed_by(ctx: Context, sent: Sentence) -> None:
                and (m.type in ("State", "InternationalOrganization", "Forum", "Organization", "Person")
                     or m.kind == "sides") and 0 < m.first - pos[1] <= 6
                and not (m.kind == "role" and m.attrs.get("person") is not None)]
+        if not objs and who and ctx.lang == "ru":
+            # "внесенный Россией проект резолюции": the participle, its agent, then what was put forward
+            agent = min(who, key=lambda m: m.first)
+            objs = [m for m in sent.of("instrument") if 0 < m.first - agent.last <= 2
+                    and not a.breaks_between(agent.last, m.first)][:1]
         if not objs or not who:
             continue
         first = min(who, key=lambda m: m.first)
