@@ -178,9 +178,10 @@ def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
         if lang == "ar":
             break
         if lang == "ru":
-            ok = morph.is_adjective(w) or a.hyphen_before(t0) or (j in lex and lex[j].type == "State" and kind != "org")
-            if not ok or a.at("stops:ru", j):
-                break
+            ok = morph.is_adjective(w) or a.hyphen_before(t0) or (j in lex and lex[j].type == "State" and kind != "org"
+                                                                   and not (j > first and a.at("locatives", j - 1)))
+            if not ok or a.at("stops:ru", j) or n.endswith(words("active_participle_endings")):
+                break  # "в Казахстане документ", "страны, разработавшие документ": no words of a title
         else:
             ok = (a.at("premodifiers", j) is not None or _ORDINAL.match(n) or a.hyphen_before(t0) or a.hyphen_before(j)
                   or (a.capitalized(j) or w.isupper()) and a.at("stops:en", j) is None and not a.titlecase(j)
