@@ -119,7 +119,10 @@ class Context:
             if m.kind == "instrument" and _hypothetical(analysis, m):
                 m.attrs["hypothetical"] = True  # "called for a convention": not (yet) anyone's
         self.instruments = [m for m in ms if m.kind == "instrument"]
-        self.events = [m for m in ms if m.kind == "event" and not _hypothetical(analysis, m)]
+        # an event word inside an instrument's title names no event ("План консультаций между МИД ...")
+        titled = [(m.first, m.last, m.attrs.get("head")) for m in self.instruments if not m.generic]
+        self.events = [m for m in ms if m.kind == "event" and not _hypothetical(analysis, m) and not any(
+            f <= m.first <= l and head is not None and head[1] < m.first for f, l, head in titled)]
         self.orgs = [m for m in ms if m.kind == "org"]
         # the sides of a report: states, and an organization that deals with a state as one
         # ("the EU and Ukraine ... the two sides")

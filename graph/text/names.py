@@ -45,7 +45,7 @@ def find_people(a) -> None:
         people += _capitalized_names(a, roles, lex)
     # "Locked Shields exercise", "Paris Call": a capitalized name before an event's head is the event's
     heads = {m.attrs["head"][0] for m in a.mentions if m.kind == "event" and m.attrs.get("head")}
-    people = [p for p in people if p.entry is not None or p.last + 1 not in heads]
+    people = [p for p in people if p.entry is not None or p.last + 1 not in heads or a.clause_break(p.last + 1)]
     people += _surnames(a, people, lex)
     people.sort(key=lambda m: m.first)
     roles = [r for r in roles if not any(p.first <= r.first <= p.last for p in people)]
@@ -158,6 +158,8 @@ def _ru_label(a, words: list[str]) -> str:
             w = a.word(i)
             counts[w] = counts.get(w, 0) + 1
         a._word_counts = counts
+    if len(words) >= 2 and morph.is_given_name(words[0]) and morph.nominative_name(words[:1]) == words[0]:
+        return " ".join(words)  # "Станислав Зась": a given name in the nominative, the surname agrees
     last = words[-1]
     nom = morph.nominative_name([last])
     if nom != last and not morph.is_name_word(last) and counts.get(nom, 0) == 0 and counts.get(last, 0) >= 2:

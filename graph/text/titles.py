@@ -27,6 +27,14 @@ _CLOSE_QUOTES = "»\"”'"
 _DEFINITE = ("ال", "لل", "بال", "كال", "وال", "فال")
 
 
+def _singular_title(a, h0: int, first: int) -> bool:
+    """A word that may be plural ("соглашения") names one instrument when a title follows it:
+    the parties ("соглашения между правительствами России и Индии") or, written with a capital
+    inside a sentence, its name ("более раннего Соглашения о сотрудничестве")."""
+    nxt = a.tokens[h0 + 1].norm if h0 + 1 < len(a.tokens) and not a.clause_break(h0 + 1) else ""
+    return nxt in words("between_words") or h0 > first and a.capitalized(h0) and nxt in words("title_links_ru")
+
+
 def find_titles(a) -> None:
     """Add ``instrument``, ``event`` and ``org`` mentions to the analysis ``a``."""
     lex = {i: m for m in a.mentions if m.kind == "entity" for i in range(m.first, m.last + 1)}
@@ -43,7 +51,8 @@ def find_titles(a) -> None:
                 if a.lang == "ar" and a.at("adjectival", h0) is not None and h0 > first and \
                         a.tokens[h0 - 1].norm.startswith(("ال", "لل", "بال", "وال")) and not a.clause_break(h0):
                     continue  # "الشراكة الاستراتيجية": an adjective, not a strategy
-                if kind == "instrument" and (a.at("plural_instruments", h0) is not None or h0 > first and (
+                if kind == "instrument" and (a.at("plural_instruments", h0) is not None and not _singular_title(a, h0, first)
+                                             or h0 > first and (
                         a.tokens[h0 - 1].norm.isdigit() and len(a.tokens[h0 - 1].norm) <= 3
                         and not a.clause_break(h0))):
                     continue  # "18 وثيقة", "the documents": a count, not an instrument
@@ -171,9 +180,10 @@ def _left(a, kind: str, h0: int, first: int, lex: dict) -> int:
         if lang == "ar":
             break
         if lang == "ru":
-            ok = morph.is_adjective(w) or a.hyphen_before(t0) or (j in lex and lex[j].type == "State" and kind != "org")
-            if not ok or a.at("stops:ru", j):
-                break
+            ok = morph.is_adjective(w) or a.hyphen_before(t0) or (j in lex and lex[j].type == "State" and kind != "org"
+                                                                   and not (j > first and a.at("locatives", j - 1)))
+            if not ok or a.at("stops:ru", j) or n.endswith(words("active_participle_endings")):
+                break  # "в Казахстане документ", "страны, разработавшие документ": no words of a title
         else:
             ok = (a.at("premodifiers", j) is not None or _ORDINAL.match(n) or a.hyphen_before(t0) or a.hyphen_before(j)
                   or (a.capitalized(j) or w.isupper()) and a.at("stops:en", j) is None and not a.titlecase(j)

@@ -31,6 +31,51 @@ def role_head_of(ctx: Context, sent: Sentence) -> None:
                 "role-head-of")
 
 
+@rule("head-of-this-state")
+def head_of_this_state(ctx: Context, sent: Sentence) -> None:
+    """A head whose role names "the country" or "the republic" instead of a state heads the
+    state named last before it, in the same sentence or the one before.
+
+    "Беларусь завершила процедуры ... президент республики Александр Лукашенко подписал указ"
+    -> Александр Лукашенко headOf Беларусь.
+    """
+    a = ctx.a
+    for r in sent.of("role"):
+        person = r.attrs.get("person")
+        if r.attrs.get("role") != "head" or person is None or r.attrs.get("target") is not None:
+            continue
+        k = r.last + 1
+        if k >= person.first or a.tokens[k].norm not in words("this_state_words"):
+            continue
+        start = a.sentence_of(sent.first - 1)[0] if sent.first > 0 else sent.first
+        states = [m for m in a.mentions if m.kind == "entity" and m.type == "State" and start <= m.first
+                  and m.last < r.first]
+        if states:
+            ctx.add(ctx.entity(person), "headOf", ctx.entity(states[-1]), ctx.span(r, person), 0.7,
+                    "head-of-this-state")
+
+
+@rule("head-of-sole-state")
+def head_of_sole_state(ctx: Context, sent: Sentence) -> None:
+    """A president or prime minister named without a state heads the one state the sentence
+    names, when it names only one.
+
+    "правительство РФ одобрило проект: распоряжение подписал премьер-министр Дмитрий Медведев"
+    -> Дмитрий Медведев headOf Россия.
+    """
+    a = ctx.a
+    for r in sent.of("role"):
+        person = r.attrs.get("person")
+        if r.attrs.get("role") != "head" or person is None or r.attrs.get("target") is not None:
+            continue
+        if not a.span_text(r.first, r.last).lower().startswith(words("state_head_stems")):
+            continue
+        states = {m.entry.iri: m for m in sent.of("entity") if m.type == "State" and m.entry is not None}
+        if len(states) == 1:
+            ctx.add(ctx.entity(person), "headOf", ctx.entity(next(iter(states.values()))), ctx.span(r, person),
+                    0.6, "head-of-sole-state")
+
+
 def _subunit(ctx: Context, m) -> bool:
     """A department inside a body ("مدير إدارة تكنولوجيا المعلومات بالمنظمة") is headed by a
     director, not a head in the sense of headOf."""

@@ -92,8 +92,7 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
                         ctx.add(f.subject, "participatedIn", e, ctx.span(ev), 0.6, "sides-at-event")
         # "the 32nd ASEAN Summit", "17th Plenary of the Cybercrime Convention Committee": the body
         # whose own meeting it is convenes it; it is not one of its participants
-        own = {o.entry.iri for o in a.mentions if o.kind == "entity" and o.entry is not None
-               and o.type in ("InternationalOrganization", "Forum") and ev.first <= o.first and o.last <= ev.last}
+        own = _own_bodies(ctx, ev, e)
         located = {id(p) for p in places(ctx, sent)}
         hosts = {id(m) for pos in triggers(ctx, sent, "hosted_by") + triggers(ctx, sent, "hosts")
                  for m in sent.mentions if 0 <= m.first - pos[1] <= 3}
@@ -121,6 +120,16 @@ def event_participants(ctx: Context, sent: Sentence) -> None:
                         and not (m.entry is not None and m.entry.iri in own):
                     for me in ctx.actor_entities(m):
                         ctx.add(me, "participatedIn", e, ctx.span(m, ev), 0.6, "actor-at-event")
+
+
+def _own_bodies(ctx: Context, ev, e) -> set:
+    """The organizations whose own meeting an event is: those named inside any mention of it
+    ("such a meeting" after "the tenth meeting of the BRICS working group" -> BRICS)."""
+    a = ctx.a
+    spans = [(x.first, x.last) for x in ctx.events if x is ev or ctx.entity(x) is e]
+    return {o.entry.iri for o in a.mentions if o.kind == "entity" and o.entry is not None
+            and o.type in ("InternationalOrganization", "Forum")
+            and any(f <= o.first and o.last <= l for f, l in spans)}
 
 
 def _nearest_event(evs, m):

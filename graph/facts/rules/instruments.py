@@ -202,6 +202,31 @@ def adoption(ctx: Context, sent: Sentence) -> None:
                     else ctx.span(pos), 0.7, "adopted-at-event")
 
 
+@rule("adopted-by-body")
+def adopted_by_body(ctx: Context, sent: Sentence) -> None:
+    """An instrument that an assembly or a committee adopts is ``adoptedAt`` that body.
+
+    "The United Nations General Assembly has adopted the Convention", "Генеральная Ассамблея
+    ООН одобрила документ" -> the instrument adoptedAt the General Assembly.
+    """
+    a = ctx.a
+    stems = words("deliberative_body_stems")
+    for pos in triggers(ctx, sent, "adopted"):
+        bodies = [m for m in agents(ctx, sent, pos) if m.kind in ("entity", "org") and m.type != "State"
+                  and any(a.tokens[k].norm.startswith(stems) for k in range(m.first, m.last + 1))]
+        if not bodies:
+            continue
+        targets = _targets(ctx, sent, pos, after=14, before=0)
+        if not targets and pos[1] + 1 <= sent.last and a.at("instrument_pronouns", pos[1] + 1) is not None:
+            targets = [recent_instrument(ctx, sent) or ctx.main_instrument]
+        for ins in [t for t in targets if t is not None][:1]:
+            if ins.generic or ins.attrs.get("document_word"):  # "одобрила документ": the one reported on
+                main = ctx.main_instrument
+                ins = main if main is not None and not main.generic else recent_instrument(ctx, sent) or ins
+            ctx.add(ctx.entity(ins), "adoptedAt", ctx.entity(bodies[0]), ctx.span(bodies[0], pos, ins), 0.7,
+                    "adopted-by-body")
+
+
 @rule("adoption-date")
 def adoption_date(ctx: Context, sent: Sentence) -> None:
     """An instrument adopted, approved or unveiled on a date its clause gives is dated by it.

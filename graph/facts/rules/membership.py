@@ -96,11 +96,16 @@ def proposed(ctx: Context, sent: Sentence) -> None:
     """Who proposed an instrument, a forum or an event.
 
     "Uzbekistan proposed an SCO expert forum on information security" -> Uzbekistan proposed
-    the forum.
+    the forum; the object may come first in Russian ("инициативу о разработке договора Россия
+    выдвинула в 2019 году" -> Россия proposed the initiative).
     """
     for pos in triggers(ctx, sent, "proposed"):
         objs = [m for m in sent.mentions if m.kind in ("instrument", "event") and 0 < m.first - pos[1] <= 12]
         who = [m for m in agents(ctx, sent, pos) if m.kind in ("entity", "person", "role", "sides")]
+        if not objs and who and ctx.lang == "ru" and pos[0] - who[-1].last <= 1:
+            # "инициативу о разработке договора Россия выдвинула": the object put first
+            objs = [m for m in sent.of("instrument") if 0 < who[0].first - m.last <= 8
+                    and not ctx.a.breaks_between(m.last, who[0].first)]
         if not objs or not who:
             continue
         for w in who:
@@ -112,7 +117,8 @@ def proposed(ctx: Context, sent: Sentence) -> None:
 def proposed_by(ctx: Context, sent: Sentence) -> None:
     """An instrument or event, then who put it forward: "proposed by", "предложенной", or an
     Arabic relative verb with the object's pronoun ("المبادرة العالمية لأمن البيانات التي طرحتها
-    الصين" -> China proposed the initiative).
+    الصين" -> China proposed the initiative); in Russian the participle may come first
+    ("внесенный Россией проект резолюции" -> Россия proposed the resolution).
     """
     a = ctx.a
     for pos in triggers(ctx, sent, "proposed_by"):
@@ -123,6 +129,11 @@ def proposed_by(ctx: Context, sent: Sentence) -> None:
                and (m.type in ("State", "InternationalOrganization", "Forum", "Organization", "Person")
                     or m.kind == "sides") and 0 < m.first - pos[1] <= 6
                and not (m.kind == "role" and m.attrs.get("person") is not None)]
+        if not objs and who and ctx.lang == "ru":
+            # "внесенный Россией проект резолюции": the participle, its agent, then what was put forward
+            agent = min(who, key=lambda m: m.first)
+            objs = [m for m in sent.of("instrument") if 0 < m.first - agent.last <= 2
+                    and not a.breaks_between(agent.last, m.first)][:1]
         if not objs or not who:
             continue
         first = min(who, key=lambda m: m.first)

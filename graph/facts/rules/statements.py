@@ -155,6 +155,35 @@ def called_for(ctx: Context, sent: Sentence) -> None:
     _calls(ctx, sent, "calledFor", ("called", "instrument_says"), "called-for")
 
 
+@rule("aim-of-instrument")
+def aim_of_instrument(ctx: Context, sent: Sentence) -> None:
+    """What a text names, after a dash, as an instrument's aim or task is what it calls for; the
+    instrument is the one named with the word, else the one the report is about.
+
+    "Цель соглашения — практическое взаимодействие компетентных органов" -> the agreement
+    calledFor "практическое взаимодействие компетентных органов".
+    """
+    a = ctx.a
+    for pos in triggers(ctx, sent, "instrument_aims"):
+        dash = next((k for k in range(pos[1] + 1, min(sent.last, pos[1] + 4) + 1)
+                     if a.gaps[k].strip() in ("—", "–")), None)
+        if dash is None or a.breaks_between(pos[1], dash - 1):
+            continue
+        named = [m for m in sent.of("instrument") if pos[1] < m.first and m.last < dash]
+        before = [m for m in sent.of("instrument") if m.last < pos[0]]
+        ins = named[0] if named else before[-1] if before else ctx.main_instrument
+        if ins is None:
+            continue
+        start = dash
+        # "Одна из целей — добиться того, чтобы ...": the aim is what follows "чтобы"
+        so = next((k for k in range(dash, min(sent.last, dash + 3)) if a.tokens[k].norm == "чтобы"), None)
+        if so is not None:
+            start = so + 1
+        for o0, o1 in free_objects(ctx, sent, start):
+            ctx.add(ctx.entity(ins), "calledFor", ctx.concept(a.span_text(o0, o1)), ctx.span(pos, (o0, o1)),
+                    0.6, "aim-of-instrument")
+
+
 @rule("welcomed")
 def welcomed(ctx: Context, sent: Sentence) -> None:
     """What an actor welcomes.
