@@ -46,7 +46,7 @@ def _set_score(pipeline, gold_dir: Path, documents: Path | None = None) -> Score
 def test_corpus_f1_floor(pipeline):
     total = _set_score(pipeline, GOLD, DOCUMENTS)
     assert total.reference > 50
-    assert total.f1 >= 0.58, (total.precision, total.recall)
+    assert total.f1 >= 0.60, (total.precision, total.recall)
 
 
 @needs_shared(DEV_GOLD)
@@ -61,7 +61,7 @@ def test_own_corpus_f1_floor(pipeline, part):
     gold_dir = OWN / part / "gold"
     assert len(list(gold_dir.glob("*.json"))) >= 18
     total = _set_score(pipeline, gold_dir)
-    assert total.f1 >= {"tune": 0.60, "heldout": 0.42}[part], (part, total.precision, total.recall)
+    assert total.f1 >= {"tune": 0.62, "heldout": 0.44}[part], (part, total.precision, total.recall)
 
 
 @pytest.mark.parametrize("path", CORPUS_FILES + sorted(FIXTURES.glob("*.txt")), ids=lambda p: p.name)
