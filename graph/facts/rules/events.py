@@ -191,10 +191,6 @@ def event_host(ctx: Context, sent: Sentence) -> None:
             if not hosts:
                 continue
             ev = min(evs, key=lambda m: abs(m.first - pos[0]) if m.first >= sent.first else 999)
-            before = [m for m in evs if sent.first <= m.first and m.last < pos[0] and pos[0] - m.last <= 3
-                      and not any(c in ctx.a.gaps[k] for k in range(m.last + 1, pos[0] + 1) for c in ",،.;:")]
-            if after and before:
-                ev = before[-1]  # "«القمة العالمية ...» التي تستضيفها المملكة": the event the clause is about
             for h in hosts:
                 ctx.add(ctx.entity(h), "hosts", ctx.entity(ev), ctx.span(h, pos, ev) if ev.first >= sent.first
                         else ctx.span(h, pos), 0.7, "event-host")
