@@ -32,7 +32,6 @@ from cdkg.graph.text.documents import Document
 from cdkg.graph.text.gazetteer import Gazetteer
 from cdkg.graph.text import morph
 from cdkg.graph.text.normalize import Token, tokenize
-from cdkg.graph.text.phrases import words
 
 __all__ = ["Mention", "Analysis", "analyze"]
 
@@ -115,7 +114,6 @@ def analyze(doc: Document, gazetteer: Gazetteer) -> Analysis:
     venues.find_venues(a)
     names.find_people(a)
     _sides(a)
-    _kingdom(a)
     a.mentions.sort(key=lambda m: (m.first, -m.last, m.kind))
     return a
 
@@ -143,26 +141,6 @@ def _sides(a: Analysis) -> None:
                     and a.covered(j + 1, ("entity",)).type == "State" and a.lang == "ar":
                 continue
             a.mentions.append(make_mention(a, "sides", "State", i, j))
-
-
-def _kingdom(a: Analysis) -> None:
-    """"وقّعت المملكة مع المجلس": in Arabic, "the Kingdom" alone is the one kingdom the report
-    names ("المملكة العربية السعودية", "المملكة المغربية"); with none or two, nothing."""
-    if a.lang != "ar":
-        return
-    kingdom = words("kingdom_words")
-    states = [m for m in a.mentions if m.kind == "entity" and m.type == "State" and m.entry is not None]
-    named = {m.entry.iri: m.entry for m in states if a.tokens[m.first].key in kingdom and m.last > m.first}
-    if len(named) != 1:
-        return
-    entry = next(iter(named.values()))
-    for i, t in enumerate(a.tokens):
-        if t.key not in kingdom or a.covered(i, ("entity", "person", "org", "instrument", "event")):
-            continue
-        if i + 1 < len(a.tokens) and not a.clause_break(i + 1) and a.tokens[i + 1].norm.startswith("ال") \
-                and a.tokens[i + 1].norm.endswith(("يه", "ية")):
-            continue  # "المملكة الأردنية ...": a kingdom the lexicon did not name
-        a.mentions.append(make_mention(a, "entity", "State", i, i, entry=entry))
 
 
 def _national_bodies(a: Analysis) -> None:
