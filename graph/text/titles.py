@@ -263,8 +263,6 @@ def _right(a, kind: str, h0: int, h1: int, last: int, lex: dict) -> int:
                 break  # "the report affirming that ...": a participle, not part of the title
         if lang == "ar" and j > h1 + 1 and any(a.at("rel:" + r, j) is not None for r in ("called", "welcomed")):
             break  # a verb of the clause ("... حول أمن البيانات دعا فيه ...")
-        if lang == "ar" and kind == "event" and a.at("rel:hosted_by", j) is not None:
-            break  # "حفل احتضنه مقر الأمم المتحدة": the host is not part of the name
         if lang == "ar" and _ar_stop(a, kind, j, h0, h1, last, between, lex):
             break
         if n in ("between", "между", "بين"):
