@@ -60,12 +60,14 @@ def name_skeleton(name: str) -> str:
     True
     """
     words = [t.norm for t in tokenize(name)]
-    if not words:
-        return ""
-    last = words[-1]
-    if "\u0600" <= last[0] <= "\u06ff":
-        return last.translate(_WEAK) or last
-    return last.translate(_LATIN_WEAK) or last
+    return _skeleton(words[-1]) if words else ""
+
+
+def _skeleton(word: str) -> str:
+    """The consonant skeleton of one normalized word (Arabic or Latin weak letters dropped)."""
+    if "\u0600" <= word[0] <= "\u06ff":
+        return word.translate(_WEAK) or word
+    return word.translate(_LATIN_WEAK) or word
 
 
 def name_key(name: str) -> str:
@@ -93,7 +95,7 @@ def name_key(name: str) -> str:
     >>> name_key("Jan  Duda") == name_key("jan duda")
     True
     """
-    return " ".join(name_skeleton(t.norm) for t in tokenize(name))
+    return " ".join(_skeleton(t.norm) for t in tokenize(name))
 
 
 def title_key(words) -> str:

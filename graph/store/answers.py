@@ -107,7 +107,7 @@ class AnswerCache:
         key = self.key(request)
         if key is None or not self.max_bytes:
             return compute()
-        kept = self.get(request)
+        kept = self._get(key)
         if kept is not None:
             return kept
         with self._lock:
@@ -124,7 +124,7 @@ class AnswerCache:
             return compute()              # the first one failed (busy, stopped): try on its own
         try:
             flight.answer = compute()
-            self.put(request, flight.answer, version)
+            self._put(key, flight.answer, version)
             return flight.answer
         finally:
             with self._lock:
@@ -134,7 +134,10 @@ class AnswerCache:
     def get(self, request: dict) -> tuple | None:
         """The kept answer of ``request``, or None."""
         key = self.key(request)
-        if key is None or not self.max_bytes:
+        return None if key is None else self._get(key)
+
+    def _get(self, key: str) -> tuple | None:
+        if not self.max_bytes:
             return None
         with self._lock:
             answer = self._answers.get(key)
@@ -150,8 +153,12 @@ class AnswerCache:
         """Keep ``answer`` (status, type, headers, body) of ``request`` if it is a success, small
         enough, and was computed under the current ``version``."""
         key = self.key(request)
+        if key is not None:
+            self._put(key, answer, version)
+
+    def _put(self, key: str, answer: tuple, version: int) -> None:
         status, kind, headers, body = answer
-        if key is None or status != 200 or len(body) > self.largest or not self.max_bytes:
+        if status != 200 or len(body) > self.largest or not self.max_bytes:
             return
         with self._lock:
             if version != self.version:

@@ -36,6 +36,20 @@ def _keys(phrase: str) -> tuple[str, ...]:
     return tuple(t.key for t in tokenize(phrase))
 
 
+def _starts(token: Token, exact: bool) -> list[str]:
+    """The words ``token`` may begin a phrase with: its own, and, with an attached و/ف, the rest.
+
+    >>> from cdkg.graph.text.normalize import tokenize
+    >>> _starts(tokenize("وتعاون")[0], exact=True)
+    ['وتعاون', 'تعاون']
+    """
+    norm = token.norm
+    out = [norm if exact else token.key]
+    if norm[:1] in ("و", "ف") and len(norm) > 2:
+        out.append(norm[1:] if exact else token_key(norm[1:]))
+    return out
+
+
 class Phrases:
     """Multi-word phrases looked up by token keys; :meth:`at` finds the longest at a token.
 
@@ -68,12 +82,8 @@ class Phrases:
         """
         if i >= len(tokens) or i < 0:
             return None
-        token, exact, reach = tokens[i], self.exact, self._reach
-        norm = token.norm
-        firsts = [norm if exact else token.key]
-        if norm[:1] in ("و", "ف") and len(norm) > 2:
-            firsts.append(norm[1:] if exact else token_key(norm[1:]))
-        firsts = [f for f in firsts if f in reach]
+        exact, reach = self.exact, self._reach
+        firsts = [f for f in _starts(tokens[i], exact) if f in reach]
         if not firsts:
             return None
         index = self.index
@@ -129,11 +139,10 @@ class Lookups:
             by_norm: dict[str, list[int]] = {}
             by_key: dict[str, list[int]] = {}
             for i, t in enumerate(self.tokens):
-                by_norm.setdefault(t.norm, []).append(i)
-                by_key.setdefault(t.key, []).append(i)
-                if t.norm[:1] in ("و", "ف") and len(t.norm) > 2:
-                    by_norm.setdefault(t.norm[1:], []).append(i)
-                    by_key.setdefault(token_key(t.norm[1:]), []).append(i)
+                for word in _starts(t, exact=True):
+                    by_norm.setdefault(word, []).append(i)
+                for word in _starts(t, exact=False):
+                    by_key.setdefault(word, []).append(i)
             self._words = (by_norm, by_key)
         return self._words
 
